@@ -1,0 +1,1 @@
+"""Rules that turn observations into an assessment."""
