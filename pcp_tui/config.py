@@ -1,0 +1,569 @@
+"""`config.toml` → Framework and Settings, checked in full before anything else runs.
+
+Every problem names the file, the table (or KPI id) and the key, says what was found and what
+was expected; one run reports all of them, not just the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pcp_tui.framework import (
+    COMMITMENT_STATUSES,
+    OPERATORS,
+    RATE_UNITS,
+    TARGET_KINDS,
+    UNITS,
+    Commitment,
+    Force,
+    Framework,
+    Kpi,
+    Milestone,
+    Monitor,
+    Objective,
+    Priority,
+    Section,
+    Settings,
+    SpcSettings,
+    SubObjective,
+    Target,
+    Threshold,
+    Trajectory,
+)
+from pcp_tui.periods import PeriodError, Quarter, Window, parse_window
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["COMMITMENT_STATUSES", "Config", "ConfigError", "ConfigProblem", "load_config"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    file: str
+    where: str  # `settings`, `kpis[12] (rape-positive-outcome-rate)`, …
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        key = f", key '{self.key}'" if self.key else ""
+        return f"{self.file}: {self.where}{key}: {self.message}"
+
+
+class ConfigError(Exception):
+    """The config cannot be used; `problems` lists everything that is wrong."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    framework: Framework
+    settings: Settings
+
+    @property
+    def data_folder(self) -> Path:
+        folder = Path(self.settings.data_folder)
+        return folder if folder.is_absolute() else self.path.parent / folder
+
+
+def bundled_config_path() -> Path:
+    """The framework shipped with the package (or, in a source checkout, the repo's own)."""
+    installed = PACKAGE_DIR / "bundled" / "config.toml"
+    if installed.exists():
+        return installed
+    return PACKAGE_DIR.parent / "config.toml"
+
+
+def locate_config(explicit: str | Path | None, cwd: Path | None = None) -> Path:
+    """`--config` wins, then `./config.toml`, then the bundled framework."""
+    if explicit:
+        return Path(explicit)
+    local = (cwd or Path.cwd()) / "config.toml"
+    if local.is_file():
+        return local
+    return bundled_config_path()
+
+
+# Schema: allowed keys per table, so that a typo gets a "did you mean".
+SETTINGS_KEYS = {
+    "home_force", "comparators", "data_folder", "stale_after_quarters",
+    "baselines", "tolerances", "spc",
+}
+TOLERANCE_KEYS = {"trajectory_pct", "milestone_pct", "msf_margin_pct"}
+SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
+FORCE_KEYS = {"name", "short", "area_code", "population", "population_source"}
+TOP_KEYS = {"settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis"}
+KPI_KEYS = {
+    "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
+    "priorities", "unit", "better", "measure", "source", "msf", "target",
+}
+TARGET_KEYS = {
+    "threshold": {"kind", "op", "value"},
+    "trajectory": {"kind", "direction", "baseline", "tolerance_pct"},
+    "milestone": {
+        "kind", "goal", "increase", "op", "start", "start_value", "deadline", "tolerance_pct",
+    },
+    "monitor": {"kind"},
+    "commitment": {"kind"},
+}
+DIRECTIONS = ("decrease", "increase", "not-decrease", "not-increase")
+
+
+def _suggest(word: str, choices: Any) -> str:
+    words = [str(c) for c in choices]
+    # the same characters in another order first: `=>` means `>=`, not the closer-looking `>`
+    close = [c for c in words if sorted(c) == sorted(str(word))] or difflib.get_close_matches(
+        str(word), words, n=1, cutoff=0.6
+    )
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "true/false", int: "a whole number", float: "a number", str: "text",
+        list: "a list", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+class _Reader:
+    """Collects problems while reading one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[ConfigProblem] = []
+
+    def problem(self, where: str, key: str, message: str) -> None:
+        self.problems.append(ConfigProblem(self.file, where, key, message))
+
+    def unknown_keys(self, table: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.problem(where, key, "unknown key" + _suggest(key, allowed))
+
+    def get(
+        self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+        *, required: bool = True, default: Any = None,
+    ) -> Any:
+        if key not in table:
+            if required:
+                self.problem(where, key, "missing; it is required")
+            return default
+        value = table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # bool is an int in Python; a number key must not accept true/false
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if not ok:
+            wanted = " or ".join(_type_name(k()) if k is not bool else "true/false" for k in kinds)
+            self.problem(where, key, f"found {_type_name(value)} {value!r}; expected {wanted}")
+            return default
+        return value
+
+    def texts(self, items: list[Any], where: str, key: str) -> list[str]:
+        """The text items of a list; anything else (a number, a list, a table) is a problem."""
+        for item in items:
+            if not isinstance(item, str):
+                self.problem(where, key, f"found {_type_name(item)} {item!r} in the list; "
+                             "expected text")
+        return [item for item in items if isinstance(item, str)]
+
+    def choice(
+        self, table: dict[str, Any], key: str, choices: tuple[str, ...] | list[str], where: str,
+        *, required: bool = True, default: str | None = None,
+    ) -> str | None:
+        value = self.get(table, key, str, where, required=required, default=default)
+        if value is None or value in choices:
+            return value
+        self.problem(
+            where, key, f"found {value!r}; expected one of {', '.join(choices)}"
+            + _suggest(value, choices),
+        )
+        return default
+
+    def quarter(self, table: dict[str, Any], key: str, where: str) -> Quarter | None:
+        text = self.get(table, key, str, where)
+        if text is None:
+            return None
+        try:
+            return Quarter.parse(text)
+        except PeriodError as err:
+            self.problem(where, key, str(err))
+            return None
+
+    def window(self, text: Any, where: str, key: str) -> Window | None:
+        if not isinstance(text, str):
+            self.problem(where, key, f"found {_type_name(text)}; expected text such as '2019/20'")
+            return None
+        try:
+            return parse_window(text)
+        except PeriodError as err:
+            self.problem(where, key, str(err))
+            return None
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a config file; raise ConfigError listing every problem."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigError(
+            [ConfigProblem(name, "file", "", f"cannot be read: {err.strerror or err}")]
+        ) from None
+    try:
+        document = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            [ConfigProblem(name, "file", "", f"is not UTF-8 text (byte {err.start})")]
+        ) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError([ConfigProblem(name, "file", "", f"is not valid TOML: {err}")]) from None
+    return parse_config(document, path)
+
+
+def parse_config(document: dict[str, Any], path: Path) -> Config:
+    reader = _Reader(str(path))
+    reader.unknown_keys(document, TOP_KEYS, "top level")
+    forces = _read_forces(reader, document.get("forces", {}))
+    settings = _read_settings(reader, document.get("settings"), forces)
+    framework = _read_framework(reader, document, settings)
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    assert settings is not None and framework is not None
+    return Config(path, framework, settings)
+
+
+def _read_forces(reader: _Reader, table: Any) -> dict[str, Force]:
+    if not isinstance(table, dict) or not table:
+        reader.problem("forces", "", "missing; expected a [forces.<id>] table for each force")
+        return {}
+    forces = {}
+    for force_id, entry in table.items():
+        where = f"forces.{force_id}"
+        if not isinstance(entry, dict):
+            reader.problem(where, "", f"found {_type_name(entry)}; expected a table")
+            continue
+        reader.unknown_keys(entry, FORCE_KEYS, where)
+        population = reader.get(entry, "population", int, where, required=False)
+        if population is not None and population <= 0:
+            reader.problem(where, "population", f"found {population}; expected a positive number")
+            population = None
+        forces[force_id] = Force(
+            id=force_id,
+            name=reader.get(entry, "name", str, where, default=force_id),
+            short=reader.get(entry, "short", str, where, required=False, default=force_id),
+            area_code=reader.get(entry, "area_code", str, where, required=False, default=""),
+            population=population,
+            population_source=reader.get(
+                entry, "population_source", str, where, required=False, default=""
+            ),
+        )
+    return forces
+
+
+def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Settings | None:
+    if not isinstance(table, dict):
+        reader.problem("settings", "", "missing; expected a [settings] table")
+        return None
+    where = "settings"
+    reader.unknown_keys(table, SETTINGS_KEYS, where)
+    home = reader.get(table, "home_force", str, where)
+    if home is not None and forces and home not in forces:
+        reader.problem(where, "home_force", f"unknown force {home!r}" + _suggest(home, forces))
+    comparators = reader.texts(
+        reader.get(table, "comparators", list, where, required=False, default=[]),
+        where, "comparators",
+    )
+    for item in comparators:
+        if item not in forces:
+            reader.problem(
+                where, "comparators", f"unknown force {item!r}" + _suggest(item, forces)
+            )
+
+    baselines_table = reader.get(table, "baselines", dict, where)
+    baselines: dict[str, Window] = {}
+    if baselines_table is not None:
+        for key in ("plan", "national"):
+            if key not in baselines_table:
+                reader.problem("settings.baselines", key, "missing; expected a window")
+        for key, text in baselines_table.items():
+            window = reader.window(text, "settings.baselines", key)
+            if window is not None:
+                baselines[key] = window
+
+    tolerances = reader.get(table, "tolerances", dict, where, required=False, default={})
+    reader.unknown_keys(tolerances, TOLERANCE_KEYS, "settings.tolerances")
+    tol = {
+        key: float(reader.get(tolerances, key, (int, float), "settings.tolerances",
+                              required=False, default=default))
+        for key, default in (("trajectory_pct", 2.0), ("milestone_pct", 2.0),
+                             ("msf_margin_pct", 10.0))
+    }
+    for key, value in tol.items():
+        if value < 0:
+            reader.problem("settings.tolerances", key, f"found {value}; expected 0 or more")
+
+    spc_table = reader.get(table, "spc", dict, where, required=False, default={})
+    reader.unknown_keys(spc_table, SPC_KEYS, "settings.spc")
+    spc = SpcSettings(
+        screen_outliers=reader.get(spc_table, "screen_outliers", bool, "settings.spc",
+                                   required=False, default=True),
+        run_length=reader.get(spc_table, "run_length", int, "settings.spc",
+                              required=False, default=7),
+        trend_length=reader.get(spc_table, "trend_length", int, "settings.spc",
+                                required=False, default=7),
+        min_points=reader.get(spc_table, "min_points", int, "settings.spc",
+                              required=False, default=13),
+    )
+    for key in ("run_length", "trend_length", "min_points"):
+        if getattr(spc, key) < 2:
+            reader.problem("settings.spc", key, f"found {getattr(spc, key)}; expected 2 or more")
+
+    stale = reader.get(table, "stale_after_quarters", int, where, required=False, default=1)
+    return Settings(
+        home_force=home or "",
+        comparators=tuple(comparators),
+        forces=forces,
+        data_folder=reader.get(table, "data_folder", str, where, required=False, default="data"),
+        baselines=baselines,
+        trajectory_tolerance_pct=tol["trajectory_pct"],
+        milestone_tolerance_pct=tol["milestone_pct"],
+        msf_margin_pct=tol["msf_margin_pct"],
+        stale_after_quarters=stale,
+        spc=spc,
+    )
+
+
+def _entries(reader: _Reader, document: dict[str, Any], key: str) -> list[tuple[str, dict]]:
+    """The `[[key]]` array, each entry with a label for messages."""
+    items = document.get(key, [])
+    if not isinstance(items, list):
+        reader.problem(key, "", f"found {_type_name(items)}; expected [[{key}]] entries")
+        return []
+    out = []
+    for i, entry in enumerate(items):
+        if not isinstance(entry, dict):
+            reader.problem(f"{key}[{i}]", "", f"found {_type_name(entry)}; expected a table")
+            continue
+        ident = entry.get("id")
+        label = f"{key}[{i}] ({ident})" if isinstance(ident, str) else f"{key}[{i}]"
+        out.append((label, entry))
+    return out
+
+
+def _read_nodes(
+    reader: _Reader, document: dict[str, Any], key: str, parent_key: str | None,
+    parents: set[str], seen: dict[str, str],
+) -> list[tuple[str, str, str | None]]:
+    nodes = []
+    allowed = {"id", "title"} | ({parent_key} if parent_key else set())
+    for where, entry in _entries(reader, document, key):
+        reader.unknown_keys(entry, allowed, where)
+        ident = reader.get(entry, "id", str, where)
+        title = reader.get(entry, "title", str, where, default="")
+        parent = None
+        if parent_key:
+            parent = reader.get(entry, parent_key, str, where)
+            if parent is not None and parent not in parents:
+                reader.problem(where, parent_key, f"unknown {parent_key} {parent!r}"
+                               + _suggest(parent, parents))
+        if ident is None:
+            continue
+        if not ID_RE.match(ident):
+            reader.problem(where, "id", f"found {ident!r}; expected lowercase letters, digits "
+                           "and hyphens")
+        if ident in seen:
+            reader.problem(where, "id", f"duplicate id {ident!r}, already used by {seen[ident]}")
+            continue
+        seen[ident] = where
+        nodes.append((ident, title, parent))
+    return nodes
+
+
+def _read_framework(
+    reader: _Reader, document: dict[str, Any], settings: Settings | None
+) -> Framework | None:
+    seen: dict[str, str] = {}
+    sections = [Section(i, t) for i, t, _ in
+                _read_nodes(reader, document, "sections", None, set(), seen)]
+    objectives = [Objective(i, p or "", t) for i, t, p in _read_nodes(
+        reader, document, "objectives", "section", {s.id for s in sections}, seen)]
+    subs = [SubObjective(i, p or "", t) for i, t, p in _read_nodes(
+        reader, document, "sub_objectives", "objective", {o.id for o in objectives}, seen)]
+    priorities = [Priority(i, t) for i, t, _ in
+                  _read_nodes(reader, document, "priorities", None, set(), seen)]
+    if not document.get("kpis"):
+        reader.problem("kpis", "", "missing; expected [[kpis]] entries")
+
+    places = {o.id for o in objectives} | {s.id for s in subs}
+    sub_parent = {s.id: s.objective for s in subs}
+    kpis: list[Kpi] = []
+    kpi_seen: dict[str, str] = {}
+    shorts: dict[str, str] = {}
+    for order, (where, entry) in enumerate(_entries(reader, document, "kpis")):
+        kpi = _read_kpi(reader, entry, where, order, settings,
+                        objectives={o.id for o in objectives}, sub_parent=sub_parent,
+                        places=places, priorities={p.id for p in priorities})
+        if kpi is None:
+            continue
+        if kpi.id in kpi_seen or kpi.id in seen:
+            first = kpi_seen.get(kpi.id) or seen.get(kpi.id)
+            reader.problem(where, "id", f"duplicate id {kpi.id!r}, already used by {first}")
+            continue
+        if kpi.short in shorts:
+            reader.problem(where, "short", f"duplicate short title {kpi.short!r}, "
+                           f"already used by {shorts[kpi.short]}")
+        shorts[kpi.short] = where
+        kpi_seen[kpi.id] = where
+        kpis.append(kpi)
+    return Framework(tuple(sections), tuple(objectives), tuple(subs), tuple(priorities),
+                     tuple(kpis))
+
+
+def _read_kpi(
+    reader: _Reader, entry: dict[str, Any], where: str, order: int, settings: Settings | None,
+    *, objectives: set[str], sub_parent: dict[str, str], places: set[str], priorities: set[str],
+) -> Kpi | None:
+    reader.unknown_keys(entry, KPI_KEYS, where)
+    ident = reader.get(entry, "id", str, where)
+    if ident is not None and not ID_RE.match(ident):
+        reader.problem(where, "id", f"found {ident!r}; expected lowercase letters, digits "
+                       "and hyphens")
+    title = reader.get(entry, "title", str, where, default="")
+    objective = reader.get(entry, "objective", str, where, required=False)
+    sub = reader.get(entry, "sub_objective", str, where, required=False)
+    kpi_priorities = reader.texts(
+        reader.get(entry, "priorities", list, where, required=False, default=[]),
+        where, "priorities",
+    )
+    also_in = reader.texts(
+        reader.get(entry, "also_in", list, where, required=False, default=[]), where, "also_in"
+    )
+    if objective is not None and objective not in objectives:
+        reader.problem(where, "objective", f"unknown objective {objective!r}"
+                       + _suggest(objective, objectives))
+    if sub is not None:
+        if sub not in sub_parent:
+            reader.problem(where, "sub_objective", f"unknown sub-objective {sub!r}"
+                           + _suggest(sub, sub_parent))
+        elif objective is not None and sub_parent[sub] != objective:
+            reader.problem(where, "sub_objective", f"{sub!r} belongs to objective "
+                           f"{sub_parent[sub]!r}, not {objective!r}")
+        elif objective is None:
+            objective = sub_parent[sub]
+    for item in kpi_priorities:
+        if item not in priorities:
+            reader.problem(where, "priorities", f"unknown priority {item!r}"
+                           + _suggest(item, priorities))
+    for item in also_in:
+        if item not in places:
+            reader.problem(where, "also_in", f"unknown objective or sub-objective {item!r}"
+                           + _suggest(item, places))
+    if objective is None and not kpi_priorities:
+        reader.problem(where, "objective", "the KPI has no place in the plan; expected an "
+                       "objective (or sub_objective) or at least one national priority")
+
+    unit_id = reader.choice(entry, "unit", tuple(UNITS), where)
+    better = reader.choice(entry, "better", ("higher", "lower", "none"), where,
+                           required=False, default="none")
+    measure = reader.choice(entry, "measure", ("flow", "stock", "rate"), where, default="flow")
+    # (an unknown or missing unit is reported above; do not also blame the fallback `count`)
+    if measure == "rate" and unit_id is not None and unit_id not in RATE_UNITS:
+        reader.problem(where, "unit", f"a rate needs a unit of {', '.join(RATE_UNITS)}, "
+                       f"not {unit_id!r}")
+    target_table = reader.get(entry, "target", dict, where)
+    target = (
+        _read_target(reader, target_table, f"{where}.target", settings)
+        if target_table is not None else None
+    )
+    if ident is None or target is None:
+        return None
+    return Kpi(
+        id=ident,
+        title=title,
+        short=reader.get(entry, "short", str, where, required=False, default=title[:24]),
+        statement=reader.get(entry, "statement", str, where, required=False, default=""),
+        objective=objective,
+        sub_objective=sub,
+        bullet=reader.get(entry, "bullet", str, where, required=False),
+        also_in=tuple(also_in),
+        priorities=tuple(kpi_priorities),
+        unit=UNITS[unit_id or "count"],
+        better=better or "none",  # type: ignore[arg-type]
+        measure=measure or "flow",  # type: ignore[arg-type]
+        source=reader.get(entry, "source", str, where, required=False, default=""),
+        msf=reader.get(entry, "msf", bool, where, required=False, default=False),
+        target=target,
+        order=order,
+    )
+
+
+def _read_target(
+    reader: _Reader, table: dict[str, Any], where: str, settings: Settings | None
+) -> Target | None:
+    kind = reader.choice(table, "kind", TARGET_KINDS, where)
+    if kind is None:
+        return None
+    reader.unknown_keys(table, TARGET_KEYS[kind], where)
+    if kind == "threshold":
+        op = reader.choice(table, "op", tuple(OPERATORS), where)
+        value = reader.get(table, "value", (int, float), where)
+        if op is None or value is None:
+            return None
+        return Threshold(op, float(value))  # type: ignore[arg-type]
+    if kind == "trajectory":
+        direction = reader.choice(table, "direction", DIRECTIONS, where)
+        name = reader.get(table, "baseline", str, where, required=False, default="plan")
+        tolerance = reader.get(table, "tolerance_pct", (int, float), where, required=False,
+                               default=settings.trajectory_tolerance_pct if settings else 2.0)
+        baselines = settings.baselines if settings else {}
+        if name in baselines:
+            window = baselines[name]
+        elif name in ("plan", "national"):
+            return None  # already reported under settings.baselines
+        else:
+            window = reader.window(name, where, "baseline")
+        if direction is None or window is None:
+            return None
+        return Trajectory(direction, window, name, float(tolerance))  # type: ignore[arg-type]
+    if kind == "milestone":
+        goal = reader.get(table, "goal", (int, float), where, required=False)
+        increase = reader.get(table, "increase", (int, float), where, required=False)
+        if (goal is None) == (increase is None):
+            reader.problem(where, "goal", "expected exactly one of 'goal' (a level) or "
+                           "'increase' (a rise on the start value)")
+        start = reader.quarter(table, "start", where)
+        deadline = reader.quarter(table, "deadline", where)
+        if start and deadline and deadline <= start:
+            reader.problem(where, "deadline", f"{deadline} is not after the start {start}")
+        op = reader.choice(table, "op", (">", ">="), where, required=False, default=">=")
+        start_value = reader.get(table, "start_value", (int, float), where, required=False)
+        tolerance = reader.get(table, "tolerance_pct", (int, float), where, required=False,
+                               default=settings.milestone_tolerance_pct if settings else 2.0)
+        if start is None or deadline is None or (goal is None) == (increase is None):
+            return None
+        return Milestone(
+            start=start, deadline=deadline,
+            goal=None if goal is None else float(goal),
+            increase=None if increase is None else float(increase),
+            start_value=None if start_value is None else float(start_value),
+            op=op or ">=",  # type: ignore[arg-type]
+            tolerance_pct=float(tolerance),
+        )
+    if kind == "monitor":
+        return Monitor()
+    return Commitment()

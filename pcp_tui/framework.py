@@ -1,0 +1,364 @@
+"""The Police and Crime Plan as data: sections, objectives, KPIs and their targets.
+
+Everything here is frozen: a Framework is built once from `config.toml` and shared by the rules,
+the printouts and the terminal app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pcp_tui.periods import Quarter, Window
+
+Better = Literal["higher", "lower", "none"]
+Measure = Literal["flow", "stock", "rate"]
+Direction = Literal["decrease", "increase", "not-decrease", "not-increase"]
+Operator = Literal[">", ">=", "<", "<="]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """How a KPI's values are written: `28,675`, `3.9%`, `2.1 per 1,000`, `41 days`."""
+
+    id: str
+    suffix: str
+    decimals: int
+    words: str
+    scale: float = 1.0  # numerator/denominator × scale gives the value (100 for percentages)
+
+    def format(self, value: float | None, *, signed: bool = False) -> str:
+        if value is None:
+            return "–"
+        sign = "+" if signed and value > 0 else ""
+        return f"{sign}{value:,.{self.decimals}f}{self.suffix}"
+
+    def format_target(self, value: float) -> str:
+        """A target as the plan writes it: `5%`, not `5.0%`."""
+        if float(value).is_integer():
+            return f"{value:,.0f}{self.suffix}"
+        return self.format(value)
+
+
+UNITS: dict[str, Unit] = {
+    unit.id: unit
+    for unit in (
+        Unit("count", "", 0, "number"),
+        Unit("percent", "%", 1, "per cent", 100.0),
+        Unit("per-1000", " per 1,000", 2, "rate per 1,000", 1000.0),
+        Unit("ratio", "×", 2, "ratio"),
+        Unit("days", " days", 1, "days"),
+        Unit("hours", " h", 0, "hours"),
+        Unit("minutes", " min", 1, "minutes"),
+        Unit("seconds", " s", 0, "seconds"),
+        Unit("score", "", 1, "score"),
+        Unit("kg-co2-per-m2", " kgCO₂/m²", 2, "kg CO₂ per m²"),
+        Unit("g-co2-per-km", " gCO₂/km", 1, "g CO₂ per km"),
+    )
+}
+
+RATE_UNITS = ("percent", "per-1000", "ratio")
+OPERATORS: dict[str, str] = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
+
+
+def compare(value: float, op: str, limit: float) -> bool:
+    """Apply a target operator without eval."""
+    if op == ">":
+        return value > limit
+    if op == ">=":
+        return value >= limit
+    if op == "<":
+        return value < limit
+    if op == "<=":
+        return value <= limit
+    raise ValueError(f"unknown operator {op!r}")
+
+
+# Targets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    op: Operator
+    value: float
+    kind: Literal["threshold"] = "threshold"
+
+    def words(self, unit: Unit) -> str:
+        return f"{OPERATORS[self.op]} {unit.format_target(self.value)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Trajectory:
+    direction: Direction
+    baseline: Window
+    baseline_name: str  # "plan", "national" or the window as written
+    tolerance_pct: float
+    kind: Literal["trajectory"] = "trajectory"
+
+    def words(self, unit: Unit) -> str:
+        verb = {
+            "decrease": "reduce",
+            "increase": "increase",
+            "not-decrease": "no lower than",
+            "not-increase": "no higher than",
+        }[self.direction]
+        return f"{verb} on {self.baseline.label}"
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    start: Quarter
+    deadline: Quarter
+    goal: float | None  # an absolute level, or None when the goal is start value + increase
+    increase: float | None
+    start_value: float | None
+    op: Operator
+    tolerance_pct: float
+    kind: Literal["milestone"] = "milestone"
+
+    def goal_for(self, start_value: float | None) -> float | None:
+        """The level to reach: given outright, or the start value plus the increase."""
+        if self.goal is not None:
+            return self.goal
+        if start_value is None or self.increase is None:
+            return None
+        return start_value + self.increase
+
+    def words(self, unit: Unit) -> str:
+        if self.goal is not None:
+            return (f"{OPERATORS[self.op]} {unit.format_target(self.goal)} "
+                    f"by {self.deadline.label}")
+        return (f"+{unit.format_target(self.increase or 0)} on {self.start.label} "
+                f"by {self.deadline.label}")
+
+
+@dataclass(frozen=True, slots=True)
+class Monitor:
+    kind: Literal["monitor"] = "monitor"
+
+    def words(self, unit: Unit) -> str:
+        return "monitor for significant change"
+
+
+COMMITMENT_STATUSES = ("not-started", "in-progress", "complete", "at-risk")
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    kind: Literal["commitment"] = "commitment"
+
+    def words(self, unit: Unit) -> str:
+        return "a commitment: status reported each quarter"
+
+
+Target = Threshold | Trajectory | Milestone | Monitor | Commitment
+TARGET_KINDS = ("threshold", "trajectory", "milestone", "monitor", "commitment")
+
+
+# The plan --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    id: str
+    section: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubObjective:
+    id: str
+    objective: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    """One of the six National Crime and Policing Measures."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    id: str
+    title: str
+    short: str
+    statement: str
+    objective: str | None
+    sub_objective: str | None
+    bullet: str | None
+    also_in: tuple[str, ...]
+    priorities: tuple[str, ...]
+    unit: Unit
+    better: Better
+    measure: Measure
+    source: str
+    msf: bool
+    target: Target
+    order: int
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.target.kind != "commitment"
+
+    @property
+    def per_population(self) -> bool:
+        """Counts are compared between forces as rates per 1,000 population."""
+        return self.unit.id == "count"
+
+
+@dataclass(frozen=True, slots=True)
+class Force:
+    id: str
+    name: str
+    short: str
+    area_code: str
+    population: int | None
+    population_source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpcSettings:
+    screen_outliers: bool = True
+    run_length: int = 7
+    trend_length: int = 7
+    min_points: int = 13
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    home_force: str
+    comparators: tuple[str, ...]
+    forces: dict[str, Force] = field(hash=False)
+    data_folder: str
+    baselines: dict[str, Window] = field(hash=False)
+    trajectory_tolerance_pct: float = 2.0
+    milestone_tolerance_pct: float = 2.0
+    msf_margin_pct: float = 10.0
+    stale_after_quarters: int = 1
+    spc: SpcSettings = SpcSettings()
+
+    @property
+    def all_forces(self) -> tuple[str, ...]:
+        return (self.home_force, *self.comparators)
+
+    def force_id(self, text: str) -> str | None:
+        """Resolve a force as written in a data file (id, name or short name, any case)."""
+        wanted = " ".join(str(text).split()).casefold()
+        for force in self.forces.values():
+            names = {force.id, force.name, force.short, force.name.removesuffix(" Police")}
+            if wanted in {name.casefold() for name in names if name}:
+                return force.id
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanNode:
+    """A node of the plan tree: a section, objective, sub-objective or national priority."""
+
+    kind: Literal["section", "objective", "sub_objective", "priority", "unplaced"]
+    id: str
+    title: str
+    children: tuple[PlanNode, ...]
+    kpis: tuple[Kpi, ...]
+
+    def walk_kpis(self) -> Iterator[Kpi]:
+        yield from self.kpis
+        for child in self.children:
+            yield from child.walk_kpis()
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    sections: tuple[Section, ...]
+    objectives: tuple[Objective, ...]
+    sub_objectives: tuple[SubObjective, ...]
+    priorities: tuple[Priority, ...]
+    kpis: tuple[Kpi, ...]
+
+    def kpi(self, kpi_id: str) -> Kpi:
+        for kpi in self.kpis:
+            if kpi.id == kpi_id:
+                return kpi
+        raise KeyError(kpi_id)
+
+    @property
+    def kpi_ids(self) -> tuple[str, ...]:
+        return tuple(kpi.id for kpi in self.kpis)
+
+    def title_of(self, node_id: str) -> str:
+        for group in (self.sections, self.objectives, self.sub_objectives, self.priorities):
+            for item in group:
+                if item.id == node_id:
+                    return item.title
+        raise KeyError(node_id)
+
+    def location(self, kpi: Kpi) -> str:
+        """Where the KPI sits: `West Midlands Police › Preventing and reducing crime › …`."""
+        if kpi.objective is None:
+            return "National Crime and Policing Measures"
+        objective = next(o for o in self.objectives if o.id == kpi.objective)
+        parts = [self.title_of(objective.section), objective.title]
+        if kpi.sub_objective:
+            parts.append(self.title_of(kpi.sub_objective))
+        return " › ".join(parts)
+
+    def _listed_under(self, node_id: str) -> tuple[Kpi, ...]:
+        return tuple(kpi for kpi in self.kpis if node_id in kpi.also_in)
+
+    def by_plan(self) -> tuple[PlanNode, ...]:
+        """Section → objective → sub-objective → KPI, in the plan's order.
+
+        KPIs with no place in the plan (national-only proxies) come last, in their own node.
+        """
+        nodes = []
+        for section in self.sections:
+            objectives = []
+            for objective in (o for o in self.objectives if o.section == section.id):
+                subs = tuple(
+                    PlanNode(
+                        "sub_objective",
+                        sub.id,
+                        sub.title,
+                        (),
+                        tuple(k for k in self.kpis if k.sub_objective == sub.id)
+                        + self._listed_under(sub.id),
+                    )
+                    for sub in self.sub_objectives
+                    if sub.objective == objective.id
+                )
+                direct = tuple(
+                    k for k in self.kpis if k.objective == objective.id and k.sub_objective is None
+                ) + self._listed_under(objective.id)
+                objectives.append(
+                    PlanNode("objective", objective.id, objective.title, subs, direct)
+                )
+            nodes.append(PlanNode("section", section.id, section.title, tuple(objectives), ()))
+        unplaced = tuple(k for k in self.kpis if k.objective is None)
+        if unplaced:
+            nodes.append(
+                PlanNode("unplaced", "national-only", "National measures only", (), unplaced)
+            )
+        return tuple(nodes)
+
+    def by_priority(self) -> tuple[PlanNode, ...]:
+        """The six national priorities, each with its proxy metrics."""
+        return tuple(
+            PlanNode(
+                "priority",
+                priority.id,
+                priority.title,
+                (),
+                tuple(k for k in self.kpis if priority.id in k.priorities),
+            )
+            for priority in self.priorities
+        )
