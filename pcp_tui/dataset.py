@@ -1,0 +1,644 @@
+"""Quarterly returns in `data/` → one canonical Polars frame and a list of Problems.
+
+A bad row never stops the load: it becomes a Problem naming the file, the row (as a
+spreadsheet shows it: the header is row 1), the column, what was found and what was expected,
+and every good row still loads.
+
+Canonical frame, one row per KPI × force × quarter:
+
+| column | type | meaning |
+|---|---|---|
+| kpi | str | KPI id from the config |
+| force | str | force id from the config |
+| period | date | first day of the financial-year quarter |
+| value | f64 | count in the quarter, level at quarter end, or the rate |
+| numerator, denominator | f64 | for rates; the value is numerator / denominator × scale |
+| lower, upper | f64 | confidence interval of a survey estimate |
+| status | str | a commitment's status |
+| file | str | the return the row comes from |
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pcp_tui.config import Config
+from pcp_tui.framework import COMMITMENT_STATUSES
+from pcp_tui.periods import PeriodError, Quarter, parse_period
+
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods")
+MISSING_TOKENS = ("", "..", "-", "–", "—", "+", ".", "na", "n/a", "null", "none", ":", "x", "*")
+NUMERIC_COLUMNS = ("value", "numerator", "denominator", "lower", "upper")
+COLUMN_ALIASES = {
+    "kpi_id": "kpi", "indicator": "kpi", "measure_id": "kpi",
+    "force_name": "force", "police_force": "force", "area": "force",
+    "quarter": "period", "month": "period", "date": "period",
+    "count": "value", "num": "numerator", "den": "denominator",
+    "lower_ci": "lower", "upper_ci": "upper", "lcl": "lower", "ucl": "upper",
+}
+KNOWN_COLUMNS = ("kpi", "force", "period", *NUMERIC_COLUMNS, "status", "note")
+CANONICAL_SCHEMA: dict[str, pl.DataType] = {
+    "kpi": pl.Utf8(),
+    "force": pl.Utf8(),
+    "period": pl.Date(),
+    "value": pl.Float64(),
+    "numerator": pl.Float64(),
+    "denominator": pl.Float64(),
+    "lower": pl.Float64(),
+    "upper": pl.Float64(),
+    "status": pl.Utf8(),
+    "file": pl.Utf8(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in a data file: where it is, what was found, what was expected."""
+
+    file: str
+    row: int | None
+    column: str | None
+    found: str
+    expected: str
+
+    @property
+    def message(self) -> str:
+        return f"found {self.found}; expected {self.expected}"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A later return restated a figure an earlier one gave."""
+
+    kpi: str
+    force: str
+    quarter: Quarter
+    old_value: float | None
+    new_value: float | None
+    old_file: str
+    new_file: str
+
+
+@dataclass(frozen=True)
+class Observations:
+    frame: pl.DataFrame
+    problems: tuple[Problem, ...]
+    revisions: tuple[Revision, ...]
+    files: tuple[str, ...]
+
+    @property
+    def quarters(self) -> tuple[Quarter, ...]:
+        """Every quarter that has data, oldest first."""
+        if self.frame.is_empty():
+            return ()
+        days = self.frame.get_column("period").unique().sort().to_list()
+        return tuple(Quarter.from_date(day) for day in days)
+
+
+def empty_frame() -> pl.DataFrame:
+    return pl.DataFrame(schema=CANONICAL_SCHEMA)
+
+
+# Reading files ----------------------------------------------------------------------------
+
+
+class UnreadableFile(Exception):
+    """A whole file could not be read; the message says why."""
+
+
+def decode_text(raw: bytes) -> str:
+    """Text as analysts' files have it: UTF-8 (with or without BOM), UTF-16, Windows-1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves CSV as cp1252 (a £ is byte 0xA3)
+        return raw.decode("cp1252", errors="replace")
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_table(path: Path, problems: list[Problem]) -> pl.DataFrame:
+    """One file as a frame of text columns plus `_row` (the spreadsheet row number)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            frame = pl.read_parquet(path)
+        except Exception as err:  # polars raises several types for corrupt files
+            raise UnreadableFile(f"is not a readable Parquet file ({_first_line(err)})") from None
+        frame = frame.with_columns(pl.all().cast(pl.Utf8))
+        return frame.with_row_index("_row", offset=2)
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _read_workbook(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise UnreadableFile("is empty")
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile("is not a text file (it holds binary data)")
+    text = decode_text(raw)
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as err:
+        raise UnreadableFile(f"has no header row ({err})") from None
+    names = [_clean_header(name) for name in header]
+    rows: list[list[str]] = []
+    row_numbers: list[int] = []
+    width = len(names)
+    record = 1
+    try:
+        for fields in reader:
+            record += 1
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != width:
+                problems.append(Problem(
+                    str(path), record, None, f"{len(fields)} fields",
+                    f"{width} fields, one for each header column; the row is skipped",
+                ))
+                continue
+            rows.append(fields)
+            row_numbers.append(record)
+    except csv.Error as err:
+        problems.append(Problem(str(path), record + 1, None, f"malformed CSV ({err})",
+                                "well-formed CSV; the rest of the file is skipped"))
+    data = {name: [r[i] for r in rows] for i, name in enumerate(names) if name}
+    frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
+    return frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.UInt32))
+
+
+def _read_workbook(path: Path) -> pl.DataFrame:
+    try:
+        frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
+    except ModuleNotFoundError:
+        raise UnreadableFile(
+            "is a spreadsheet, and reading spreadsheets needs the optional 'fastexcel' "
+            "package: pip install 'pcp-tui[excel]'"
+        ) from None
+    except Exception as err:
+        raise UnreadableFile(f"is not a readable spreadsheet ({_first_line(err)})") from None
+    frame = frame.rename({name: _clean_header(name) for name in frame.columns})
+    frame = frame.with_columns(pl.all().cast(pl.Utf8))
+    return frame.with_row_index("_row", offset=2)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else type(err).__name__
+
+
+def _clean_header(name: str) -> str:
+    key = str(name).replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
+    return COLUMN_ALIASES.get(key, key)
+
+
+# Cleaning ---------------------------------------------------------------------------------
+
+
+def _is_missing(column: str) -> pl.Expr:
+    return pl.col(column).is_null() | pl.col(column).str.strip_chars().str.to_lowercase().is_in(
+        list(MISSING_TOKENS)
+    )
+
+
+def _number(column: str) -> pl.Expr:
+    """A cell as a number: `28,675`, `3.9%`, `£1,200`, ` 12 ` all parse; text does not."""
+    cleaned = (
+        pl.col(column).str.strip_chars().str.replace_all(r"[,£%\s\u00a0]", "")
+    )
+    # A comma must group thousands (`28,675`): `3,5` (a decimal comma, as semicolon-separated
+    # files from continental Excel write it) is not a number here, never silently 35.
+    symbols = pl.col(column).str.strip_chars().str.replace_all(r"[£%\s\u00a0]", "")
+    bad_comma = symbols.str.contains(",") & ~symbols.str.contains(
+        r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$"
+    )
+    return pl.when(_is_missing(column) | bad_comma.fill_null(False)).then(None).otherwise(
+        cleaned.cast(pl.Float64, strict=False)
+    )
+
+
+def _column_problems(
+    frame: pl.DataFrame, file: str, column: str, bad: pl.Expr, found: pl.Expr, expected: str,
+) -> list[Problem]:
+    rows = frame.filter(bad).select(pl.col("_row"), found.alias("_found"))
+    return [Problem(file, row, column, found, expected) for row, found in rows.iter_rows()]
+
+
+def _quote(column: str) -> pl.Expr:
+    return pl.format("'{}'", pl.col(column).str.slice(0, 60))
+
+
+def clean_return(
+    table: pl.DataFrame, file: str, config: Config, today: date,
+) -> tuple[pl.DataFrame, list[Problem]]:
+    """Check one file's rows; return the good ones in canonical form (quarterly) and Problems."""
+    problems: list[Problem] = []
+    framework, settings = config.framework, config.settings
+    columns = set(table.columns) - {"_row"}
+    extras = sorted(c for c in columns if c not in KNOWN_COLUMNS)
+    for name in extras:
+        problems.append(Problem(
+            file, 1, name, f"an unknown column '{name}'",
+            f"only {', '.join(KNOWN_COLUMNS)}; the column is ignored"
+            + _did_you_mean(name, KNOWN_COLUMNS),
+        ))
+    missing = [c for c in ("kpi",) if c not in columns]
+    if not columns & {"value", "numerator", "status"}:
+        missing.append("value")
+    file_quarter = _quarter_from_name(file)
+    if "period" not in columns and file_quarter is None:
+        missing.append("period")
+    if missing:
+        for name in missing:
+            expected = {
+                "kpi": "a 'kpi' column naming the KPI id of each row",
+                "value": "a 'value' column (or numerator and denominator, or status)",
+                "period": "a 'period' column, or a file named after its quarter "
+                "such as 2021-22_Q2.csv",
+            }[name]
+            problems.append(Problem(file, 1, name, "no such column", expected + "; the file is "
+                                    "skipped"))
+        return empty_frame(), problems
+    for name in KNOWN_COLUMNS:
+        if name not in columns:
+            table = table.with_columns(pl.lit(None, dtype=pl.Utf8).alias(name))
+
+    # KPI ids
+    known_kpis = set(framework.kpi_ids)
+    # a blank cell in a spreadsheet or Parquet file is null: report it, never drop it silently
+    table = table.with_columns(pl.col("kpi").fill_null("").str.strip_chars().str.to_lowercase())
+    unknown = table.filter(~pl.col("kpi").is_in(list(known_kpis)))
+    for row, kpi in unknown.select("_row", "kpi").iter_rows():
+        problems.append(Problem(
+            file, row, "kpi", f"'{kpi or ''}'",
+            "a KPI id from the config" + _did_you_mean(kpi or "", known_kpis),
+        ))
+    table = table.filter(pl.col("kpi").is_in(list(known_kpis)))
+
+    # forces: id, name or short name; blank means the home force
+    force_names = table.get_column("force").unique().to_list()
+    mapping = {}
+    for name in force_names:
+        if name is None or not str(name).strip():
+            mapping[name] = settings.home_force
+        else:
+            mapping[name] = settings.force_id(name)
+    bad_forces = [n for n, f in mapping.items() if f is None]
+    if bad_forces:
+        rows = table.filter(pl.col("force").is_in(bad_forces)).select("_row", "force")
+        for row, name in rows.iter_rows():
+            problems.append(Problem(
+                file, row, "force", f"'{name}'",
+                "a force from the config (" + ", ".join(settings.forces) + ")"
+                + _did_you_mean(name, [f.name for f in settings.forces.values()]),
+            ))
+    table = table.with_columns(
+        pl.col("force").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+    ).filter(pl.col("force").is_not_null())
+
+    # periods: parse each distinct spelling once
+    if file_quarter is not None:
+        table = table.with_columns(
+            pl.when(_is_missing("period")).then(pl.lit(file_quarter.label))
+            .otherwise(pl.col("period")).alias("period")
+        )
+    quarter_of: dict[str, tuple[date, date | None] | None] = {}
+    for text in table.get_column("period").unique().to_list():
+        try:
+            quarter, month = parse_period(text or "")
+            quarter_of[text] = (quarter.start, month)
+        except PeriodError:
+            quarter_of[text] = None
+    bad_periods = [t for t, q in quarter_of.items() if q is None]
+    for row, text in table.filter(pl.col("period").is_in(bad_periods) | pl.col("period")
+                                  .is_null()).select("_row", "period").iter_rows():
+        problems.append(Problem(
+            file, row, "period", f"'{text or ''}'",
+            "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'",
+        ))
+    good_periods = {t: q for t, q in quarter_of.items() if q is not None}
+    table = table.filter(pl.col("period").is_in(list(good_periods))).with_columns(
+        pl.col("period").replace_strict({t: q[0] for t, q in good_periods.items()},
+                                        return_dtype=pl.Date).alias("_quarter"),
+        pl.col("period").replace_strict({t: q[1] for t, q in good_periods.items()},
+                                        default=None, return_dtype=pl.Date).alias("_month"),
+    )
+    current = Quarter.from_date(today)
+    future = table.filter(pl.col("_quarter") > current.start)
+    for row, text in future.select("_row", "period").iter_rows():
+        problems.append(Problem(
+            file, row, "period", f"'{text}', a quarter in the future",
+            f"a quarter up to {current.label}",
+        ))
+    table = table.filter(pl.col("_quarter") <= current.start)
+
+    # numbers
+    for name in NUMERIC_COLUMNS:
+        table = table.with_columns(_number(name).alias(f"_{name}"))
+        bad = ~_is_missing(name) & (
+            pl.col(f"_{name}").is_null() | pl.col(f"_{name}").is_nan()
+            | pl.col(f"_{name}").is_infinite()
+        )
+        problems += _column_problems(table, file, name, bad, _quote(name),
+                                     "a finite number such as 28,675 or 3.9%")
+        table = table.filter(~bad)
+
+    measure = {k.id: k.measure for k in framework.kpis}
+    unit = {k.id: k.unit.id for k in framework.kpis}
+    scale = {k.id: k.unit.scale for k in framework.kpis}
+    kind = {k.id: k.target.kind for k in framework.kpis}
+    table = table.with_columns(
+        pl.col("kpi").replace_strict(measure, return_dtype=pl.Utf8).alias("_measure"),
+        pl.col("kpi").replace_strict(unit, return_dtype=pl.Utf8).alias("_unit"),
+        pl.col("kpi").replace_strict(scale, return_dtype=pl.Float64).alias("_scale"),
+        pl.col("kpi").replace_strict(kind, return_dtype=pl.Utf8).alias("_kind"),
+    )
+    negative = pl.any_horizontal(
+        pl.col(f"_{n}") < 0 for n in ("value", "numerator", "denominator")
+    ).fill_null(False) & pl.col("_unit").is_in(["count", "percent", "per-1000", "days",
+                                                 "hours", "minutes", "seconds"])
+    problems += _column_problems(
+        table, file, "value", negative,
+        pl.format("{} for {}", pl.coalesce(pl.col("_value"), pl.col("_numerator"),
+                                           pl.col("_denominator")).cast(pl.Utf8), pl.col("kpi")),
+        "a number of 0 or more (this KPI cannot be negative)",
+    )
+    table = table.filter(~negative)
+    zero_den = (pl.col("_denominator") == 0).fill_null(False)
+    problems += _column_problems(table, file, "denominator", zero_den, pl.lit("0"),
+                                 "a denominator above 0")
+    table = table.filter(~zero_den)
+    half_rate = (pl.col("_numerator").is_null() != pl.col("_denominator").is_null())
+    problems += _column_problems(
+        table, file, "denominator", half_rate, pl.lit("only one of numerator and denominator"),
+        "both, or neither",
+    )
+    table = table.filter(~half_rate)
+    inverted = (pl.col("_lower") > pl.col("_upper")).fill_null(False)
+    problems += _column_problems(table, file, "lower", inverted,
+                                 pl.format("lower {} above upper {}", pl.col("lower"),
+                                           pl.col("upper")),
+                                 "the lower bound at or below the upper bound")
+    table = table.filter(~inverted)
+
+    # value from numerator/denominator where given (never an average of percentages)
+    table = table.with_columns(
+        pl.when(pl.col("_numerator").is_not_null())
+        .then(pl.col("_numerator") / pl.col("_denominator") * pl.col("_scale"))
+        .otherwise(pl.col("_value")).alias("_value")
+    )
+
+    # commitments carry a status; everything else a number
+    status = (
+        pl.col("status").str.strip_chars().str.to_lowercase()
+        .str.replace_all(r"[\s_]+", "-")
+    )
+    table = table.with_columns(
+        pl.when(_is_missing("status")).then(None).otherwise(status).alias("_status")
+    )
+    bad_status = (pl.col("_kind") == "commitment") & (
+        pl.col("_status").is_null() | ~pl.col("_status").is_in(list(COMMITMENT_STATUSES))
+    )
+    problems += _column_problems(
+        table, file, "status", bad_status, pl.format("'{}'", pl.col("status").fill_null("")),
+        "a commitment status: " + ", ".join(COMMITMENT_STATUSES),
+    )
+    table = table.filter(~bad_status)
+    no_value = (pl.col("_kind") != "commitment") & pl.col("_value").is_null()
+    # A blank or suppressed (`..`) cell is missing data, not an error: the row carries nothing.
+    table = table.filter(~no_value)
+
+    # duplicates within the file
+    keys = ["kpi", "force", "_quarter", "_month"]
+    dup = pl.struct(keys).is_duplicated() & ~pl.struct(keys).is_first_distinct()
+    problems += _column_problems(
+        table, file, "period", dup,
+        pl.format("a second row for {}, {}, {}", pl.col("kpi"), pl.col("force"),
+                  pl.col("period")),
+        "one row per KPI, force and period; the first is kept",
+    )
+    table = table.filter(~dup)
+
+    quarterly, roll_problems = _roll_up(table, file)
+    return quarterly, problems + roll_problems
+
+
+def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """Quarterly rows pass through; monthly rows become quarters by the KPI's measure.
+
+    A series counts as monthly when it names a month that does not start a quarter, or more than
+    one month in a quarter. Flows are summed over the three months, stocks take the quarter's last
+    month, rates are summed numerators over summed denominators. A quarter with missing months is
+    not rolled up (a part-quarter would understate flows) and is reported.
+    """
+    problems: list[Problem] = []
+    months = pl.col("_month")
+    series = ["kpi", "force"]
+    table = table.with_columns(
+        (
+            (
+                (months.dt.month().is_in([4, 7, 10, 1]).not_() & months.is_not_null()).any()
+                .over(series)
+                | (months.n_unique().over([*series, "_quarter"]) > 1)
+            )
+            # a row naming a quarter (no month) stays quarterly beside a monthly series
+            & months.is_not_null()
+        ).alias("_monthly")
+    )
+    out_columns = [
+        pl.col("kpi"), pl.col("force"), pl.col("_quarter").alias("period"),
+        pl.col("_value").alias("value"), pl.col("_numerator").alias("numerator"),
+        pl.col("_denominator").alias("denominator"), pl.col("_lower").alias("lower"),
+        pl.col("_upper").alias("upper"), pl.col("_status").alias("status"),
+    ]
+    quarterly = table.filter(~pl.col("_monthly")).select(out_columns)
+    monthly = table.filter(pl.col("_monthly")).sort("_month")
+    if monthly.is_empty():
+        return quarterly.with_columns(pl.lit(file).alias("file")), problems
+    grouped = monthly.group_by(["kpi", "force", "_quarter"], maintain_order=True).agg(
+        pl.col("_measure").first(),
+        pl.col("_scale").first(),
+        pl.col("_month").n_unique().alias("_months"),
+        pl.col("_row").max().alias("_row"),
+        pl.col("_value").sum().alias("_sum"),
+        pl.col("_value").last().alias("_last"),
+        pl.col("_numerator").sum().alias("_num"),
+        pl.col("_denominator").sum().alias("_den"),
+        pl.col("_numerator").is_null().any().alias("_no_num"),
+        pl.col("_lower").last(), pl.col("_upper").last(), pl.col("_status").last(),
+        (pl.col("_month").max().dt.month() == pl.col("_quarter").first().dt.offset_by("2mo")
+         .dt.month()).alias("_has_last"),
+    )
+    incomplete = (pl.col("_measure") != "stock") & (pl.col("_months") < 3)
+    incomplete = incomplete | ((pl.col("_measure") == "stock") & ~pl.col("_has_last"))
+    for row, kpi, months_seen, start in grouped.filter(incomplete).select(
+        "_row", "kpi", "_months", "_quarter"
+    ).iter_rows():
+        problems.append(Problem(
+            file, row, "period",
+            f"{months_seen} of 3 months of {Quarter.from_date(start).label} for {kpi}",
+            "all three months of the quarter (or its last month for a level); "
+            "the quarter is not rolled up",
+        ))
+    no_rate = (pl.col("_measure") == "rate") & pl.col("_no_num")
+    for row, kpi in grouped.filter(~incomplete & no_rate).select("_row", "kpi").iter_rows():
+        problems.append(Problem(
+            file, row, "numerator", f"monthly {kpi} rates without numerator and denominator",
+            "numerator and denominator, so the quarter's rate is not an average of rates",
+        ))
+    rolled = grouped.filter(~incomplete & ~no_rate).select(
+        pl.col("kpi"), pl.col("force"), pl.col("_quarter").alias("period"),
+        pl.when(pl.col("_measure") == "flow").then(pl.col("_sum"))
+        .when(pl.col("_measure") == "stock").then(pl.col("_last"))
+        .otherwise(pl.col("_num") / pl.col("_den") * pl.col("_scale")).alias("value"),
+        pl.when(pl.col("_measure") == "rate").then(pl.col("_num")).alias("numerator"),
+        pl.when(pl.col("_measure") == "rate").then(pl.col("_den")).alias("denominator"),
+        pl.col("_lower").alias("lower"), pl.col("_upper").alias("upper"),
+        pl.col("_status").alias("status"), pl.col("_row"),
+    )
+    keys = ["kpi", "force", "period"]
+    clash = rolled.join(quarterly.select(keys), on=keys, how="semi")
+    for row, kpi, start in clash.select("_row", "kpi", "period").iter_rows():
+        problems.append(Problem(
+            file, row, "period",
+            f"monthly rows for {kpi} in {Quarter.from_date(start).label}, "
+            "which a quarterly row also gives",
+            "a quarterly row or monthly rows, not both; the quarterly row is kept",
+        ))
+    rolled = rolled.join(quarterly.select(keys), on=keys, how="anti").drop("_row")
+    frame = pl.concat([quarterly, rolled], how="vertical_relaxed")
+    return frame.with_columns(pl.lit(file).alias("file")), problems
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _quarter_from_name(file: str) -> Quarter | None:
+    try:
+        return Quarter.parse(Path(file).stem)
+    except PeriodError:
+        return None
+
+
+# Loading a folder ---------------------------------------------------------------------------
+
+
+def data_files(paths: Sequence[str | Path], problems: list[Problem]) -> list[Path]:
+    """The returns to read: files as given, and data files directly inside folders."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.name.startswith((".", "~$")):
+                    continue  # hidden files and Excel's lock files
+                if child.suffix.lower() in DATA_SUFFIXES and child.is_file():
+                    found.append(child)
+        elif path.is_file():
+            found.append(path)
+        elif path.exists():
+            problems.append(Problem(str(path), None, None, "not a regular file",
+                                    "a data file or a folder of data files"))
+        else:
+            problems.append(Problem(str(path), None, None, "no such file or folder",
+                                    "a data file or a folder of data files"))
+    return found
+
+
+def _return_order(path: Path) -> tuple[int, str]:
+    """Later returns win: files named after a quarter sort by it, others after them by name."""
+    quarter = _quarter_from_name(str(path))
+    return (quarter.ordinal if quarter else 1 << 30, path.name)
+
+
+def load_observations(
+    paths: str | Path | Sequence[str | Path], config: Config, *, today: date | None = None,
+) -> Observations:
+    """Read every return; the later return wins where two give the same KPI × force × quarter."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    today = today or date.today()
+    problems: list[Problem] = []
+    files = sorted(data_files(paths, problems), key=_return_order)
+    frames: list[pl.DataFrame] = []
+    for path in files:
+        try:
+            table = read_table(path, problems)
+        except UnreadableFile as err:
+            problems.append(Problem(str(path), None, None, f"a file that {err}",
+                                    "a CSV, Parquet or Excel/ODS return"))
+            continue
+        except OSError as err:
+            problems.append(Problem(str(path), None, None,
+                                    f"a file that cannot be read ({err.strerror or err})",
+                                    "a readable file"))
+            continue
+        if table.height == 0 and not (set(table.columns) - {"_row"}):
+            problems.append(Problem(str(path), None, None, "an empty file",
+                                    "a header row and data rows"))
+            continue
+        frame, file_problems = clean_return(table, str(path), config, today)
+        problems += sorted(file_problems, key=lambda p: (p.row or 0, p.column or ""))
+        if not frame.is_empty():
+            frames.append(frame.select(list(CANONICAL_SCHEMA)).cast(CANONICAL_SCHEMA))
+    if not frames:
+        return Observations(empty_frame(), tuple(problems), (), tuple(map(str, files)))
+    stacked = pl.concat(frames).with_row_index("_order")
+    revisions = _revisions(stacked)
+    frame = (
+        stacked.sort("_order")
+        .unique(subset=["kpi", "force", "period"], keep="last", maintain_order=True)
+        .drop("_order")
+        .sort(["kpi", "force", "period"])
+    )
+    return Observations(frame, tuple(problems), revisions, tuple(map(str, files)))
+
+
+def _revisions(stacked: pl.DataFrame) -> tuple[Revision, ...]:
+    keys = ["kpi", "force", "period"]
+    repeated = stacked.filter(pl.len().over(keys) > 1).sort([*keys, "_order"])
+    revisions = []
+    previous = None
+    for kpi, force, period, value, status, file in repeated.select(
+        *keys, "value", "status", "file"
+    ).iter_rows():
+        if previous and previous[:3] == (kpi, force, period):
+            old_value, old_status, old_file = previous[3:]
+            if not _same(old_value, value) or old_status != status:
+                revisions.append(Revision(kpi, force, Quarter.from_date(period), old_value,
+                                          value, old_file, file))
+        previous = (kpi, force, period, value, status, file)
+    return tuple(revisions)
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
