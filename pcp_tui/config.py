@@ -79,6 +79,20 @@ class Config:
         folder = Path(self.settings.data_folder)
         return folder if folder.is_absolute() else self.path.parent / folder
 
+    @property
+    def is_bundled(self) -> bool:
+        return self.path.resolve() == bundled_config_path().resolve()
+
+    @property
+    def notes_path(self) -> Path:
+        """`settings.notes_file`, else beside the config (the user's data folder if bundled)."""
+        from pcp_tui.notes import default_notes_path
+
+        if self.settings.notes_file:
+            path = Path(self.settings.notes_file).expanduser()
+            return path if path.is_absolute() else self.path.parent / path
+        return default_notes_path(self.path, self.is_bundled)
+
 
 def bundled_config_path() -> Path:
     """The framework shipped with the package (or, in a source checkout, the repo's own)."""
@@ -101,7 +115,7 @@ def locate_config(explicit: str | Path | None, cwd: Path | None = None) -> Path:
 # Schema: allowed keys per table, so that a typo gets a "did you mean".
 SETTINGS_KEYS = {
     "home_force", "comparators", "data_folder", "stale_after_quarters",
-    "baselines", "tolerances", "spc",
+    "baselines", "tolerances", "spc", "notes_file",
 }
 TOLERANCE_KEYS = {"trajectory_pct", "milestone_pct", "msf_margin_pct"}
 SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
@@ -345,6 +359,7 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
         msf_margin_pct=tol["msf_margin_pct"],
         stale_after_quarters=stale,
         spc=spc,
+        notes_file=reader.get(table, "notes_file", str, where, required=False),
     )
 
 

@@ -246,6 +246,7 @@ class Settings:
     msf_margin_pct: float = 10.0
     stale_after_quarters: int = 1
     spc: SpcSettings = SpcSettings()
+    notes_file: str | None = None
 
     @property
     def all_forces(self) -> tuple[str, ...]:
