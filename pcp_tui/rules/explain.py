@@ -1,0 +1,182 @@
+"""One plain-English sentence for each status and alert, with the evidence in it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pcp_tui.framework import OPERATORS, Milestone, Threshold, Trajectory
+from pcp_tui.rules import spc as spc_plain
+
+if TYPE_CHECKING:
+    from pcp_tui.rules.assess import Assessment, KpiStatus
+
+SPECIAL_CAUSE_WORDS = {
+    spc_plain.ABOVE_UCL: "the latest quarter is above the upper process limit",
+    spc_plain.BELOW_LCL: "the latest quarter is below the lower process limit",
+    spc_plain.TREND_INCREASING: "the latest quarter continues a run of rising quarters",
+    spc_plain.TREND_DECREASING: "the latest quarter continues a run of falling quarters",
+    spc_plain.TWO_IN_THREE_ABOVE: "two of the last three quarters lie close to the upper limit",
+    spc_plain.TWO_IN_THREE_BELOW: "two of the last three quarters lie close to the lower limit",
+    spc_plain.SHIFT_ABOVE: "the latest quarter extends a run of quarters above the mean",
+    spc_plain.SHIFT_BELOW: "the latest quarter extends a run of quarters below the mean",
+}
+COMMITMENT_WORDS = {
+    "complete": "complete",
+    "in-progress": "in progress",
+    "at-risk": "at risk",
+    "not-started": "not started",
+}
+TRAJECTORY_VERBS = {
+    "decrease": "reduce",
+    "increase": "increase",
+    "not-decrease": "no lower than the baseline",
+    "not-increase": "no higher than the baseline",
+}
+
+
+def _pct(value: float) -> str:
+    return f"{abs(value):.0f}%" if abs(value) >= 10 else f"{abs(value):.1f}%"
+
+
+def _force_name(status: KpiStatus, assessment: Assessment) -> str:
+    return assessment.config.settings.forces[status.force].name
+
+
+def spc_phrase(status: KpiStatus) -> str:
+    spc = status.spc
+    if spc.insufficient:
+        return f"too few quarters for control limits ({spc.n_points})"
+    if spc.last_point_type in (None, spc_plain.COMMON_CAUSE):
+        return "common-cause variation"
+    kind = {
+        spc_plain.SPECIAL_CAUSE_CONCERN: "special-cause concern",
+        spc_plain.SPECIAL_CAUSE_IMPROVEMENT: "special-cause improvement",
+    }.get(spc.last_point_type, "special-cause variation")
+    words = SPECIAL_CAUSE_WORDS.get(spc.last_special_cause or "", "")
+    return f"{kind}: {words}" if words else kind
+
+
+def explain(status: KpiStatus, assessment: Assessment) -> str:
+    """`Homicides: 43 in the 12 months to 2020/21 Q4, 22% below the 55 of the 12 months ending
+    June 2019; target: reduce — on track.`"""
+    kpi = status.kpi
+    unit = kpi.unit
+    target = kpi.target
+    title = kpi.title
+    if target.kind == "commitment":
+        if status.commitment_status is None:
+            return f"{title}: no status reported yet."
+        words = COMMITMENT_WORDS.get(status.commitment_status, status.commitment_status)
+        quarter = status.latest_quarter.label if status.latest_quarter else ""
+        return f"{title}: {words} (reported for {quarter})."
+    if status.latest_value is None or status.latest_quarter is None:
+        return f"{title}: no figure for {_force_name(status, assessment)} yet."
+    latest = f"{unit.format(status.latest_value)} in {status.latest_quarter.label}"
+    if status.freshness == "stale":
+        return (f"{title}: no figure since {status.latest_quarter.label} "
+                f"(the last was {unit.format(status.latest_value)}); not judged.")
+    home = status.force == assessment.home_force
+
+    if isinstance(target, Threshold) and home:
+        passed = status.rag in ("green", "amber")
+        relation = "meeting" if passed else (
+            "below" if target.op in (">", ">=") else "above")
+        sentence = f"{title} {latest}, {relation} the target of {target.words(unit)}"
+        if status.rag == "amber":
+            sentence += (f", but its process limits ({unit.format(status.spc.lpl)} to "
+                         f"{unit.format(status.spc.upl)}) straddle the target, so it will be "
+                         "hit and missed")
+        return sentence + "."
+
+    if isinstance(target, Trajectory) and home:
+        if status.comparison is None:
+            return f"{title}: {latest}; not enough quarters for {status.comparison_label}."
+        if status.baseline is None:
+            return (f"{title}: {unit.format(status.comparison)} in "
+                    f"{status.comparison_label}; no complete baseline for "
+                    f"{status.baseline_label}.")
+        verdict = {"green": "on track", "amber": "no clear change", "red": "off track"}.get(
+            status.rag or "", "not judged")
+        head = f"{title}: {unit.format(status.comparison)} in {status.comparison_label}"
+        return (f"{head}, {_change_words(status)} the {unit.format(status.baseline)} of "
+                f"{_the(status.baseline_label)}; target: {TRAJECTORY_VERBS[target.direction]} — "
+                f"{verdict}.")
+
+    if isinstance(target, Milestone) and home:
+        goal = status.milestone_goal
+        planned = status.milestone_planned
+        if goal is None or planned is None:
+            return f"{title}: {latest}; no start value for the planned path."
+        goal_words = (f"{OPERATORS[target.op]} {unit.format(goal)} by "
+                      f"{target.deadline.label}")
+        if status.as_of >= target.deadline:
+            met = "reached" if status.rag == "green" else "not reached"
+            return f"{title}: {latest}; the goal of {goal_words} was {met}."
+        gap = status.latest_value - planned
+        position = ("on the planned path" if abs(gap) < 0.5
+                    else f"ahead by {unit.format(gap)}" if gap > 0
+                    else f"behind by {unit.format(-gap)}")
+        return (f"{title}: {latest} against {unit.format(planned)} planned on the way to "
+                f"{goal_words}; {position}.")
+
+    # monitor, or a comparator force: the figure and what SPC says of it
+    sentence = f"{title}: {latest}"
+    if kpi.measure == "flow" and status.comparison is not None:
+        sentence += f" ({unit.format(status.comparison)} in {status.comparison_label})"
+    if status.change_pct is not None and status.baseline is not None:
+        sentence += f", {_change_words(status)} {_the(status.baseline_label)}"
+    if status.latest_lower is not None and status.latest_upper is not None:
+        sentence += (f" (95% interval {unit.format(status.latest_lower)} to "
+                     f"{unit.format(status.latest_upper)})")
+        if status.survey_significant is not None:
+            sentence += "; a significant change" if status.survey_significant else (
+                "; not a significant change")
+        return sentence + "."
+    return f"{sentence}; {spc_phrase(status)}."
+
+
+def _the(label: str) -> str:
+    """`the 12 months ending June 2019`, but plain `2019/20`."""
+    return f"the {label}" if label.startswith("12 months") else label
+
+
+def _change_words(status: KpiStatus) -> str:
+    if status.change_pct is None:
+        if status.change:
+            return "up from zero against" if status.change > 0 else "down against"
+        return "the same as"
+    if round(status.change_pct, 1) == 0:
+        return "the same as"
+    return f"{_pct(status.change_pct)} {'above' if status.change_pct > 0 else 'below'}"
+
+
+def alert_message(status: KpiStatus, rule: str, severity: str, assessment: Assessment) -> str:
+    """The alert's one sentence, with the evidence."""
+    kpi = status.kpi
+    unit = kpi.unit
+    force = _force_name(status, assessment)
+    if rule == "target":
+        return status.explanation
+    if rule == "msf" and status.msf is not None:
+        msf = status.msf
+        basis = "per 1,000 population" if msf.per_population else kpi.unit.words
+        home_basis = next((e.basis for e in msf.entries if e.force == status.force), None)
+        value = f"{home_basis:,.2f}" if home_basis is not None else "–"
+        mean = f"{msf.comparators_mean:,.2f}" if msf.comparators_mean is not None else "–"
+        return (f"{kpi.title}: {force} is the worst of its most similar forces in "
+                f"{status.comparison_label} ({value} {basis}, {_pct(msf.gap_pct or 0)} "
+                f"worse than their mean of {mean}).")
+    if rule == "spc":
+        spc = status.spc
+        limits = f"mean {unit.format(spc.mean)}, limits {unit.format(spc.lpl)} to " \
+                 f"{unit.format(spc.upl)}"
+        latest = unit.format(status.latest_value)
+        return f"{kpi.title}: {latest} in {status.as_of.label} — {spc_phrase(status)} ({limits})."
+    if rule == "survey":
+        return (f"{kpi.title}: the estimate of {unit.format(status.latest_value)} "
+                f"({unit.format(status.latest_lower)} to {unit.format(status.latest_upper)}) "
+                "differs significantly from the estimate a year earlier.")
+    if rule == "stale":
+        since = status.latest_quarter.label if status.latest_quarter else "the start"
+        return f"{kpi.title}: no figure for {force} since {since}."
+    return status.explanation
