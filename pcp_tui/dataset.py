@@ -150,10 +150,15 @@ def read_table(path: Path, problems: list[Problem]) -> pl.DataFrame:
             frame = pl.read_parquet(path)
         except Exception as err:  # polars raises several types for corrupt files
             raise UnreadableFile(f"is not a readable Parquet file ({_first_line(err)})") from None
-        frame = frame.with_columns(pl.all().cast(pl.Utf8))
+        try:
+            frame = _clean_columns(frame, path, problems).with_columns(pl.all().cast(pl.Utf8))
+        except Exception as err:  # a list or struct column has no text form
+            raise UnreadableFile(
+                f"has columns that are not plain values ({_first_line(err)})"
+            ) from None
         return frame.with_row_index("_row", offset=2)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_workbook(path)
+        return _read_workbook(path, problems)
     raw = path.read_bytes()
     if not raw.strip():
         raise UnreadableFile("is empty")
@@ -187,12 +192,13 @@ def read_table(path: Path, problems: list[Problem]) -> pl.DataFrame:
     except csv.Error as err:
         problems.append(Problem(str(path), record + 1, None, f"malformed CSV ({err})",
                                 "well-formed CSV; the rest of the file is skipped"))
-    data = {name: [r[i] for r in rows] for i, name in enumerate(names) if name}
+    first = _first_columns(names, path, problems)
+    data = {name: [r[i] for r in rows] for name, i in first.items()}
     frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
     return frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.UInt32))
 
 
-def _read_workbook(path: Path) -> pl.DataFrame:
+def _read_workbook(path: Path, problems: list[Problem]) -> pl.DataFrame:
     try:
         frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
     except ModuleNotFoundError:
@@ -202,9 +208,36 @@ def _read_workbook(path: Path) -> pl.DataFrame:
         ) from None
     except Exception as err:
         raise UnreadableFile(f"is not a readable spreadsheet ({_first_line(err)})") from None
-    frame = frame.rename({name: _clean_header(name) for name in frame.columns})
-    frame = frame.with_columns(pl.all().cast(pl.Utf8))
+    frame = _clean_columns(frame, path, problems).with_columns(pl.all().cast(pl.Utf8))
     return frame.with_row_index("_row", offset=2)
+
+
+def _first_columns(names: list[str], path: Path, problems: list[Problem]) -> dict[str, int]:
+    """Position of each (cleaned) column name; a second column of the same kind is reported.
+
+    `value` and `count` both mean the value: rather than let the later one win unseen (or, for
+    a spreadsheet, crash on the duplicate name), the first is used and the second reported.
+    """
+    first: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not name:
+            continue
+        if name in first:
+            problems.append(Problem(
+                str(path), 1, name, f"a second '{name}' column (column {i + 1})",
+                "one column of each kind; the first is used and this one ignored",
+            ))
+            continue
+        first[name] = i
+    return first
+
+
+def _clean_columns(frame: pl.DataFrame, path: Path, problems: list[Problem]) -> pl.DataFrame:
+    """Header spellings to canonical names, as for CSV, keeping the first of any duplicate."""
+    first = _first_columns([_clean_header(name) for name in frame.columns], path, problems)
+    return frame.select(
+        pl.col(frame.columns[i]).alias(name) for name, i in first.items()
+    )
 
 
 def _first_line(err: BaseException) -> str:
@@ -342,7 +375,12 @@ def clean_return(
             "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'",
         ))
     good_periods = {t: q for t, q in quarter_of.items() if q is not None}
-    table = table.filter(pl.col("period").is_in(list(good_periods))).with_columns(
+    table = table.filter(pl.col("period").is_in(list(good_periods)))
+    if table.is_empty():
+        # nothing left to check (a header-only file, or every row already reported); an empty
+        # mapping would leave `_quarter` as text and the date comparisons below would raise
+        return empty_frame(), problems
+    table = table.with_columns(
         pl.col("period").replace_strict({t: q[0] for t, q in good_periods.items()},
                                         return_dtype=pl.Date).alias("_quarter"),
         pl.col("period").replace_strict({t: q[1] for t, q in good_periods.items()},

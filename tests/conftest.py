@@ -1,0 +1,235 @@
+"""Shared fixtures: a small, valid framework written to `tmp_path`, and a data-file loader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pcp_tui.config import Config, load_config
+from pcp_tui.dataset import Observations, load_observations
+
+# "Today" for every data test: 26 November 2021 falls in 2021/22 Q3, so Q4 is the future.
+TODAY = date(2021, 11, 26)
+
+SETTINGS_TOML = """\
+[settings]
+home_force = "west-midlands"
+comparators = ["greater-manchester", "merseyside", "west-yorkshire"]
+data_folder = "data"
+stale_after_quarters = 1
+
+[settings.baselines]
+plan = "2019/20"
+national = "12 months ending June 2019"
+
+[settings.tolerances]
+trajectory_pct = 2.0
+milestone_pct = 2.0
+msf_margin_pct = 10.0
+
+[settings.spc]
+screen_outliers = true
+run_length = 7
+trend_length = 7
+min_points = 13
+"""
+
+FORCES_TOML = """\
+[forces.west-midlands]
+name = "West Midlands Police"
+short = "WMP"
+area_code = "E23000014"
+population = 2916500
+
+[forces.greater-manchester]
+name = "Greater Manchester Police"
+short = "GMP"
+area_code = "E23000005"
+population = 2812600
+
+[forces.merseyside]
+name = "Merseyside Police"
+short = "Merseyside"
+area_code = "E23000004"
+population = 1423100
+
+[forces.west-yorkshire]
+name = "West Yorkshire Police"
+short = "WYP"
+area_code = "E23000010"
+population = 2320200
+"""
+
+PLAN_TOML = """\
+[[sections]]
+id = "wmp"
+title = "West Midlands Police"
+
+[[objectives]]
+id = "crime"
+section = "wmp"
+title = "Preventing and reducing crime"
+
+[[objectives]]
+id = "people"
+section = "wmp"
+title = "Supporting our people"
+
+[[sub_objectives]]
+id = "justice"
+objective = "crime"
+title = "Bringing offenders to justice"
+
+[[priorities]]
+id = "neighbourhood-crime"
+title = "Reduce neighbourhood crime"
+
+[[priorities]]
+id = "public-satisfaction"
+title = "Improve satisfaction among victims"
+"""
+
+KPIS_TOML = """\
+[[kpis]]
+id = "residential-burglary"
+title = "Residential burglary"
+short = "Res burglary"
+objective = "crime"
+priorities = ["neighbourhood-crime"]
+unit = "count"
+better = "lower"
+measure = "flow"
+source = "WMP"
+msf = true
+target = { kind = "trajectory", direction = "decrease", baseline = "plan" }
+
+[[kpis]]
+id = "rape-por"
+title = "Positive outcome rate: Rape"
+short = "Rape POR"
+objective = "crime"
+sub_objective = "justice"
+unit = "percent"
+better = "higher"
+measure = "rate"
+target = { kind = "threshold", op = ">", value = 5 }
+
+[[kpis]]
+id = "pcsos"
+title = "PCSOs"
+short = "PCSOs"
+objective = "people"
+unit = "count"
+better = "higher"
+measure = "stock"
+target = { kind = "threshold", op = ">=", value = 480 }
+
+[[kpis]]
+id = "officer-uplift"
+title = "Police officer uplift"
+short = "Officer uplift"
+objective = "people"
+unit = "count"
+better = "higher"
+measure = "stock"
+target = { kind = "milestone", increase = 1200, start = "2019/20 Q4", deadline = "2022/23 Q4" }
+
+[[kpis]]
+id = "s163"
+title = "Establish consistent recording of S163 traffic stops"
+short = "S163 recording"
+objective = "crime"
+unit = "count"
+measure = "stock"
+target = { kind = "commitment" }
+
+[[kpis]]
+id = "victim-confidence"
+title = "Confidence in the local police (CSEW)"
+short = "Victim confidence"
+priorities = ["public-satisfaction"]
+also_in = ["justice"]
+unit = "percent"
+better = "higher"
+measure = "stock"
+source = "CSEW"
+target = { kind = "monitor" }
+"""
+
+CONFIG_TOML = SETTINGS_TOML + "\n" + FORCES_TOML + "\n" + PLAN_TOML + "\n" + KPIS_TOML
+
+
+@pytest.fixture
+def config_text() -> str:
+    return CONFIG_TOML
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write config text to `tmp_path/<name>` and return the path."""
+
+    def write(text: str, name: str = "config.toml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def config_path(write_config: Callable[..., Path]) -> Path:
+    return write_config(CONFIG_TOML)
+
+
+@pytest.fixture
+def config(config_path: Path) -> Config:
+    return load_config(config_path)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def write_data(data_dir: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a data file (text as UTF-8, or raw bytes) into the data folder."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = data_dir / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def load(
+    config: Config, write_data: Callable[[str, str | bytes], Path]
+) -> Callable[..., Observations]:
+    """Write one data file and load it alone, as of 26 November 2021."""
+
+    def load_one(name: str, content: str | bytes) -> Observations:
+        path = write_data(name, content)
+        return load_observations([path], config, today=TODAY)
+
+    return load_one
+
+
+@pytest.fixture
+def load_paths(config: Config) -> Callable[..., Observations]:
+    """Load files or folders already written, as of 26 November 2021."""
+
+    def load_many(*paths: Path | str) -> Observations:
+        return load_observations(list(paths), config, today=TODAY)
+
+    return load_many
