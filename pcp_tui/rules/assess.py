@@ -136,7 +136,7 @@ class Timeline:
     config: Config
     observations: Observations
     status: pl.DataFrame  # one row per KPI × force × as-of quarter
-    points: pl.DataFrame  # one row per KPI × force × as-of quarter × point (SPC labels)
+    points: pl.DataFrame  # one row per series (sid) × as-of quarter × point (SPC labels)
     alert_frame: pl.DataFrame
     quarters: tuple[Quarter, ...]
     _cache: dict[Quarter, Assessment] = field(default_factory=dict, compare=False, repr=False)
@@ -191,62 +191,85 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     )
 
     # --- each series cut at each as-of quarter ----------------------------------------------
-    numeric = obs.filter(pl.col("kind") != "commitment")
-    expanded = numeric.join(as_of, how="cross").filter(pl.col("_ord") <= pl.col("as_of"))
-    window_len = (pl.col("b_last") - pl.col("b_first") + 1).fill_null(4)
-    in_window = pl.col("_ord") > pl.col("as_of") - window_len
-    measure = pl.col("measure").first()
-    n_window = in_window.sum()
-    length = window_len.first()
+    # Integer keys and only the numeric columns go through the cross join: it is the largest
+    # frame here (series × quarters × as-of quarters), and string keys make every step slower.
+    obs = obs.with_columns(
+        pl.concat_str("kpi", "force", separator="\x00").rank("dense").cast(pl.Int32)
+        .alias("sid")
+    )
+    sids = obs.select("sid", *SERIES).unique("sid")
+    numeric = obs.filter(pl.col("kind") != "commitment").select(
+        "sid", "_ord", "value", "numerator", "denominator", "lower", "upper", "scale",
+        "dir_sign",
+        pl.col("measure").replace_strict({"flow": 0, "stock": 1, "rate": 2},
+                                         return_dtype=pl.Int8).alias("measure_code"),
+        (pl.col("b_last") - pl.col("b_first") + 1).fill_null(4).cast(pl.Int32).alias("wlen"),
+    )
+    # as-of first in the cross join, over series sorted by quarter: the result comes out
+    # ordered by (as_of, sid, _ord), which every step below relies on, without a sort
+    expanded = as_of.join(numeric.sort(["sid", "_ord"]), how="cross").filter(
+        pl.col("_ord") <= pl.col("as_of"))
+    in_window = pl.col("_ord") > pl.col("as_of") - pl.col("wlen")
+    year_ago = pl.col("_ord") == pl.col("as_of") - 4
+    expanded = expanded.with_columns(
+        in_window.alias("_in"),
+        pl.when(in_window).then(pl.col("value")).alias("_wv"),
+        pl.when(in_window).then(pl.col("numerator")).alias("_wn"),
+        pl.when(in_window).then(pl.col("denominator")).alias("_wd"),
+        pl.when(year_ago).then(pl.col("value")).alias("_yv"),
+        pl.when(year_ago).then(pl.col("lower")).alias("_yl"),
+        pl.when(year_ago).then(pl.col("upper")).alias("_yu"),
+    )
+    measure = pl.col("measure_code").first()
+    n_window = pl.col("_in").sum()
+    length = pl.col("wlen").first()
     comparison = (
-        pl.when(measure == "stock").then(pl.col("value").sort_by("_ord").last())
+        pl.when(measure == 1).then(pl.col("value").last())
         .when(n_window < length).then(None)
-        .when(measure == "flow").then(pl.col("value").filter(in_window).sum())
-        .when((in_window & pl.col("denominator").is_not_null()).sum() == length).then(
-            pl.col("numerator").filter(in_window).sum()
-            / pl.col("denominator").filter(in_window).sum() * pl.col("scale").first()
-        )
+        .when(measure == 0).then(pl.col("_wv").sum())
+        .when(pl.col("_wd").count() == length).then(
+            pl.col("_wn").sum() / pl.col("_wd").sum() * pl.col("scale").first())
         .otherwise(None)
     )
-    year_ago = pl.col("_ord") == pl.col("as_of") - 4
-    per_series = expanded.group_by(KEYS).agg(
-        pl.col("_ord").max().alias("latest_ord"),
-        pl.col("value").sort_by("_ord").last().alias("latest_value"),
-        pl.col("lower").sort_by("_ord").last().alias("latest_lower"),
-        pl.col("upper").sort_by("_ord").last().alias("latest_upper"),
-        pl.col("file").sort_by("_ord").last().alias("latest_file"),
+    per_series = expanded.group_by(["as_of", "sid"], maintain_order=True).agg(
+        pl.col("_ord").last().alias("latest_ord"),
+        pl.col("value").last().alias("latest_value"),
+        pl.col("lower").last().alias("latest_lower"),
+        pl.col("upper").last().alias("latest_upper"),
         comparison.alias("comparison"),
-        n_window.alias("comparison_n"),
-        length.alias("comparison_len"),
-        pl.col("value").filter(year_ago).first().alias("year_ago_value"),
-        pl.col("lower").filter(year_ago).first().alias("year_ago_lower"),
-        pl.col("upper").filter(year_ago).first().alias("year_ago_upper"),
+        pl.col("_yv").max().alias("year_ago_value"),
+        pl.col("_yl").max().alias("year_ago_lower"),
+        pl.col("_yu").max().alias("year_ago_upper"),
     )
 
-    commitments = obs.filter(pl.col("kind") == "commitment").join(as_of, how="cross").filter(
-        pl.col("_ord") <= pl.col("as_of")
-    ).group_by(KEYS).agg(
-        pl.col("_ord").max().alias("latest_ord"),
-        pl.col("status").sort_by("_ord").last().alias("commitment_status"),
-        pl.col("file").sort_by("_ord").last().alias("latest_file"),
+    commitments = (
+        obs.filter(pl.col("kind") == "commitment").select("sid", "_ord", "status")
+        .join(as_of, how="cross").filter(pl.col("_ord") <= pl.col("as_of"))
+        .sort(["as_of", "sid", "_ord"])
+        .group_by(["as_of", "sid"], maintain_order=True).agg(
+            pl.col("_ord").last().alias("latest_ord"),
+            pl.col("status").last().alias("commitment_status"),
+        )
     )
-    per_series = pl.concat([per_series, commitments], how="diagonal_relaxed")
+    per_series = pl.concat([per_series, commitments], how="diagonal_relaxed").join(
+        sids, on="sid", how="left")
 
     # --- SPC: every point of every cut series -------------------------------------------------
     spc = settings.spc
-    survey_series = base.filter(pl.col("survey")).select(SERIES)
+    survey_sids = obs.filter(pl.col("lower").is_not_null() & pl.col("upper").is_not_null())
     spc_input = (
-        expanded.join(survey_series, on=SERIES, how="anti")
-        .filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
-        .select(*KEYS, "_ord", pl.col("value").alias("y"), "dir_sign")
-        .with_columns(pl.col("_ord").rank("ordinal").over(KEYS).alias("_i"))
+        expanded.filter(
+            ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
+            & pl.col("value").is_not_null() & pl.col("value").is_finite()
+        )
+        .select("as_of", "sid", "_ord", pl.col("value").alias("y"), "dir_sign")
     )
     points = spc_points(
-        spc_input, KEYS, screen_outliers=spc.screen_outliers, run_length=spc.run_length,
-        trend_length=spc.trend_length,
+        spc_input, ["as_of", "sid"], order="_ord", screen_outliers=spc.screen_outliers,
+        run_length=spc.run_length, trend_length=spc.trend_length, presorted=True,
     ).collect()
-    last_points = points.filter(pl.col("_i") == pl.col("n")).select(
-        *KEYS,
+    last_points = points.group_by(["as_of", "sid"], maintain_order=True).last().select(
+        "sid", "as_of",
         pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
         pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
         pl.col("special_cause_type").alias("spc_last_type"),
@@ -257,7 +280,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     status = (
         per_series.join(attrs, on="kpi", how="left")
         .join(base, on=SERIES, how="left")
-        .join(last_points, on=KEYS, how="left")
+        .join(last_points, on=["sid", "as_of"], how="left")
         .with_columns(pl.col("survey").fill_null(False))
     )
     status = _targets(status, settings)
@@ -630,9 +653,11 @@ class Assessment:
     def spc_points(self, kpi_id: str, force: str | None = None) -> list[SpcPoint]:
         """Every point of the series up to the as-of quarter with its SPC labels."""
         force = force or self.home_force
-        rows = self.points.filter(
-            (pl.col("kpi") == kpi_id) & (pl.col("force") == force)
-        ).sort("_i").select("_ord", "y", "special_cause_type", "point_type")
+        row = self._rows.get((kpi_id, force))
+        if row is None:
+            return []
+        rows = self.points.filter(pl.col("sid") == row["sid"]).sort("_ord").select(
+            "_ord", "y", "special_cause_type", "point_type")
         return [SpcPoint(Quarter.from_ordinal(o), y, s, p) for o, y, s, p in rows.iter_rows()]
 
     def rollup(self, node: PlanNode) -> dict[str, int]:
