@@ -33,7 +33,7 @@ import polars as pl
 
 from pcp_tui.config import Config
 from pcp_tui.framework import COMMITMENT_STATUSES
-from pcp_tui.periods import PeriodError, Quarter, parse_period
+from pcp_tui.periods import PeriodError, Quarter, names_a_month, parse_period
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods")
 MISSING_TOKENS = ("", "..", "-", "–", "—", "+", ".", "na", "n/a", "null", "none", ":", "x", "*")
@@ -380,7 +380,9 @@ def clean_return(
         # nothing left to check (a header-only file, or every row already reported); an empty
         # mapping would leave `_quarter` as text and the date comparisons below would raise
         return empty_frame(), problems
+    month_spellings = [t for t in good_periods if names_a_month(t)]
     table = table.with_columns(
+        pl.col("period").is_in(month_spellings).alias("_named_month"),
         pl.col("period").replace_strict({t: q[0] for t, q in good_periods.items()},
                                         return_dtype=pl.Date).alias("_quarter"),
         pl.col("period").replace_strict({t: q[1] for t, q in good_periods.items()},
@@ -503,6 +505,7 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
                 (months.dt.month().is_in([4, 7, 10, 1]).not_() & months.is_not_null()).any()
                 .over(series)
                 | (months.n_unique().over([*series, "_quarter"]) > 1)
+                | pl.col("_named_month").any().over(series)
             )
             # a row naming a quarter (no month) stays quarterly beside a monthly series
             & months.is_not_null()

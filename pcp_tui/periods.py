@@ -250,6 +250,14 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_MONTH_ONLY = re.compile(r"^\s*(?:\d{4}-\d{1,2}|[A-Za-z]+[\s\-]+\d{4})\s*$")
+
+
+def names_a_month(text: str) -> bool:
+    """`2021-10` or `Oct 2021`: a month, never a quarter, even when it is a quarter's first."""
+    return bool(_MONTH_ONLY.match(str(text)))
+
+
 def parse_period(text: str) -> tuple[Quarter, date | None]:
     """Parse a `period` cell: a quarter label or a date.
 

@@ -699,12 +699,21 @@ def test_monthly_rates_need_counts(load: Load, data_dir: Path) -> None:
         "monthly.csv",
         "kpi,force,period,value\n"
         "rape-por,WMP,2021-04,10%\nrape-por,WMP,2021-05,10%\nrape-por,WMP,2021-06,50%\n"
-        "pcsos,WMP,2021-04,470\n",
+        "pcsos,WMP,2021/22 Q1,470\n",
     )
     check(the_problem(obs), data_dir / "monthly.csv", 4, "numerator",
           "monthly rape-por rates without numerator and denominator",
           "not an average of rates")
     assert values(obs) == {("pcsos", "west-midlands", "2021/22 Q1"): 470.0}
+
+
+def test_a_lone_first_month_is_a_month_not_the_quarter(load: Load) -> None:
+    # `2021-10` names October, even though October starts 2021/22 Q3
+    obs = load("monthly.csv", "kpi,force,period,value\nresidential-burglary,WMP,2021-10,5\n")
+    problem = the_problem(obs)
+    assert problem.column == "period"
+    assert "1 of 3 months of 2021/22 Q3" in problem.found
+    assert obs.frame.is_empty()
 
 
 def test_quarterly_row_beside_a_monthly_series_is_kept(load: Load) -> None:
