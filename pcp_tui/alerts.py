@@ -129,8 +129,14 @@ def _revision_alerts(timeline: Timeline, quarter: Quarter) -> list[Alert]:
         if restating != quarter:
             continue
         kpi = framework.kpi(rev.kpi)
-        old = kpi.unit.format(rev.old_value) if rev.old_value is not None else "no figure"
-        new = kpi.unit.format(rev.new_value) if rev.new_value is not None else "no figure"
+
+        def shown(figure: float | str | None, kpi=kpi) -> str:
+            if figure is None:
+                return "no figure"
+            return figure if isinstance(figure, str) else kpi.unit.format(figure)
+
+        old, new = shown(rev.old_value), shown(rev.new_value)
+        what = {"value_12m": " (12-month figure)", "status": " (status)"}.get(rev.field, "")
         force = timeline.config.settings.forces[rev.force]
         alerts.append(Alert(
             id=alert_id(rev.kpi, rev.force, f"revised-{rev.quarter.file_stem}", quarter),
@@ -141,7 +147,7 @@ def _revision_alerts(timeline: Timeline, quarter: Quarter) -> list[Alert]:
             quarter=quarter,
             since=quarter,
             message=(
-                f"{kpi.title} for {force.name} in {rev.quarter.label} was revised from {old} "
+                f"{kpi.title}{what} for {force.name} in {rev.quarter.label} was revised from {old} "
                 f"to {new} by {Path(rev.new_file).name} (first given in "
                 f"{Path(rev.old_file).name})."
             ),

@@ -12,6 +12,7 @@ Canonical frame, one row per KPI × force × quarter:
 | force | str | force id from the config |
 | period | date | first day of the financial-year quarter |
 | value | f64 | count in the quarter, level at quarter end, or the rate |
+| value_12m | f64 | a published 12-month figure ending with the quarter (e.g. ONS rolling tables) |
 | numerator, denominator | f64 | for rates; the value is numerator / denominator × scale |
 | lower, upper | f64 | confidence interval of a survey estimate |
 | status | str | a commitment's status |
@@ -37,7 +38,7 @@ from pcp_tui.periods import PeriodError, Quarter, names_a_month, parse_period
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods")
 MISSING_TOKENS = ("", "..", "-", "–", "—", "+", ".", "na", "n/a", "null", "none", ":", "x", "*")
-NUMERIC_COLUMNS = ("value", "numerator", "denominator", "lower", "upper")
+NUMERIC_COLUMNS = ("value", "value_12m", "numerator", "denominator", "lower", "upper")
 COLUMN_ALIASES = {
     "kpi_id": "kpi", "indicator": "kpi", "measure_id": "kpi",
     "force_name": "force", "police_force": "force", "area": "force",
@@ -51,6 +52,7 @@ CANONICAL_SCHEMA: dict[str, pl.DataType] = {
     "force": pl.Utf8(),
     "period": pl.Date(),
     "value": pl.Float64(),
+    "value_12m": pl.Float64(),
     "numerator": pl.Float64(),
     "denominator": pl.Float64(),
     "lower": pl.Float64(),
@@ -90,10 +92,11 @@ class Revision:
     kpi: str
     force: str
     quarter: Quarter
-    old_value: float | None
-    new_value: float | None
+    old_value: float | str | None
+    new_value: float | str | None
     old_file: str
     new_file: str
+    field: str = "value"  # value, value_12m (a 12-month figure) or status
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,7 @@ def clean_return(
             + _did_you_mean(name, KNOWN_COLUMNS),
         ))
     missing = [c for c in ("kpi",) if c not in columns]
-    if not columns & {"value", "numerator", "status"}:
+    if not columns & {"value", "value_12m", "numerator", "status"}:
         missing.append("value")
     file_quarter = _quarter_from_name(file)
     if "period" not in columns and file_quarter is None:
@@ -419,7 +422,7 @@ def clean_return(
         pl.col("kpi").replace_strict(kind, return_dtype=pl.Utf8).alias("_kind"),
     )
     negative = pl.any_horizontal(
-        pl.col(f"_{n}") < 0 for n in ("value", "numerator", "denominator")
+        pl.col(f"_{n}") < 0 for n in ("value", "value_12m", "numerator", "denominator")
     ).fill_null(False) & pl.col("_unit").is_in(["count", "percent", "per-1000", "days",
                                                  "hours", "minutes", "seconds"])
     problems += _column_problems(
@@ -469,7 +472,10 @@ def clean_return(
         "a commitment status: " + ", ".join(COMMITMENT_STATUSES),
     )
     table = table.filter(~bad_status)
-    no_value = (pl.col("_kind") != "commitment") & pl.col("_value").is_null()
+    no_value = (
+        (pl.col("_kind") != "commitment") & pl.col("_value").is_null()
+        & pl.col("_value_12m").is_null()
+    )
     # A blank or suppressed (`..`) cell is missing data, not an error: the row carries nothing.
     table = table.filter(~no_value)
 
@@ -513,7 +519,8 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
     )
     out_columns = [
         pl.col("kpi"), pl.col("force"), pl.col("_quarter").alias("period"),
-        pl.col("_value").alias("value"), pl.col("_numerator").alias("numerator"),
+        pl.col("_value").alias("value"), pl.col("_value_12m").alias("value_12m"),
+        pl.col("_numerator").alias("numerator"),
         pl.col("_denominator").alias("denominator"), pl.col("_lower").alias("lower"),
         pl.col("_upper").alias("upper"), pl.col("_status").alias("status"),
     ]
@@ -532,6 +539,8 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
         pl.col("_denominator").sum().alias("_den"),
         pl.col("_numerator").is_null().any().alias("_no_num"),
         pl.col("_lower").last(), pl.col("_upper").last(), pl.col("_status").last(),
+        # 12 months ending with the quarter's last month end with the quarter
+        pl.col("_value_12m").last(),
         (pl.col("_month").max().dt.month() == pl.col("_quarter").first().dt.offset_by("2mo")
          .dt.month()).alias("_has_last"),
     )
@@ -557,6 +566,7 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
         pl.when(pl.col("_measure") == "flow").then(pl.col("_sum"))
         .when(pl.col("_measure") == "stock").then(pl.col("_last"))
         .otherwise(pl.col("_num") / pl.col("_den") * pl.col("_scale")).alias("value"),
+        pl.when(pl.col("_has_last")).then(pl.col("_value_12m")).alias("value_12m"),
         pl.when(pl.col("_measure") == "rate").then(pl.col("_num")).alias("numerator"),
         pl.when(pl.col("_measure") == "rate").then(pl.col("_den")).alias("denominator"),
         pl.col("_lower").alias("lower"), pl.col("_upper").alias("upper"),
@@ -653,30 +663,48 @@ def load_observations(
         return Observations(empty_frame(), tuple(problems), (), tuple(map(str, files)))
     stacked = pl.concat(frames).with_row_index("_order")
     revisions = _revisions(stacked)
+    # The later return wins figure by figure: a return that gives only the 12-month value does
+    # not wipe the quarter's own count that an earlier return gave, and the reverse.
+    keys = ["kpi", "force", "period"]
+    figures = [c for c in CANONICAL_SCHEMA if c not in (*keys, "file")]
     frame = (
         stacked.sort("_order")
-        .unique(subset=["kpi", "force", "period"], keep="last", maintain_order=True)
-        .drop("_order")
-        .sort(["kpi", "force", "period"])
+        .group_by(keys, maintain_order=True)
+        .agg(*(pl.col(c).drop_nulls().last() for c in figures), pl.col("file").last())
+        .select(list(CANONICAL_SCHEMA))
+        .sort(keys)
     )
     return Observations(frame, tuple(problems), revisions, tuple(map(str, files)))
 
 
 def _revisions(stacked: pl.DataFrame) -> tuple[Revision, ...]:
+    """Where a later return gives a different figure than an earlier one for the same cell."""
     keys = ["kpi", "force", "period"]
     repeated = stacked.filter(pl.len().over(keys) > 1).sort([*keys, "_order"])
-    revisions = []
-    previous = None
-    for kpi, force, period, value, status, file in repeated.select(
-        *keys, "value", "status", "file"
+    revisions: list[Revision] = []
+    known: dict[str, tuple[object, str]] = {}  # field → (last figure given, the file giving it)
+    cell = None
+    for kpi, force, period, value, value_12m, status, file in repeated.select(
+        *keys, "value", "value_12m", "status", "file"
     ).iter_rows():
-        if previous and previous[:3] == (kpi, force, period):
-            old_value, old_status, old_file = previous[3:]
-            if not _same(old_value, value) or old_status != status:
-                revisions.append(Revision(kpi, force, Quarter.from_date(period), old_value,
-                                          value, old_file, file))
-        previous = (kpi, force, period, value, status, file)
+        if (kpi, force, period) != cell:
+            cell, known = (kpi, force, period), {}
+        for field, figure in (("value", value), ("value_12m", value_12m), ("status", status)):
+            if figure is None:
+                continue
+            if field in known:
+                old, old_file = known[field]
+                changed = old != figure if field == "status" else _differ(old, figure)
+                if changed:
+                    revisions.append(Revision(kpi, force, Quarter.from_date(period), old,
+                                              figure, old_file, file, field))
+            known[field] = (figure, file)
     return tuple(revisions)
+
+
+def _differ(a: float | None, b: float | None) -> bool:
+    """Both returns give the figure, and not the same one."""
+    return a is not None and b is not None and not _same(a, b)
 
 
 def _same(a: float | None, b: float | None) -> bool:

@@ -485,3 +485,48 @@ def test_every_quarter_is_assessed(bundled):
     assert len(bundled.quarters) == 18
     for quarter in bundled.quarters:
         assert bundled.at(quarter).as_of == quarter
+
+
+# published 12-month figures ---------------------------------------------------------------
+
+
+def twelve_month_rows(ident: str, values: dict[str, float], force: str = "home") -> list[str]:
+    return [f"{ident},{force},{q},,,,,,,{v}" for q, v in values.items()]
+
+
+def build_12m(tmp_path: Path, kpis: str, rows: list[str], as_of: str | None = None):
+    (tmp_path / "config.toml").write_text(SETTINGS + kpis, encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    header = "kpi,force,period,value,numerator,denominator,lower,upper,status,value_12m\n"
+    (data / "returns.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    config = load_config(tmp_path / "config.toml")
+    observations = load_observations(data, config, today=TODAY)
+    assert not observations.problems, observations.problems
+    return assess(config, observations, Quarter.parse(as_of) if as_of else None)
+
+
+def test_published_twelve_month_figures_are_compared_directly(tmp_path):
+    # ONS-style: only rolling 12-month counts, one per quarter; no quarterly counts at all
+    rows = twelve_month_rows("burglary", {"2019/20 Q3": 410, "2019/20 Q4": 400,
+                                          "2020/21 Q4": 300, "2021/22 Q1": 320})
+    a = build_12m(tmp_path, kpi("burglary", '{ kind = "trajectory", direction = "decrease" }'),
+                  rows)
+    status = a.status("burglary")
+    assert status.baseline == 400  # the 12 months ending March 2020, as published
+    assert status.comparison == 320
+    assert status.change_pct == pytest.approx(-20.0)
+    assert status.rag == "green"
+    assert status.spc.last_point_type is None  # no SPC on overlapping 12-month windows
+    assert status.explanation.startswith("Burglary: 320 in the 12 months to 2021/22 Q1, 20% "
+                                         "below the 400 of 2019/20")
+
+
+def test_a_published_figure_wins_over_summing_quarters(tmp_path):
+    rows = [f"k,home,{(Quarter(2019, 1) + i).label},100,,,,,," for i in range(7)]
+    rows.append("k,home,2020/21 Q4,100,,,,,,380")  # the official 12-month count beside it
+    a = build_12m(tmp_path, kpi("k", '{ kind = "monitor" }'), rows)
+    status = a.status("k")
+    assert status.comparison == 380
+    assert status.latest_value == 100  # the quarter's own count is kept beside it
+    assert status.spc.n_points == 8

@@ -870,3 +870,30 @@ def test_any_return_loads_without_an_exception(config: Config, file: tuple[str, 
     for period in frame["period"].to_list():
         assert Quarter.from_date(period).start == period <= date(2021, 10, 1)
     assert all(p.file == str(path) and (p.row is None or p.row >= 1) for p in obs.problems)
+
+
+def test_twelve_month_figures_and_quarterly_counts_from_different_returns_combine(
+    load_paths, write_data
+) -> None:
+    # a quarterly return gives the quarter's count; an ONS import later gives the 12-month figure
+    first = write_data("2021-22_Q1.csv", "kpi,force,value\nresidential-burglary,WMP,3800\n")
+    second = write_data(
+        "ons-import.csv",
+        "kpi,force,period,value_12m\nresidential-burglary,WMP,2021/22 Q1,15200\n",
+    )
+    obs = load_paths(first, second)
+    assert obs.problems == ()
+    assert obs.revisions == ()
+    row = obs.frame.row(0, named=True)
+    assert (row["value"], row["value_12m"]) == (3800.0, 15200.0)
+
+
+def test_a_restated_twelve_month_figure_is_a_revision(load_paths, write_data) -> None:
+    first = write_data("2021-22_Q1.csv",
+                       "kpi,force,value_12m\nresidential-burglary,WMP,15200\n")
+    second = write_data("2021-22_Q2.csv", "kpi,force,period,value_12m\n"
+                        "residential-burglary,WMP,2021/22 Q1,15250\n")
+    obs = load_paths(first, second)
+    (revision,) = obs.revisions
+    assert (revision.field, revision.old_value, revision.new_value) == ("value_12m", 15200,
+                                                                       15250)

@@ -111,11 +111,14 @@ def _window_value(first: str, last: str, suffix: str) -> list[pl.Expr]:
     total = pl.col("value").filter(inside).sum()
     num = pl.col("numerator").filter(inside).sum()
     den = pl.col("denominator").filter(inside).sum()
-    n = inside.sum()
+    n = (inside & pl.col("value").is_not_null()).sum()
     n_rates = (inside & pl.col("denominator").is_not_null()).sum()
     stock = pl.col("value").filter(at_end).first()
+    # a published 12-month figure ending with the window is used as it is
+    published = pl.col("value_12m").filter(at_end).first()
     value = (
         pl.when(measure == "stock").then(stock)
+        .when((measure == "flow") & (length == 4) & published.is_not_null()).then(published)
         .when(n < length).then(None)
         .when(measure == "flow").then(total)
         .when(n_rates == length).then(num / den * pl.col("scale").first())
@@ -199,7 +202,8 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     )
     sids = obs.select("sid", *SERIES).unique("sid")
     numeric = obs.filter(pl.col("kind") != "commitment").select(
-        "sid", "_ord", "value", "numerator", "denominator", "lower", "upper", "scale",
+        "sid", "_ord", "value", "value_12m", "numerator", "denominator", "lower", "upper",
+        "scale",
         "dir_sign",
         pl.col("measure").replace_strict({"flow": 0, "stock": 1, "rate": 2},
                                          return_dtype=pl.Int8).alias("measure_code"),
@@ -212,7 +216,8 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     in_window = pl.col("_ord") > pl.col("as_of") - pl.col("wlen")
     year_ago = pl.col("_ord") == pl.col("as_of") - 4
     expanded = expanded.with_columns(
-        in_window.alias("_in"),
+        (in_window & pl.col("value").is_not_null()).alias("_in"),
+        pl.when(pl.col("_ord") == pl.col("as_of")).then(pl.col("value_12m")).alias("_v12"),
         pl.when(in_window).then(pl.col("value")).alias("_wv"),
         pl.when(in_window).then(pl.col("numerator")).alias("_wn"),
         pl.when(in_window).then(pl.col("denominator")).alias("_wd"),
@@ -223,8 +228,10 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     measure = pl.col("measure_code").first()
     n_window = pl.col("_in").sum()
     length = pl.col("wlen").first()
+    published = pl.col("_v12").max()
     comparison = (
-        pl.when(measure == 1).then(pl.col("value").last())
+        pl.when(measure == 1).then(pl.col("value").drop_nulls().last())
+        .when((measure == 0) & (length == 4) & published.is_not_null()).then(published)
         .when(n_window < length).then(None)
         .when(measure == 0).then(pl.col("_wv").sum())
         .when(pl.col("_wd").count() == length).then(
@@ -233,9 +240,10 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     )
     per_series = expanded.group_by(["as_of", "sid"], maintain_order=True).agg(
         pl.col("_ord").last().alias("latest_ord"),
-        pl.col("value").last().alias("latest_value"),
-        pl.col("lower").last().alias("latest_lower"),
-        pl.col("upper").last().alias("latest_upper"),
+        pl.col("_ord").filter(pl.col("value").is_not_null()).last().alias("value_ord"),
+        pl.col("value").drop_nulls().last().alias("latest_value"),
+        pl.col("lower").drop_nulls().last().alias("latest_lower"),
+        pl.col("upper").drop_nulls().last().alias("latest_upper"),
         comparison.alias("comparison"),
         pl.col("_yv").max().alias("year_ago_value"),
         pl.col("_yl").max().alias("year_ago_lower"),
@@ -352,6 +360,7 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     )
 
     usable = pl.col("freshness").is_in(["current", "lagging"])
+    has_latest = pl.col("latest_value").is_not_null()
     latest = pl.col("latest_value")
     op, limit = pl.col("t_op"), pl.col("t_value")
     meets = (
@@ -416,6 +425,7 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         .when(kind == "commitment").then(
             pl.when(pl.col("latest_ord").is_null()).then(pl.lit("grey")).otherwise(commitment_rag))
         .when(~usable).then(pl.lit("grey"))
+        .when(kind.is_in(["threshold", "milestone"]) & ~has_latest).then(pl.lit("grey"))
         .when(kind == "threshold").then(threshold_rag)
         .when(kind == "trajectory").then(
             pl.when(pl.col("comparison").is_null() | pl.col("base_value").is_null())
@@ -718,7 +728,8 @@ def _build_status(
         rag = "grey"
     status = KpiStatus(
         kpi=kpi, force=force, as_of=as_of,
-        latest_quarter=_quarter(get("latest_ord")),
+        latest_quarter=_quarter(get("value_ord") if get("value_ord") is not None
+                                else get("latest_ord")),
         latest_value=get("latest_value"),
         latest_lower=get("latest_lower"),
         latest_upper=get("latest_upper"),

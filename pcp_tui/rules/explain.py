@@ -69,13 +69,21 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
         words = COMMITMENT_WORDS.get(status.commitment_status, status.commitment_status)
         quarter = status.latest_quarter.label if status.latest_quarter else ""
         return f"{title}: {words} (reported for {quarter})."
-    if status.latest_value is None or status.latest_quarter is None:
+    quarterly = status.latest_value is not None and status.latest_quarter is not None
+    if quarterly:
+        latest = f"{unit.format(status.latest_value)} in {status.latest_quarter.label}"
+    elif status.comparison is not None:
+        # only published 12-month figures (e.g. from the ONS tables)
+        latest = f"{unit.format(status.comparison)} in {status.comparison_label}"
+    else:
         return f"{title}: no figure for {_force_name(status, assessment)} yet."
-    latest = f"{unit.format(status.latest_value)} in {status.latest_quarter.label}"
     if status.freshness == "stale":
-        return (f"{title}: no figure since {status.latest_quarter.label} "
-                f"(the last was {unit.format(status.latest_value)}); not judged.")
+        since = status.latest_quarter.label if status.latest_quarter else "the start"
+        return f"{title}: no figure since {since}; not judged."
     home = status.force == assessment.home_force
+
+    if isinstance(target, (Threshold, Milestone)) and home and not quarterly:
+        return f"{title}: {latest}; the target is judged on a quarter's figure, which is missing."
 
     if isinstance(target, Threshold) and home:
         passed = status.rag in ("green", "amber")
@@ -121,7 +129,7 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
 
     # monitor, or a comparator force: the figure and what SPC says of it
     sentence = f"{title}: {latest}"
-    if kpi.measure == "flow" and status.comparison is not None:
+    if quarterly and kpi.measure == "flow" and status.comparison is not None:
         sentence += f" ({unit.format(status.comparison)} in {status.comparison_label})"
     if status.change_pct is not None and status.baseline is not None:
         sentence += f", {_change_words(status)} {_the(status.baseline_label)}"
