@@ -21,11 +21,12 @@ Canonical frame, one row per KPI × force × quarter:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -145,8 +146,17 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_table(path: Path, problems: list[Problem]) -> pl.DataFrame:
-    """One file as a frame of text columns plus `_row` (the spreadsheet row number)."""
+BATCH_ROWS = 100_000
+SNIFF_BYTES = 8 << 20
+
+
+def read_batches(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
+    """One file as frames of text columns plus `_row` (the spreadsheet row number).
+
+    A CSV is streamed in batches of `BATCH_ROWS` rows, so a file of any size is checked in
+    bounded memory; Parquet and spreadsheets come whole. Raises UnreadableFile when the file as
+    a whole cannot be used.
+    """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         try:
@@ -159,46 +169,82 @@ def read_table(path: Path, problems: list[Problem]) -> pl.DataFrame:
             raise UnreadableFile(
                 f"has columns that are not plain values ({_first_line(err)})"
             ) from None
-        return frame.with_row_index("_row", offset=2)
+        yield frame.with_row_index("_row", offset=2)
+        return
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_workbook(path, problems)
-    raw = path.read_bytes()
-    if not raw.strip():
+        yield _read_workbook(path, problems)
+        return
+    yield from _read_csv(path, problems)
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    """The file as text in the encoding analysts' files have: UTF-8 (BOM or not), UTF-16 or
+    Windows-1252, judged on the first megabytes."""
+    with path.open("rb") as handle:
+        sample = handle.read(SNIFF_BYTES)
+        whole = len(sample) < SNIFF_BYTES
+    if not sample.strip():
         raise UnreadableFile("is empty")
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in sample[:4096]:
         raise UnreadableFile("is not a text file (it holds binary data)")
-    text = decode_text(raw)
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as err:
-        raise UnreadableFile(f"has no header row ({err})") from None
-    names = [_clean_header(name) for name in header]
-    rows: list[list[str]] = []
-    row_numbers: list[int] = []
-    width = len(names)
-    record = 1
-    try:
-        for fields in reader:
-            record += 1
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != width:
-                problems.append(Problem(
-                    str(path), record, None, f"{len(fields)} fields",
-                    f"{width} fields, one for each header column; the row is skipped",
-                ))
-                continue
-            rows.append(fields)
-            row_numbers.append(record)
-    except csv.Error as err:
-        problems.append(Problem(str(path), record + 1, None, f"malformed CSV ({err})",
-                                "well-formed CSV; the rest of the file is skipped"))
-    first = _first_columns(names, path, problems)
-    data = {name: [r[i] for r in rows] for name, i in first.items()}
-    frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
-    return frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.UInt32))
+    elif sample.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole)
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            # Excel on Windows saves CSV as cp1252 (a £ is byte 0xA3)
+            encoding = "cp1252"
+    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline="")
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
+    with _open_text(path) as text:
+        first_line = text.readline()
+        text.seek(0)
+        reader = csv.reader(text, delimiter=_sniff_delimiter(first_line))
+        try:
+            header = next(reader)
+        except (StopIteration, csv.Error) as err:
+            raise UnreadableFile(f"has no header row ({err})") from None
+        names = [_clean_header(name) for name in header]
+        first = _first_columns(names, path, problems)
+        width = len(names)
+        rows: list[list[str]] = []
+        row_numbers: list[int] = []
+        record = 1
+        yielded = False
+
+        def batch() -> pl.DataFrame:
+            data = {name: [r[i] for r in rows] for name, i in first.items()}
+            frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
+            return frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.UInt32))
+
+        try:
+            for fields in reader:
+                record += 1
+                if not any(f.strip() for f in fields):
+                    continue
+                if len(fields) != width:
+                    problems.append(Problem(
+                        str(path), record, None, f"{len(fields)} fields",
+                        f"{width} fields, one for each header column; the row is skipped",
+                    ))
+                    continue
+                rows.append(fields)
+                row_numbers.append(record)
+                if len(rows) >= BATCH_ROWS:
+                    yield batch()
+                    yielded = True
+                    rows, row_numbers = [], []
+        except csv.Error as err:
+            problems.append(Problem(str(path), record + 1, None, f"malformed CSV ({err})",
+                                    "well-formed CSV; the rest of the file is skipped"))
+        if rows or not yielded:
+            yield batch()
 
 
 def _read_workbook(path: Path, problems: list[Problem]) -> pl.DataFrame:
@@ -289,10 +335,21 @@ def _quote(column: str) -> pl.Expr:
     return pl.format("'{}'", pl.col(column).str.slice(0, 60))
 
 
-def clean_return(
+CHECKED_COLUMNS = (
+    "kpi", "force", "period", "_row", "_quarter", "_month", "_named_month", "_value",
+    "_value_12m", "_numerator", "_denominator", "_lower", "_upper", "_status", "_measure",
+    "_scale", "_kind", "_unit",
+)
+
+
+def check_rows(
     table: pl.DataFrame, file: str, config: Config, today: date,
-) -> tuple[pl.DataFrame, list[Problem]]:
-    """Check one file's rows; return the good ones in canonical form (quarterly) and Problems."""
+) -> tuple[pl.DataFrame | None, list[Problem]]:
+    """Check a batch of one file's rows, each on its own.
+
+    Returns the good rows with their parsed columns (`CHECKED_COLUMNS`), or None when the file
+    cannot be used at all (a required column is missing), and the Problems found.
+    """
     problems: list[Problem] = []
     framework, settings = config.framework, config.settings
     columns = set(table.columns) - {"_row"}
@@ -319,7 +376,7 @@ def clean_return(
             }[name]
             problems.append(Problem(file, 1, name, "no such column", expected + "; the file is "
                                     "skipped"))
-        return empty_frame(), problems
+        return None, problems
     for name in KNOWN_COLUMNS:
         if name not in columns:
             table = table.with_columns(pl.lit(None, dtype=pl.Utf8).alias(name))
@@ -329,11 +386,10 @@ def clean_return(
     # a blank cell in a spreadsheet or Parquet file is null: report it, never drop it silently
     table = table.with_columns(pl.col("kpi").fill_null("").str.strip_chars().str.to_lowercase())
     unknown = table.filter(~pl.col("kpi").is_in(list(known_kpis)))
-    for row, kpi in unknown.select("_row", "kpi").iter_rows():
-        problems.append(Problem(
-            file, row, "kpi", f"'{kpi or ''}'",
-            "a KPI id from the config" + _did_you_mean(kpi or "", known_kpis),
-        ))
+    hints = {kpi: "a KPI id from the config" + _did_you_mean(kpi or "", known_kpis)
+             for kpi in unknown.get_column("kpi").unique().to_list()}
+    problems += [Problem(file, row, "kpi", f"'{kpi or ''}'", hints[kpi])
+                 for row, kpi in unknown.select("_row", "kpi").iter_rows()]
     table = table.filter(pl.col("kpi").is_in(list(known_kpis)))
 
     # forces: id, name or short name; blank means the home force
@@ -347,12 +403,11 @@ def clean_return(
     bad_forces = [n for n, f in mapping.items() if f is None]
     if bad_forces:
         rows = table.filter(pl.col("force").is_in(bad_forces)).select("_row", "force")
-        for row, name in rows.iter_rows():
-            problems.append(Problem(
-                file, row, "force", f"'{name}'",
-                "a force from the config (" + ", ".join(settings.forces) + ")"
-                + _did_you_mean(name, [f.name for f in settings.forces.values()]),
-            ))
+        names = [f.name for f in settings.forces.values()]
+        hints = {name: "a force from the config (" + ", ".join(settings.forces) + ")"
+                 + _did_you_mean(name, names) for name in bad_forces}
+        problems += [Problem(file, row, "force", f"'{name}'", hints[name])
+                     for row, name in rows.iter_rows()]
     table = table.with_columns(
         pl.col("force").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
     ).filter(pl.col("force").is_not_null())
@@ -382,7 +437,7 @@ def clean_return(
     if table.is_empty():
         # nothing left to check (a header-only file, or every row already reported); an empty
         # mapping would leave `_quarter` as text and the date comparisons below would raise
-        return empty_frame(), problems
+        return _no_rows(), problems
     month_spellings = [t for t in good_periods if names_a_month(t)]
     table = table.with_columns(
         pl.col("period").is_in(month_spellings).alias("_named_month"),
@@ -479,7 +534,25 @@ def clean_return(
     # A blank or suppressed (`..`) cell is missing data, not an error: the row carries nothing.
     table = table.filter(~no_value)
 
-    # duplicates within the file
+    return table.select(CHECKED_COLUMNS), problems
+
+
+def _no_rows() -> pl.DataFrame:
+    types = {"_row": pl.UInt32, "_quarter": pl.Date, "_month": pl.Date,
+             "_named_month": pl.Boolean, "_scale": pl.Float64}
+    floats = ("_value", "_value_12m", "_numerator", "_denominator", "_lower", "_upper")
+    return pl.DataFrame(schema={
+        name: types.get(name, pl.Float64 if name in floats else pl.Utf8)
+        for name in CHECKED_COLUMNS
+    })
+
+
+def finish_return(batches: list[pl.DataFrame], file: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """One file's checked rows together: duplicates within the file, then the roll-up."""
+    problems: list[Problem] = []
+    table = pl.concat(batches, how="vertical_relaxed") if batches else _no_rows()
+    if table.is_empty():
+        return empty_frame(), problems
     keys = ["kpi", "force", "_quarter", "_month"]
     dup = pl.struct(keys).is_duplicated() & ~pl.struct(keys).is_first_distinct()
     problems += _column_problems(
@@ -587,7 +660,7 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -629,6 +702,49 @@ def _return_order(path: Path) -> tuple[int, str]:
     return (quarter.ordinal if quarter else 1 << 30, path.name)
 
 
+MAX_PROBLEMS_PER_FILE = 1000
+
+
+def _load_file(path: Path, config: Config, today: date) -> tuple[pl.DataFrame, list[Problem]]:
+    """One return: its good rows (quarterly, canonical) and its problems, in row order."""
+    file = str(path)
+    problems: list[Problem] = []
+    read: list[Problem] = []  # problems of reading (ragged rows, duplicate headers)
+    checked: list[pl.DataFrame] = []
+    hidden = 0
+    try:
+        for number, table in enumerate(read_batches(path, read)):
+            if number == 0 and table.height == 0 and not (set(table.columns) - {"_row"}):
+                return empty_frame(), [Problem(file, None, None, "an empty file",
+                                               "a header row and data rows")]
+            good, found = check_rows(table, file, config, today)
+            if number:
+                found = [p for p in found if p.row != 1]  # header problems, once per file
+            room = MAX_PROBLEMS_PER_FILE - len(problems)
+            problems += found[:max(room, 0)]
+            hidden += max(len(found) - max(room, 0), 0)
+            if good is None:
+                break  # a required column is missing: the file cannot be used
+            checked.append(good)
+    except UnreadableFile as err:
+        return empty_frame(), [*read, Problem(file, None, None, f"a file that {err}",
+                                              "a CSV, Parquet or Excel/ODS return")]
+    except OSError as err:
+        return empty_frame(), [*read, Problem(
+            file, None, None, f"a file that cannot be read ({err.strerror or err})",
+            "a readable file")]
+    frame, finish_problems = finish_return(checked, file)
+    problems = read[:MAX_PROBLEMS_PER_FILE] + problems + finish_problems
+    hidden += max(len(read) - MAX_PROBLEMS_PER_FILE, 0)
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    if hidden:
+        problems.append(Problem(
+            file, None, None, f"{hidden:,} more problems in this file, not listed one by one",
+            "a file with fewer problems; fix the ones listed first",
+        ))
+    return frame, problems
+
+
 def load_observations(
     paths: str | Path | Sequence[str | Path], config: Config, *, today: date | None = None,
 ) -> Observations:
@@ -640,23 +756,8 @@ def load_observations(
     files = sorted(data_files(paths, problems), key=_return_order)
     frames: list[pl.DataFrame] = []
     for path in files:
-        try:
-            table = read_table(path, problems)
-        except UnreadableFile as err:
-            problems.append(Problem(str(path), None, None, f"a file that {err}",
-                                    "a CSV, Parquet or Excel/ODS return"))
-            continue
-        except OSError as err:
-            problems.append(Problem(str(path), None, None,
-                                    f"a file that cannot be read ({err.strerror or err})",
-                                    "a readable file"))
-            continue
-        if table.height == 0 and not (set(table.columns) - {"_row"}):
-            problems.append(Problem(str(path), None, None, "an empty file",
-                                    "a header row and data rows"))
-            continue
-        frame, file_problems = clean_return(table, str(path), config, today)
-        problems += sorted(file_problems, key=lambda p: (p.row or 0, p.column or ""))
+        frame, file_problems = _load_file(path, config, today)
+        problems += file_problems
         if not frame.is_empty():
             frames.append(frame.select(list(CANONICAL_SCHEMA)).cast(CANONICAL_SCHEMA))
     if not frames:
