@@ -55,7 +55,8 @@ def build_alerts(
     history = timeline.alert_frame
     now = history.filter(pl.col("as_of") == quarter.ordinal)
     before = history.filter(pl.col("as_of") == quarter.ordinal - 1)
-    resolved = before.join(now, on=["kpi", "force", "rule", "severity"], how="anti")
+    # an alert that changed severity (a warning that became a breach) has not resolved
+    resolved = before.join(now, on=["kpi", "force", "rule"], how="anti")
 
     ordinal = quarter.ordinal
     status = timeline.status.filter(pl.col("as_of") == ordinal)

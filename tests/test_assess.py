@@ -530,3 +530,40 @@ def test_a_published_figure_wins_over_summing_quarters(tmp_path):
     assert status.comparison == 380
     assert status.latest_value == 100  # the quarter's own count is kept beside it
     assert status.spc.n_points == 8
+
+
+def test_a_milestone_is_not_judged_before_its_start(tmp_path):
+    # the start value comes from the data at the start quarter: unknown before it
+    target = ('{ kind = "milestone", increase = 40, start = "2020/21 Q1", '
+              'deadline = "2021/22 Q1" }')
+    a = build(tmp_path, kpi("k", target, measure="stock", better="higher"),
+              series("k", [90.0, 95.0, 100.0, 100.0, 100.0, 110.0]), as_of="2019/20 Q4")
+    status = a.status("k")
+    assert status.rag == "grey"
+    assert status.milestone_goal is None
+    assert "starts in 2020/21 Q1" in status.explanation
+    later = a.timeline.at(Quarter(2020, 2)).status("k")
+    assert later.milestone_goal == 140
+
+
+def test_an_alert_that_changes_severity_has_not_resolved(tmp_path):
+    a = build(tmp_path, kpi("s163", '{ kind = "commitment" }', measure="stock"),
+              ["s163,home,2021/22 Q1,,,,,,in progress", "s163,home,2021/22 Q2,,,,,,at risk"])
+    assert [al.severity for al in a.alerts] == ["breach"]
+    assert a.alerts[0].is_new
+    assert a.resolved == ()
+
+
+def test_a_significant_survey_improvement_is_an_improvement(tmp_path):
+    rows = ["conf,home,2020/21 Q1,50,,,48,52,", "conf,home,2021/22 Q1,56,,,54,58,"]
+    kpis = kpi("conf", '{ kind = "monitor" }', unit="percent", measure="stock",
+               better="higher")
+    a = build(tmp_path, kpis, rows)
+    assert [(al.rule, al.severity) for al in a.alerts] == [("survey", "improvement")]
+
+
+def test_a_monitored_kpi_without_data_is_grey(tmp_path):
+    kpis = kpi("k", '{ kind = "monitor" }') + kpi("other", '{ kind = "monitor" }')
+    a = build(tmp_path, kpis, series("other", [1.0, 2.0]))
+    assert a.status("k").rag == "grey"
+    assert a.status("other").rag is None

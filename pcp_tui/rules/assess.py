@@ -343,6 +343,9 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
             > Z_95 * (se("latest_lower", "latest_upper") ** 2
                       + se("year_ago_lower", "year_ago_upper") ** 2).sqrt()
         ).alias("survey_year_significant"),
+        # +1 when the year's change is the wanted way, −1 against it, 0 with no wanted way
+        ((pl.col("latest_value") - pl.col("year_ago_value")).sign() * pl.col("dir_sign"))
+        .alias("survey_year_direction"),
     )
     # SPC assurance against a threshold target, on the limits
     status = status.with_columns(
@@ -395,7 +398,9 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         .otherwise(pl.lit("green"))
     )
 
-    start_value = pl.coalesce(pl.col("m_start_value"), pl.col("m_data_start"))
+    # the start value read from the data is known only once the start quarter has come
+    from_data = pl.when(pl.col("as_of") >= pl.col("m_start")).then(pl.col("m_data_start"))
+    start_value = pl.coalesce(pl.col("m_start_value"), from_data)
     goal = pl.coalesce(pl.col("m_goal"), start_value + pl.col("m_increase"))
     span = (pl.col("m_deadline") - pl.col("m_start")).cast(pl.Float64)
     progress = ((pl.col("as_of") - pl.col("m_start")).cast(pl.Float64) / span).clip(0.0, 1.0)
@@ -406,6 +411,7 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     shortfall = pl.col("m_planned") - latest
     milestone_rag = (
         pl.when(pl.col("m_goal_value").is_null()).then(pl.lit("grey"))
+        .when(pl.col("as_of") < pl.col("m_start")).then(pl.lit("grey"))
         .when(pl.col("as_of") >= pl.col("m_deadline")).then(
             pl.when(reached).then(pl.lit("green")).otherwise(pl.lit("red")))
         .when(shortfall <= 0).then(pl.lit("green"))
@@ -421,7 +427,7 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     kind = pl.col("kind")
     rag = (
         pl.when(pl.col("force") != home).then(None)
-        .when(kind == "monitor").then(None)
+        .when(kind == "monitor").then(pl.when(usable).then(None).otherwise(pl.lit("grey")))
         .when(kind == "commitment").then(
             pl.when(pl.col("latest_ord").is_null()).then(pl.lit("grey")).otherwise(commitment_rag))
         .when(~usable).then(pl.lit("grey"))
@@ -505,7 +511,9 @@ def _alert_history(timeline: Timeline) -> pl.DataFrame:
         s.filter(spc == spc_plain.SPECIAL_CAUSE_IMPROVEMENT).select(
             *KEYS, rule=pl.lit("spc"), severity=pl.lit("improvement")),
         s.filter(pl.col("survey_year_significant").fill_null(False)).select(
-            *KEYS, rule=pl.lit("survey"), severity=pl.lit("signal")),
+            *KEYS, rule=pl.lit("survey"),
+            severity=pl.when(pl.col("survey_year_direction") > 0).then(pl.lit("improvement"))
+            .otherwise(pl.lit("signal"))),
         s.filter((pl.col("freshness") == "stale") & (pl.col("kind") != "commitment")).select(
             *KEYS, rule=pl.lit("stale"), severity=pl.lit("data")),
     ]
@@ -724,7 +732,7 @@ def _build_status(
         insufficient=bool(get("spc_insufficient", True)),
     )
     rag = get("rag")
-    if not row and force == settings.home_force and kpi.target.kind != "monitor":
+    if not row and force == settings.home_force:
         rag = "grey"
     status = KpiStatus(
         kpi=kpi, force=force, as_of=as_of,

@@ -113,6 +113,9 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
     if isinstance(target, Milestone) and home:
         goal = status.milestone_goal
         planned = status.milestone_planned
+        if status.as_of < target.start:
+            return (f"{title}: {latest}; the planned path to {target.words(unit)} starts in "
+                    f"{target.start.label}.")
         if goal is None or planned is None:
             return f"{title}: {latest}; no start value for the planned path."
         goal_words = (f"{OPERATORS[target.op]} {unit.format(goal)} by "
