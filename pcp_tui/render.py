@@ -460,12 +460,12 @@ class AlertTable:
 
 
 def _ordered_children(node: PlanNode) -> list[PlanNode | Kpi]:
-    """A node's KPIs and sub-nodes interleaved in the plan's order."""
-    items: list[tuple[int, int, PlanNode | Kpi]] = [(k.order, 0, k) for k in node.kpis]
-    for child in node.children:
-        orders = [k.order for k in child.walk_kpis()]
-        items.append((min(orders) if orders else 1 << 30, 1, child))
-    return [item for _, _, item in sorted(items, key=lambda t: (t[0], t[1]))]
+    """A node's own KPIs, then its sub-nodes, each in the plan's order.
+
+    Not by the KPIs' order numbers: a KPI listed under a second place (`also_in`) keeps the
+    number of its first place and would pull its second node out of the plan's order.
+    """
+    return [*node.kpis, *node.children]
 
 
 def _leaf_value(status: KpiStatus) -> Text:
