@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from pcp_tui.rules.assess import Assessment
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_SOFTWARE = 70  # sysexits.h EX_SOFTWARE: an internal error
 
 
 class UsageError(Exception):
@@ -815,6 +816,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # anything unforeseen: a short message and a full log
+        log = write_crash_log(error, argv)
+        err.print(Text.assemble(
+            ("pcp-tui stopped on an unexpected error: ", "bold red"),
+            literal(f"{type(error).__name__}: {error}"),
+            "\nNothing you wrote was lost. The full report is in ",
+            literal(str(log) if log else "(it could not be written)"),
+            ".",
+        ), soft_wrap=True)
+        return EXIT_SOFTWARE
+
+
+def crash_log_folder() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "pcp-tui"
+
+
+def write_crash_log(error: BaseException, argv: Sequence[str] | None) -> Path | None:
+    """The traceback and the command line, in a file the analyst can send on."""
+    import traceback
+    from datetime import datetime
+
+    try:
+        folder = crash_log_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = folder / f"crash-{stamp}-{os.getpid()}.log"
+        report = (
+            f"pcp-tui {__version__}, Python {sys.version.split()[0]}\n"
+            f"command: {' '.join(map(str, argv if argv is not None else sys.argv[1:]))}\n\n"
+            + "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        )
+        path.write_text(report, encoding="utf-8")
+        return path
+    except OSError:
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover
