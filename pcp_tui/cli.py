@@ -160,32 +160,45 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if obs.revisions:
         revisions = Table(title=f"Revisions ({len(obs.revisions)})", title_justify="left")
         for name in ("KPI", "force", "quarter", "was", "now", "from", "restated in"):
-            revisions.add_column(name)
+            revisions.add_column(name, overflow="fold",
+                                 no_wrap=name in ("force", "quarter", "was", "now"))
         for rev in obs.revisions:
+            force = settings.forces.get(rev.force)
+            what = {"value_12m": " (12 months)", "status": " (status)"}.get(rev.field, "")
             revisions.add_row(
-                Text(rev.kpi), Text(rev.force), rev.quarter.label,
-                _num(rev.old_value), _num(rev.new_value),
-                Text(Path(rev.old_file).name), Text(Path(rev.new_file).name),
+                literal(rev.kpi + what), literal(force.short if force else rev.force),
+                rev.quarter.label, _num(rev.old_value), _num(rev.new_value),
+                literal(Path(rev.old_file).name), literal(Path(rev.new_file).name),
             )
         console.print(revisions)
 
     if not obs.problems:
         console.print(Text("No problems found.", style="green"))
         return EXIT_OK
-    problems = Table(title=f"Problems ({len(obs.problems)})", title_justify="left")
-    for name in ("file", "row", "column", "found", "expected"):
-        problems.add_column(name, overflow="fold")
+    console.print(Text(f"Problems ({len(obs.problems)})", style="bold"))
+    by_file: dict[str, list] = {}
     for problem in obs.problems:
-        problems.add_row(
-            Text(problem.file), "" if problem.row is None else str(problem.row),
-            Text(problem.column or ""), Text(problem.found), Text(problem.expected),
-        )
-    console.print(problems)
+        by_file.setdefault(problem.file, []).append(problem)
+    for file, found in by_file.items():
+        # the file once, as a heading, so that its path is never folded inside a cell
+        console.print(Text.assemble(literal(file, "bold"), f"  ({len(found)})"), soft_wrap=True)
+        table = Table(box=None, padding=(0, 1), show_edge=False)
+        table.add_column("row", justify="right", no_wrap=True)
+        table.add_column("column", no_wrap=True)
+        table.add_column("found", ratio=1, overflow="fold")
+        table.add_column("expected", ratio=2, overflow="fold")
+        for problem in found:
+            table.add_row("" if problem.row is None else str(problem.row),
+                          literal(problem.column or ""), literal(problem.found),
+                          literal(problem.expected))
+        console.print(table)
     return EXIT_PROBLEMS
 
 
-def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.6g}"
+def _num(value: float | str | None) -> str:
+    if value is None:
+        return "–"
+    return value if isinstance(value, str) else f"{value:,.6g}"
 
 
 # export -----------------------------------------------------------------------------------
