@@ -18,6 +18,7 @@ from pcp_tui.render import (
     AlertGroup,
     alert_facts,
     severity_counts,
+    visible,
 )
 
 if TYPE_CHECKING:
@@ -231,7 +232,7 @@ def md_text(text: object) -> str:
     `>`, `- `, `+ `, `1. `, `===`, `---`) is escaped so it cannot start a heading, quote or list.
     """
     lines = []
-    for line in str("" if text is None else text).replace("\r\n", "\n").split("\n"):
+    for line in visible(text, newlines=True).replace("\r\n", "\n").split("\n"):
         line = _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", line))
         line = _MD_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), line)
         lines.append(line)
@@ -247,7 +248,7 @@ def _escape_marker(marker: str) -> str:
 def md_cell(text: object) -> str:
     """Text for one Markdown table cell: one line; pipes, backticks, emphasis, brackets, HTML
     and a leading `#` escaped (a cell cannot start a list, so `-5%` stays as it is)."""
-    value = " ".join(str("" if text is None else text).split())
+    value = " ".join(visible(text, newlines=True).split())
     if not value:
         return " "
     value = _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", value))

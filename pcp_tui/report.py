@@ -355,7 +355,7 @@ def _note_line(note: Note) -> str:
 
 
 def _md(text: object) -> str:
-    return md_text(visible(text, newlines=True))
+    return md_text(text)
 
 
 def _md_notes(notes: Sequence[Note], missing: str) -> list[str]:
