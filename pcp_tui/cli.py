@@ -565,7 +565,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     from pcp_tui.tui.app import run_app  # Textual only here
 
     loaded = load(args)
-    return run_app(loaded.config, loaded.observations, quarter=args.quarter)
+    return run_app(loaded.config, loaded.observations, quarter=args.quarter,
+                   data_paths=args.data)
 
 
 # parser -----------------------------------------------------------------------------------

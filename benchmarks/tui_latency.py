@@ -1,0 +1,170 @@
+"""Key press → repaint latency of the terminal app (run by hand; not a test).
+
+For each key the clock starts when the key event is handed to the app and stops at the screen
+update that shows its effect: the first update (the tree's cursor has moved) and the last one
+(the detail pane has been redrawn too; the detail draws just after the cursor's repaint).
+Medians over many presses, at 120×40, headless.
+
+    .venv/bin/python benchmarks/tui_latency.py              # bundled sample data
+    .venv/bin/python benchmarks/tui_latency.py --national   # 43 forces, every KPI × quarter
+
+Goal: under 50 ms for move, select and quarter step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from textual import events  # noqa: E402
+from textual.keys import _character_to_key  # noqa: E402
+
+from pcp_tui.config import load_config  # noqa: E402
+from pcp_tui.dataset import load_observations  # noqa: E402
+from pcp_tui.tui.app import PcpApp, build_app  # noqa: E402
+from pcp_tui.tui.widgets.alerts_panel import AlertsPanel  # noqa: E402
+from pcp_tui.tui.widgets.objective_tree import ObjectiveTree  # noqa: E402
+
+SETTLE = 0.08  # seconds without a repaint after which a key's effect is complete
+
+
+class Repaints:
+    """Timestamps of the screen's compositor updates."""
+
+    def __init__(self, app: PcpApp) -> None:
+        self.stamps: list[float] = []
+        self.cpu: list[float] = []
+        screen = app.screen
+        original = screen._compositor_refresh
+
+        def stamped() -> None:
+            original()
+            self.stamps.append(time.perf_counter())
+            self.cpu.append(time.process_time())
+
+        screen._compositor_refresh = stamped  # type: ignore[method-assign]
+
+
+async def press(app: PcpApp, pilot, repaints: Repaints, key: str
+                ) -> tuple[float, float, float]:
+    """(first, last) repaint after the key and the CPU time spent until the last, in ms.
+
+    On a busy machine wall-clock latency includes waiting for a core; the CPU time is what
+    the app itself spent."""
+    await pilot.pause()
+    await asyncio.sleep(SETTLE)
+    repaints.stamps.clear()
+    repaints.cpu.clear()
+    char = key if len(key) == 1 else None
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    event = events.Key(key, char)
+    event.set_sender(app)
+    start = time.perf_counter()
+    cpu_start = time.process_time()
+    app._driver.send_message(event)
+    last_count = -1
+    while True:
+        await asyncio.sleep(SETTLE)
+        if len(repaints.stamps) == last_count:
+            break
+        last_count = len(repaints.stamps)
+    if not repaints.stamps:
+        return (float("nan"), float("nan"), float("nan"))
+    return ((repaints.stamps[0] - start) * 1000, (repaints.stamps[-1] - start) * 1000,
+            (repaints.cpu[-1] - cpu_start) * 1000)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+async def run(config_path: Path, repeats: int, warm: bool) -> dict[str, tuple[float, float]]:
+    config = load_config(config_path)
+    observations = load_observations([config.data_folder], config)
+    with tempfile.TemporaryDirectory() as notes:
+        app = build_app(config, observations, notes_path=Path(notes) / "notes.jsonl",
+                        poll_interval=None, warm=warm)
+        results: dict[str, tuple[float, float]] = {}
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            if warm:
+                await pilot.pause(0.8)  # the background assessment starts after 0.5 s
+                await app.workers.wait_for_complete()
+            repaints = Repaints(app)
+            tree = app.query_one(ObjectiveTree)
+            tree.focus()
+            tree.move_cursor_to_line(3)
+
+            firsts, lasts, cpus = [], [], []
+            for i in range(repeats):
+                first, last, cpu = await press(app, pilot, repaints, "j" if i % 2 == 0 else "k")
+                firsts.append(first)
+                lasts.append(last)
+                cpus.append(cpu)
+            results["move (cursor repainted)"] = (median(firsts), float("nan"))
+            results["move + detail redrawn"] = (median(lasts), median(cpus))
+
+            alerts = app.query_one(AlertsPanel)
+            alerts.focus()
+            selects, cpus = [], []
+            for i in range(repeats):
+                alerts.move_cursor(i % max(1, min(12, len(alerts.shown))))
+                _, last, cpu = await press(app, pilot, repaints, "enter")
+                selects.append(last)
+                cpus.append(cpu)
+            results["select an alert's KPI (Enter)"] = (median(selects), median(cpus))
+
+            tree.focus()
+            # back through every quarter (each shown for the first time), then forward again
+            steps, cpus = [], []
+            count = len(app.timeline.quarters) - 1
+            for key in ["["] * count + ["]"] * count:
+                _, last, cpu = await press(app, pilot, repaints, key)
+                steps.append(last)
+                cpus.append(cpu)
+            results["quarter step (first visits)"] = (median(steps[:count]),
+                                                      median(cpus[:count]))
+            results["quarter step (back again)"] = (median(steps[count:]), median(cpus[count:]))
+
+
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--national", action="store_true",
+                        help="43 forces, data for every KPI × force × 18 quarters")
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--cold", action="store_true",
+                        help="do not assess the quarters in the background first (each first "
+                        "step then assesses its quarter)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        if args.national:
+            from tui_national_data import write_national
+
+            config_path = write_national(Path(folder) / "national")
+            label = "national (43 forces)"
+        else:
+            config_path = ROOT / "config.toml"
+            label = "bundled sample"
+        results = asyncio.run(run(config_path, args.repeats, warm=not args.cold))
+    print(f"Key → repaint latency, {label}, 120×40, median of {args.repeats} "
+          f"(wall clock; CPU time of the app in brackets):")
+    for name, (wall, cpu) in results.items():
+        cpu_text = f"  ({cpu:5.1f} ms CPU)" if cpu == cpu else ""
+        print(f"  {name:42s} {wall:7.1f} ms{cpu_text}")
+
+
+if __name__ == "__main__":
+    main()

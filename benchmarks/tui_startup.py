@@ -1,0 +1,113 @@
+"""Time to the app's first complete frame, against the floor of importing Textual and Polars
+(run by hand; not a test).
+
+Each run is a fresh Python process started by this script, timed from the moment it is
+spawned: the floor processes only import Textual and Polars; the app processes do what
+`pcp-tui` does — read config.toml and data/, assess every quarter (build_app), start the app
+headless — and stop at the first screen update that shows the tree, the detail pane and the
+alerts filled in. Medians over the runs.
+
+    .venv/bin/python benchmarks/tui_startup.py            # bundled sample data
+    .venv/bin/python benchmarks/tui_startup.py --national # 43 forces
+
+Goal: the first complete frame within 0.3 s of the floor on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FLOORS = {
+    "import textual, polars": "import textual, polars",
+    "import textual.app + widgets, polars": "import polars, textual.app, textual.widgets",
+}
+
+CHILD = r"""
+import json, sys, time
+spawned = float(sys.argv[1])
+marks = {}
+def mark(name):
+    marks[name] = time.time() - spawned
+import polars, textual.app, textual.widgets
+mark("imports")
+sys.path.insert(0, sys.argv[3])
+from pcp_tui.config import load_config
+from pcp_tui.dataset import load_observations
+from pcp_tui.tui.app import build_app
+from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail
+from pcp_tui.tui.widgets.text_block import ScrollingText
+mark("pcp_tui imported")
+config = load_config(sys.argv[2])
+observations = load_observations([config.data_folder], config)
+mark("config and data loaded")
+app = build_app(config, observations, notes_path=sys.argv[4], poll_interval=None)
+mark("every quarter assessed (build_app)")
+
+def watch_frames():
+    screen = app.screen
+    original = screen._compositor_refresh
+    def refreshed():
+        original()
+        body = app.query_one(KpiDetail).query_one(ScrollingText)
+        filled = body.line_count and app.query_one(AlertsPanel).shown
+        if filled and "first complete frame" not in marks:
+            mark("first complete frame")
+            app.exit()
+    screen._compositor_refresh = refreshed
+
+app.call_later(watch_frames)
+app.run(headless=True, size=(120, 40))
+print(json.dumps(marks))
+"""
+
+
+def spawn(code: str, *args: str) -> dict[str, float]:
+    spawned = time.time()
+    out = subprocess.run([sys.executable, "-c", code, str(spawned), *args],
+                         capture_output=True, text=True, check=True).stdout
+    if code.startswith("import"):
+        return {"done": time.time() - spawned}
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--national", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        if args.national:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from tui_national_data import write_national
+
+            config_path = write_national(Path(folder) / "national")
+        else:
+            config_path = ROOT / "config.toml"
+        notes = str(Path(folder) / "notes.jsonl")
+        floors = {name: statistics.median(spawn(code)["done"] for _ in range(args.runs))
+                  for name, code in FLOORS.items()}
+        runs = [spawn(CHILD, str(config_path), str(ROOT), notes) for _ in range(args.runs)]
+    steps = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    print(f"Start-up, {'national (43 forces)' if args.national else 'bundled sample'}, "
+          f"median of {args.runs} fresh processes, seconds from spawn:")
+    for name, value in floors.items():
+        print(f"  floor: {name:44s} {value:6.3f}")
+    for name, value in steps.items():
+        print(f"  app:   {name:44s} {value:6.3f}")
+    floor = floors["import textual, polars"]
+    frame = steps["first complete frame"]
+    print(f"  first complete frame − floor (import textual, polars): {frame - floor:6.3f}")
+
+
+if __name__ == "__main__":
+    main()

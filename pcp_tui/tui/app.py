@@ -1,0 +1,547 @@
+"""The terminal app: the plan tree, a KPI's detail and the quarter's alerts.
+
+The App owns the config, the observations, the timeline (every quarter assessed once) and the
+as-of quarter; it hands the assessment down to the widgets and reacts to their messages.
+Reloading runs in a worker thread that posts its result back and never touches a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from pcp_tui.config import Config, ConfigError, load_config
+from pcp_tui.dataset import Observations, load_observations
+from pcp_tui.notes import NotesError, NotesLog
+from pcp_tui.periods import Quarter
+from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
+from pcp_tui.tui.commands import PlanFinder
+from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
+from pcp_tui.tui.plan_items import PlanItem
+from pcp_tui.tui.series import SeriesIndex
+
+if TYPE_CHECKING:
+    from pcp_tui.tui.screens.help import Pane
+    from pcp_tui.tui.screens.note_editor import NoteDraft
+from pcp_tui.tui.widgets.alerts_panel import FILTER_WORDS, AlertsPanel, passes
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail, NotesShelf
+from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
+from pcp_tui.tui.widgets.plan_header import PlanHeader
+from pcp_tui.tui.widgets.tree_filter import TreeFilter
+
+QUARTER_KEYS = Binding.Group("quarter", compact=True)
+POLL_SECONDS = 2.0
+
+
+class Reloaded(Message):
+    """A reload worker finished: new config, data and timeline."""
+
+    def __init__(self, config: Config, observations: Observations, timeline: Timeline,
+                 reason: str, signature: tuple) -> None:
+        self.config = config
+        self.observations = observations
+        self.timeline = timeline
+        self.reason = reason
+        self.signature = signature
+        super().__init__()
+
+
+class ReloadFailed(Message):
+    """A reload worker could not load the config or the data; the old state stays."""
+
+    def __init__(self, error: str, signature: tuple) -> None:
+        self.error = error
+        self.signature = signature
+        super().__init__()
+
+
+def default_data_paths(config: Config, observations: Observations) -> tuple[Path, ...]:
+    """The config's data folder, unless the data came from elsewhere (`--data`)."""
+    folder = config.data_folder.resolve()
+    files = [Path(f).resolve() for f in observations.files]
+    if not files or any(folder in f.parents for f in files):
+        return (config.data_folder,)
+    return tuple(sorted({f.parent for f in files}))
+
+
+class PcpApp(App[int]):
+    """pcp-tui: the Police and Crime Plan at a quarter."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pcp-tui"
+    COMMANDS = App.COMMANDS | {PlanFinder}
+    NOTIFICATION_TIMEOUT = 6
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("[", "step(-1)", "earlier", id="quarter.earlier", group=QUARTER_KEYS,
+                tooltip="Step the as-of quarter one back"),
+        Binding("]", "step(1)", "later", id="quarter.later", group=QUARTER_KEYS,
+                tooltip="Step the as-of quarter one forward"),
+        Binding("L", "latest", "latest", show=False, id="quarter.latest",
+                tooltip="Back to the latest quarter"),
+        Binding("p", "regroup", "group", id="view.group",
+                tooltip="Group the tree by the plan or by national priority"),
+        Binding("a", "alerts_only", "alerts only", id="view.alerts-only",
+                tooltip="Show only the KPIs with alerts (at the severity filter) in the tree"),
+        Binding("s", "severity", "severity", id="alerts.severity",
+                tooltip="Cycle the alerts' minimum severity: all, signal, warning, breach"),
+        Binding("slash", "filter", "filter", id="view.filter",
+                tooltip="Filter the tree by words in the KPI titles"),
+        Binding("n", "note", "note", id="notes.write",
+                tooltip="Write a reflection or planned action on the KPI or priority"),
+        Binding("d", "problems", "problems", id="data.problems",
+                tooltip="List the problems found in the data files"),
+        Binding("r", "reload", "reload", id="data.reload",
+                tooltip="Reload the config and the data files"),
+        Binding("question_mark", "help", "help", id="app.help",
+                tooltip="Every key, by pane"),
+        Binding("escape", "back", "back", show=False, id="app.back",
+                tooltip="Back to the plan tree"),
+        Binding("q", "quit", "quit", id="app.quit", tooltip="Quit pcp-tui"),
+    ]
+
+    assessment: var[Assessment | None] = var(None, always_update=True)
+    grouping: var[str] = var("plan")
+    alerts_only: var[bool] = var(False)
+
+    def __init__(
+        self,
+        config: Config,
+        observations: Observations,
+        timeline: Timeline,
+        *,
+        quarter: Quarter | None = None,
+        notes_path: str | Path | None = None,
+        data_paths: Sequence[str | Path] | None = None,
+        poll_interval: float | None = POLL_SECONDS,
+        today: date | None = None,
+        warm: bool = True,
+    ) -> None:
+        super().__init__()
+        self.warm = warm
+        self.config = config
+        self.observations = observations
+        self.timeline = timeline
+        self.series = SeriesIndex(observations.frame)
+        self._notes_override = Path(notes_path) if notes_path is not None else None
+        self.notes_log = NotesLog(self._notes_override or config.notes_path)
+        self.notes = NotesShelf(lambda: self.notes_log.read()[0])
+        self._data_paths_given = data_paths is not None
+        self.data_paths = tuple(Path(p) for p in data_paths) if data_paths is not None else (
+            default_data_paths(config, observations))
+        self.poll_interval = poll_interval
+        self.today = today
+        self.as_of = self._valid_quarter(quarter)
+        self.watch_folder = FolderWatch(self.data_paths)
+        self._asked_quarter = quarter
+        self._started = False
+        self.notices: list[tuple[str, str, str]] = []
+
+    def tell(self, message: str, *, title: str = "", severity: str = "information",
+             timeout: float | None = None) -> None:
+        """A notification, always literal (messages quote file names and config errors);
+        kept in `notices` too, so that tests and the log can read what was said."""
+        self.notices.append((severity, title, message))
+        self.notify(message, title=title, severity=severity,  # type: ignore[arg-type]
+                    timeout=timeout, markup=False)
+
+    # layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        home = self.config.settings.home_force
+        yield PlanHeader(id="header")
+        yield Static(id="problems-banner")
+        with Horizontal(id="body"):
+            with Vertical(id="plan-pane"):
+                yield TreeFilter(id="tree-filter")
+                yield ObjectiveTree(self.config.framework, self.series, home, id="plan-tree")
+            yield KpiDetail(self.config.framework, self.series, self.notes, id="detail")
+        yield AlertsPanel(self.config.framework, id="alerts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._started = True
+        self.query_one(ObjectiveTree).border_title = "Plan"
+        self.query_one(KpiDetail).border_title = "KPI"
+        self._show_problems_banner()
+        self.show_quarter(self.as_of)
+        if self._asked_quarter is not None and self._asked_quarter != self.as_of:
+            self.tell(f"No data for {self._asked_quarter.label}; showing "
+                        f"{self.as_of.label if self.as_of else 'nothing'}.",
+                        severity="warning")
+        self.query_one(ObjectiveTree).focus()
+        self.watch_folder.start()
+        if self.warm:
+            # after the first frames: the worker holds the GIL in stretches, which would
+            # otherwise hold up the first paint
+            self.set_timer(0.5, lambda: self._warm_quarters(self.timeline, self.as_of))
+        if self.poll_interval:
+            self.set_interval(self.poll_interval, self._poll_data, name="data-poll")
+        self._fit_to_size()
+
+    def on_resize(self) -> None:
+        self._fit_to_size()
+
+    def _fit_to_size(self) -> None:
+        """Small terminals: the panes shrink and the alerts panel gets fewer lines."""
+        width, height = self.size
+        self.screen.set_class(width < 100, "-narrow")
+        self.screen.set_class(height < 30, "-short")
+
+    # state -----------------------------------------------------------------------------------
+
+    def _valid_quarter(self, quarter: Quarter | None) -> Quarter | None:
+        quarters = self.timeline.quarters
+        if not quarters:
+            return None
+        if quarter is None or quarter in quarters:
+            return quarter or quarters[-1]
+        return quarters[-1] if quarter > quarters[-1] else quarters[0]
+
+    def show_quarter(self, quarter: Quarter | None) -> None:
+        """Make `quarter` the as-of quarter: every pane follows."""
+        self.as_of = quarter
+        self.assessment = self.timeline.at(quarter)
+
+    def watch_assessment(self, assessment: Assessment | None) -> None:
+        if not self._started:
+            return
+        self.query_one(PlanHeader).assessment = assessment
+        self.query_one(ObjectiveTree).assessment = assessment
+        self.query_one(KpiDetail).assessment = assessment
+        alerts = self.query_one(AlertsPanel)
+        alerts.assessment = assessment
+        self._update_alert_filter()
+
+    def _update_alert_filter(self) -> None:
+        tree = self.query_one(ObjectiveTree)
+        if not self.alerts_only or self.assessment is None:
+            tree.alert_kpis = None
+            return
+        severity = self.query_one(AlertsPanel).min_severity
+        tree.alert_kpis = frozenset(
+            a.kpi for a in self.assessment.alerts if passes(a, severity))
+
+    def watch_grouping(self, grouping: str) -> None:
+        if self._started:
+            self.query_one(ObjectiveTree).grouping = grouping
+
+    def watch_alerts_only(self) -> None:
+        if self._started:
+            self._update_alert_filter()
+
+    # messages from the widgets ---------------------------------------------------------------
+
+    @on(ObjectiveTree.ItemHighlighted)
+    def _item_highlighted(self, event: ObjectiveTree.ItemHighlighted) -> None:
+        # (no refresh_bindings here: the footer rebuilds all its keys when it runs, which
+        # costs more than the rest of a cursor move; `n` explains itself where it cannot work)
+        self.query_one(KpiDetail).item = event.item
+
+    @on(ObjectiveTree.ItemChosen)
+    def _item_chosen(self, event: ObjectiveTree.ItemChosen) -> None:
+        detail = self.query_one(KpiDetail)
+        detail.item = event.item
+        if event.item.kind == "kpi":
+            detail.focus()
+
+    @on(AlertsPanel.AlertChosen)
+    def _alert_chosen(self, event: AlertsPanel.AlertChosen) -> None:
+        kpi = next((k for k in self.config.framework.kpis if k.id == event.alert.kpi), None)
+        if kpi is not None:
+            self.jump_to(PlanItem("kpi", kpi.id, kpi.title, kpi=kpi), focus_tree=False)
+
+    @on(TreeFilter.Changed)
+    def _filter_changed(self, event: TreeFilter.Changed) -> None:
+        self.query_one(ObjectiveTree).filter_text = event.value
+
+    @on(TreeFilter.Closed)
+    def _filter_closed(self, event: TreeFilter.Closed) -> None:
+        tree = self.query_one(ObjectiveTree)
+        if event.cleared:
+            tree.filter_text = ""
+        tree.focus()
+
+    def jump_to(self, item: PlanItem, *, focus_tree: bool = True) -> None:
+        """Show an item in the tree (regrouping or clearing filters if it is hidden there)."""
+        tree = self.query_one(ObjectiveTree)
+        if item.kind == "priority" and self.grouping != "priority":
+            self.grouping = "priority"
+        elif item.kind in ("section", "objective", "sub_objective", "unplaced") and (
+                self.grouping != "plan"):
+            self.grouping = "plan"
+        if not tree.select_item(item.key):
+            filter_input = self.query_one(TreeFilter)
+            if filter_input.value:
+                filter_input.action_clear_filter()
+                tree.filter_text = ""
+            self.alerts_only = False
+            if not tree.select_item(item.key) and self.grouping != "plan":
+                self.grouping = "plan"
+                tree.select_item(item.key)
+        self.query_one(KpiDetail).item = item
+        if focus_tree:
+            tree.focus()
+
+    # actions ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # only the problems key comes and goes (with the problems); the others always show,
+        # since refreshing the footer's keys on every cursor move or quarter step is costly
+        if action == "problems":
+            return bool(self.observations.problems)
+        return True
+
+    def action_step(self, step: int) -> None:
+        quarters = self.timeline.quarters
+        if self.as_of is None:
+            return
+        index = quarters.index(self.as_of) + step
+        if not 0 <= index < len(quarters):
+            self.bell()
+            return
+        self.show_quarter(quarters[index])
+
+    def action_latest(self) -> None:
+        if self.timeline.latest is not None:
+            self.show_quarter(self.timeline.latest)
+
+    def action_regroup(self) -> None:
+        self.grouping = "priority" if self.grouping == "plan" else "plan"
+        self.tell("Grouped by national priority" if self.grouping == "priority"
+                    else "Grouped by the plan", timeout=2)
+
+    def action_alerts_only(self) -> None:
+        self.alerts_only = not self.alerts_only
+        tree = self.query_one(ObjectiveTree)
+        tree.border_title = "Plan · only KPIs with alerts" if self.alerts_only else "Plan"
+
+    def action_severity(self) -> None:
+        severity = self.query_one(AlertsPanel).cycle_filter()
+        self._update_alert_filter()
+        self.tell(f"Alerts shown: {FILTER_WORDS[severity]}", timeout=2)
+
+    def action_filter(self) -> None:
+        self.query_one(TreeFilter).open()
+
+    def action_back(self) -> None:
+        self.query_one(ObjectiveTree).focus()
+
+    # The pushed screens are imported when first opened: their widgets (TextArea, DataTable,
+    # RadioSet) cost start-up time that the first frame does not need.
+
+    def action_help(self) -> None:
+        from pcp_tui.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.help_panes()))
+
+    def help_panes(self) -> list[Pane]:
+        """The keys of each pane, from the BINDINGS of its class."""
+        from pcp_tui.tui.screens.help import Pane, key_lines
+        from pcp_tui.tui.screens.note_editor import NoteEditor
+
+        display = self.get_key_display
+        palette = [Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "find",
+                           id="app.palette",
+                           tooltip="Find a KPI, objective or national priority by title")]
+        return [
+            Pane("Everywhere", key_lines([*self.BINDINGS, *palette], display)),
+            Pane("Plan tree", key_lines(ObjectiveTree.BINDINGS, display)),
+            Pane("KPI detail", key_lines(KpiDetail.BINDINGS, display)),
+            Pane("Alerts", key_lines(AlertsPanel.BINDINGS, display)),
+            Pane("Plan filter (/)", key_lines(TreeFilter.BINDINGS, display)),
+            Pane("Note editor (n)", key_lines(NoteEditor.BINDINGS, display)),
+            Pane("Panes", key_lines([Binding("tab", "focus_next", "Next pane", id="focus.next"),
+                                     Binding("shift+tab", "focus_previous", "Previous pane",
+                                             id="focus.previous")], display)),
+        ]
+
+    def action_problems(self) -> None:
+        from pcp_tui.tui.screens.problems import ProblemsScreen
+
+        if self.observations.problems:
+            self.push_screen(ProblemsScreen(self.observations.problems))
+
+    def action_note(self) -> None:
+        from pcp_tui.tui.screens.note_editor import NoteEditor
+
+        item = self.query_one(KpiDetail).item
+        if item is None or item.note_subject is None or self.as_of is None:
+            self.tell("Notes are written on a KPI, or on a national priority (press p to "
+                        "group by priority).", severity="warning")
+            return
+        quarter = self.as_of
+        subject = item.note_subject
+
+        def save(draft: NoteDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                self.notes_log.add(subject, quarter, draft.kind, draft.text)
+            except (NotesError, OSError) as err:
+                self.tell(str(err), title="Note not saved", severity="error")
+                return
+            self.notes.invalidate()
+            self.query_one(KpiDetail).show()
+            self.tell(f"Note saved for {quarter.label}.", timeout=3)
+
+        self.push_screen(NoteEditor(item.title, quarter.label), save)
+
+    # keeping time travel instant -------------------------------------------------------------
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm_quarters(self, timeline: Timeline, around: Quarter | None) -> None:
+        """Assess every quarter in the background, nearest the as-of quarter first, so that
+        `[` and `]` find each one in the timeline's cache (at national scale one quarter's
+        alerts and statuses take a good part of a second to build)."""
+        worker = get_current_worker()
+        centre = around.ordinal if around is not None else 0
+        for quarter in sorted(timeline.quarters, key=lambda q: abs(q.ordinal - centre)):
+            if worker.is_cancelled or timeline is not self.timeline:
+                return
+            timeline.at(quarter).home_statuses  # noqa: B018 - fills the caches
+
+    # reloading -------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload_data("reloaded on request")
+
+    def reload_data(self, reason: str) -> None:
+        self.query_one(PlanHeader).reloading = True
+        self._reload(reason)
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload(self, reason: str) -> None:
+        config_path = self.config.path
+        paths = self.data_paths
+        signature = folder_signature(paths)
+        try:
+            config = load_config(config_path)
+            if not self._data_paths_given:
+                paths = (config.data_folder,)
+            observations = load_observations(list(paths), config, today=self.today)
+            timeline = build_timeline(config, observations)
+        except ConfigError as err:
+            self.post_message(ReloadFailed(
+                f"The config cannot be used ({len(err.problems)} problems): "
+                + "; ".join(str(p) for p in err.problems[:3]), signature))
+        except Exception as err:  # keep the old state whatever went wrong
+            self.post_message(ReloadFailed(f"Reload failed: {err}", signature))
+        else:
+            self.post_message(Reloaded(config, observations, timeline, reason, signature))
+
+    @on(Reloaded)
+    def _reloaded(self, event: Reloaded) -> None:
+        self.query_one(PlanHeader).reloading = False
+        was_latest = self.as_of is None or self.as_of == self.timeline.latest
+        previous_problems = len(self.observations.problems)
+        self.config, self.observations, self.timeline = (
+            event.config, event.observations, event.timeline)
+        self.series = SeriesIndex(event.observations.frame)
+        if not self._data_paths_given:
+            self.data_paths = (event.config.data_folder,)
+            self.watch_folder.paths = self.data_paths
+        self.watch_folder.accept(event.signature)
+        self.notes_log = NotesLog(self._notes_override or event.config.notes_path)
+        self.notes.invalidate()
+        framework = event.config.framework
+        home = event.config.settings.home_force
+        self.query_one(ObjectiveTree).set_data(framework, self.series, home)
+        self.query_one(KpiDetail).set_data(framework, self.series)
+        self.query_one(AlertsPanel).set_data(framework)
+        quarter = None if was_latest else self._valid_quarter(self.as_of)
+        self.show_quarter(self._valid_quarter(quarter))
+        if self.warm:
+            self._warm_quarters(self.timeline, self.as_of)
+        self._refresh_detail_item()
+        self._show_problems_banner()
+        latest = self.timeline.latest.label if self.timeline.latest else "no quarters"
+        problems = len(self.observations.problems)
+        message = (f"{event.reason.capitalize()}: {len(self.observations.files)} files, data to "
+                   f"{latest}.")
+        if problems:
+            message += f" {problems} problem{'s' if problems != 1 else ''} (press d)."
+        self.tell(message, title="Data reloaded",
+                    severity="warning" if problems > previous_problems else "information")
+
+    def _refresh_detail_item(self) -> None:
+        """After a reload the detail's item may point at an old framework's KPI."""
+        detail = self.query_one(KpiDetail)
+        item = detail.item
+        if item is None or item.kind != "kpi":
+            detail.item = self.query_one(ObjectiveTree).cursor_item
+            return
+        kpi = next((k for k in self.config.framework.kpis if k.id == item.id), None)
+        detail.item = PlanItem("kpi", kpi.id, kpi.title, kpi=kpi) if kpi else (
+            self.query_one(ObjectiveTree).cursor_item)
+
+    @on(ReloadFailed)
+    def _reload_failed(self, event: ReloadFailed) -> None:
+        self.query_one(PlanHeader).reloading = False
+        self.watch_folder.accept(event.signature)
+        self.tell(event.error + " The data shown is unchanged.", title="Reload failed",
+                    severity="error", timeout=12)
+
+    def _poll_data(self) -> None:
+        before = self.watch_folder.loaded
+        signature = self.watch_folder.poll()
+        if signature is None:
+            return
+        change = describe_change(before, signature)
+        self.tell(f"{change}: reloading.", title="New data", timeout=4)
+        self.reload_data(f"picked up {change}")
+
+    def _show_problems_banner(self) -> None:
+        banner = self.query_one("#problems-banner", Static)
+        count = len(self.observations.problems)
+        banner.set_class(count > 0, "-shown")
+        if count:
+            banner.update(Text(
+                f"⚠ {count} problem{'s' if count != 1 else ''} in the data files: those rows "
+                "were left out. Press d to see them."))
+        else:
+            banner.update("")
+        self.refresh_bindings()
+
+
+def build_app(
+    config: Config,
+    observations: Observations,
+    *,
+    quarter: Quarter | None = None,
+    notes_path: str | Path | None = None,
+    data_paths: Sequence[str | Path] | None = None,
+    poll_interval: float | None = POLL_SECONDS,
+    today: date | None = None,
+    warm: bool = True,
+) -> PcpApp:
+    """The one app factory: the CLI, the tests and the benchmarks all start here.
+
+    Every quarter is assessed once here (`build_timeline`); stepping through quarters later
+    only picks an assessment from the timeline's cache.
+    """
+    timeline = build_timeline(config, observations)
+    return PcpApp(config, observations, timeline, quarter=quarter, notes_path=notes_path,
+                  data_paths=data_paths, poll_interval=poll_interval, today=today, warm=warm)
+
+
+def run_app(
+    config: Config, observations: Observations, quarter: Quarter | None = None,
+    data_paths: Sequence[str | Path] | None = None,
+) -> int:
+    """Open the app in the terminal; the exit status once it closes."""
+    app = build_app(config, observations, quarter=quarter, data_paths=data_paths)
+    app.run()
+    return app.return_code or 0

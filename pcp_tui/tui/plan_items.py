@@ -1,0 +1,122 @@
+"""What a line of the objective tree stands for, and the small words the views share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pcp_tui.framework import Framework, Kpi, PlanNode, Unit
+from pcp_tui.notes import priority_subject
+from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.assess import KpiStatus
+
+ItemKind = Literal["section", "objective", "sub_objective", "unplaced", "priority", "kpi"]
+
+KIND_WORDS = {
+    "section": "section",
+    "objective": "objective",
+    "sub_objective": "sub-objective",
+    "unplaced": "national measures",
+    "priority": "national priority",
+    "kpi": "KPI",
+}
+
+RAG_WORDS = {"red": "red", "amber": "amber", "green": "green", "grey": "no data"}
+
+# Short unit marks for the tree, where ` per 1,000` would crowd out the title.
+_COMPACT_SUFFIX = {
+    "percent": "%",
+    "per-1000": "‰",
+    "ratio": "×",
+    "days": "d",
+    "hours": "h",
+    "minutes": "m",
+    "seconds": "s",
+}
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """A tree line: a node of the plan (or a national priority), or a KPI under one."""
+
+    kind: ItemKind
+    id: str
+    title: str
+    node: PlanNode | None = None
+    kpi: Kpi | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.id)
+
+    @property
+    def note_subject(self) -> str | None:
+        """What a note on this line is about: a KPI id or `priority:<id>`; None otherwise."""
+        if self.kind == "kpi":
+            return self.id
+        if self.kind == "priority":
+            return priority_subject(self.id)
+        return None
+
+
+def plan_item(node: PlanNode) -> PlanItem:
+    return PlanItem(node.kind, node.id, node.title, node=node)
+
+
+def kpi_item(kpi: Kpi) -> PlanItem:
+    return PlanItem("kpi", kpi.id, kpi.title, kpi=kpi)
+
+
+def node_children(node: PlanNode) -> list[PlanNode | Kpi]:
+    """A node's sub-objectives and direct KPIs, in the plan's order (by first KPI)."""
+    entries: list[tuple[int, int, PlanNode | Kpi]] = []
+    for i, kpi in enumerate(node.kpis):
+        entries.append((kpi.order, i, kpi))
+    for i, child in enumerate(node.children):
+        first = min((k.order for k in child.walk_kpis()), default=1 << 20)
+        entries.append((first, len(node.kpis) + i, child))
+    return [entry for _, _, entry in sorted(entries, key=lambda e: (e[0], e[1]))]
+
+
+def is_signal(status: KpiStatus) -> bool:
+    """A special-cause concern on enough history (the ◆ of a monitored KPI)."""
+    return (status.spc.last_point_type == spc_plain.SPECIAL_CAUSE_CONCERN
+            and not status.spc.insufficient)
+
+
+def compact_value(unit: Unit, value: float | None) -> str:
+    if value is None:
+        return "–"
+    suffix = _COMPACT_SUFFIX.get(unit.id, "")
+    return f"{value:,.{unit.decimals}f}{suffix}"
+
+
+def status_value(status: KpiStatus, *, compact: bool = False) -> str:
+    """The latest figure as the tree and the detail show it (a commitment's status in words)."""
+    if status.kpi.target.kind == "commitment":
+        return (status.commitment_status or "–").replace("-", " ")
+    unit = status.kpi.unit
+    return compact_value(unit, status.latest_value) if compact else unit.format(
+        status.latest_value)
+
+
+def all_items(framework: Framework) -> list[PlanItem]:
+    """Every objective, sub-objective, national priority and KPI once (for the palette)."""
+    items: list[PlanItem] = []
+    seen: set[tuple[str, str]] = set()
+
+    def visit(node: PlanNode) -> None:
+        item = plan_item(node)
+        if item.key not in seen:
+            seen.add(item.key)
+            items.append(item)
+        for child in node.children:
+            visit(child)
+
+    for node in framework.by_plan():
+        visit(node)
+    for node in framework.by_priority():
+        visit(node)
+    for kpi in framework.kpis:
+        items.append(kpi_item(kpi))
+    return items

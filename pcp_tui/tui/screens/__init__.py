@@ -1,0 +1,1 @@
+"""Screens pushed over the main view: help, note editor, data problems."""

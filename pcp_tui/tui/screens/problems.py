@@ -1,0 +1,67 @@
+"""The data files' problems: file, row, column, what was found and what was expected."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from pcp_tui.dataset import Problem
+from pcp_tui.render import literal
+
+
+class ProblemsScreen(ModalScreen[None]):
+    """Every Problem the loader found, shown literally."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close the problems", id="problems.close"),
+    ]
+
+    DEFAULT_CSS = """
+    ProblemsScreen {
+        align: center middle;
+        & > Vertical {
+            width: 95%;
+            height: 90%;
+            border: round $warning;
+            border-title-align: left;
+            background: $surface;
+        }
+        & DataTable { height: 1fr; }
+        & Static { height: auto; padding: 0 1; color: $text-muted; }
+    }
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            count = len(self.problems)
+            box.border_title = f"{count} problem{'s' if count != 1 else ''} in the data files"
+            box.border_subtitle = "Esc closes"
+            yield Static(Text("The rows named here were left out; everything else loaded. "
+                              "Fix the file and it reloads by itself (or press r)."))
+            yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#problems-table", DataTable)
+        for label in ("file", "row", "column", "found", "expected"):
+            table.add_column(Text(label), key=label)
+        for problem in self.problems:
+            table.add_row(
+                literal(Path(problem.file).name),
+                Text("" if problem.row is None else str(problem.row)),
+                literal(problem.column or ""),
+                literal(problem.found),
+                literal(problem.expected),
+            )
+        table.focus()

@@ -1,0 +1,109 @@
+"""Status colours as theme variables, never hex codes, and always beside a glyph.
+
+`render.py` gives each glyph a Rich style for printouts; in the app the same statuses take
+their colour from the theme (`$error`, `$warning`, `$success`, …) through component classes,
+so every built-in theme and NO_COLOR work. A widget that draws glyphs adds `TONE_CLASSES` to
+its COMPONENT_CLASSES and `tone_css("WidgetName")` to its DEFAULT_CSS, then asks
+`tone_style(widget, tone)` for the style.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from pcp_tui.render import RAG_GLYPHS, SEVERITY_GLYPHS, SIGNAL_GLYPH, Glyph, status_glyph
+
+TONES = ("red", "amber", "green", "grey", "monitor", "signal", "improvement", "data", "muted")
+TONE_CLASSES = {f"tone--{tone}" for tone in TONES}
+
+_TONE_RULES = {
+    "red": "color: $error; text-style: bold;",
+    "amber": "color: $warning; text-style: bold;",
+    "green": "color: $success;",
+    "grey": "color: $text-muted;",
+    "monitor": "color: $accent;",
+    "signal": "color: $secondary; text-style: bold;",
+    "improvement": "color: $success;",
+    "data": "color: $primary;",
+    "muted": "color: $text-muted;",
+}
+
+SEVERITY_TONES = {
+    "breach": "red",
+    "warning": "amber",
+    "signal": "signal",
+    "improvement": "improvement",
+    "data": "data",
+}
+
+
+def tone_css(selector: str) -> str:
+    """CSS for the tone component classes of one widget type."""
+    rules = "\n".join(f"    & > .tone--{tone} {{ {rule} }}" for tone, rule in _TONE_RULES.items())
+    return f"{selector} {{\n{rules}\n}}\n"
+
+
+def component_style(widget: Widget, name: str) -> Style:
+    """A component class's style, cached on the widget until its styles change (a label asks
+    for several on every line, and each look-up walks the stylesheet)."""
+    cache: dict[str, Style] | None = getattr(widget, "_tone_styles", None)
+    if cache is None:
+        cache = {}
+        widget._tone_styles = cache  # type: ignore[attr-defined]
+    style = cache.get(name)
+    if style is None:
+        style = cache[name] = widget.get_component_rich_style(name, partial=True)
+    return style
+
+
+def tone_style(widget: Widget, tone: str) -> Style:
+    """The themed style of a tone (`red`, `amber`, `signal`, …)."""
+    return component_style(widget, f"tone--{tone}")
+
+
+def forget_tone_styles(widget: Widget) -> None:
+    """Call from `notify_style_update`: a new theme brings new colours."""
+    widget._tone_styles = None  # type: ignore[attr-defined]
+
+
+def status_tone(rag: str | None, signal: bool = False) -> str:
+    if rag is None:
+        return "signal" if signal else "monitor"
+    return rag if rag in ("red", "amber", "green") else "grey"
+
+
+def status_mark(widget: Widget, rag: str | None, signal: bool = False) -> tuple[Glyph, Style]:
+    """The glyph of a KPI status and its themed style."""
+    return status_glyph(rag, signal), tone_style(widget, status_tone(rag, signal))
+
+
+def severity_mark(widget: Widget, severity: str) -> tuple[Glyph, Style]:
+    glyph = SEVERITY_GLYPHS.get(severity, SEVERITY_GLYPHS["data"])
+    return glyph, tone_style(widget, SEVERITY_TONES.get(severity, "data"))
+
+
+def rollup_text(widget: Widget, counts: dict[str, int]) -> Text:
+    """`✖3 ▲2 ●9 ◆1 ·2`: only the statuses that occur, themed."""
+    text = Text()
+    for key, glyph, tone in (
+        ("red", RAG_GLYPHS["red"], "red"),
+        ("amber", RAG_GLYPHS["amber"], "amber"),
+        ("green", RAG_GLYPHS["green"], "green"),
+        ("signal", SIGNAL_GLYPH, "signal"),
+        ("grey", RAG_GLYPHS["grey"], "grey"),
+    ):
+        if counts.get(key):
+            if text:
+                text.append(" ")
+            text.append(f"{glyph.char}{counts[key]}", style=tone_style(widget, tone))
+    return text
+
+
+class Toned:
+    """Mixin for widgets that draw tones: forget the cached styles when the theme changes."""
+
+    def notify_style_update(self) -> None:
+        forget_tone_styles(self)  # type: ignore[arg-type]
+        super().notify_style_update()  # type: ignore[misc]

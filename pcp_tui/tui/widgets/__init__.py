@@ -1,0 +1,1 @@
+"""One widget per file, each with its own scoped DEFAULT_CSS."""

@@ -1,0 +1,606 @@
+"""One KPI at the as-of quarter: target and result, change, chart, most similar forces, values,
+notes. On a plan node or national priority: the rollup and the KPIs under it (and the notes of
+a priority).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.reactive import var
+
+from pcp_tui.alerts import Alert
+from pcp_tui.framework import Framework, Milestone, Threshold, Unit
+from pcp_tui.notes import Note
+from pcp_tui.render import literal
+from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.assess import Assessment, KpiStatus
+from pcp_tui.rules.explain import spc_phrase
+from pcp_tui.tui.plan_items import (
+    KIND_WORDS,
+    RAG_WORDS,
+    PlanItem,
+    is_signal,
+    status_value,
+)
+from pcp_tui.tui.series import SeriesIndex
+from pcp_tui.tui.tones import (
+    TONE_CLASSES,
+    Toned,
+    component_style,
+    rollup_text,
+    severity_mark,
+    status_mark,
+    tone_css,
+    tone_style,
+)
+from pcp_tui.tui.widgets.history_chart import ChartData, HistoryChart
+from pcp_tui.tui.widgets.text_block import ScrollingText, TextBlock
+
+POINT_MARKS = {
+    spc_plain.SPECIAL_CAUSE_CONCERN: "concern",
+    spc_plain.SPECIAL_CAUSE_IMPROVEMENT: "improvement",
+    spc_plain.SPECIAL_CAUSE_NEUTRAL_HIGH: "neutral",
+    spc_plain.SPECIAL_CAUSE_NEUTRAL_LOW: "neutral",
+}
+FRESHNESS_WORDS = {
+    "current": "current",
+    "lagging": "lagging a quarter",
+    "stale": "stale",
+    "none": "no figure",
+}
+BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better", "none": "no direction"}
+
+
+LABEL_WIDTH = 8
+
+
+def cell(text: Text | str, width: int, justify: str = "left") -> Text:
+    """Text cut or padded to exactly `width` cells."""
+    text = text.copy() if isinstance(text, Text) else Text(text)
+    text.truncate(width, overflow="ellipsis", pad=False)
+    pad = width - text.cell_len
+    if pad > 0:
+        if justify == "right":
+            text = Text(" " * pad) + text
+        else:
+            text.append(" " * pad)
+    return text
+
+
+def table_lines(rows: list[list[Text]], widths: list[int], justify: list[str],
+                gap: int = 2) -> Text:
+    """Rows of cells as aligned lines (a light stand-in for a Rich Table: it is measured on
+    every keypress, and a Table costs tens of milliseconds)."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for number, row in enumerate(rows):
+        if number:
+            out.append("\n")
+        for index, (value, width) in enumerate(zip(row, widths)):
+            if index:
+                out.append(" " * gap)
+            out.append_text(cell(value, width, justify[index]))
+    return out
+
+
+class NotesShelf:
+    """The notes file read once and again only after a write or a reload (not per keypress)."""
+
+    def __init__(self, read) -> None:  # read: () -> list[Note]
+        self._read = read
+        self._notes: list[Note] | None = None
+        self.error: str | None = None
+
+    def invalidate(self) -> None:
+        self._notes = None
+
+    def for_subject(self, subject: str) -> list[Note]:
+        if self._notes is None:
+            try:
+                self._notes = self._read()
+                self.error = None
+            except Exception as err:  # a damaged or foreign notes file must not stop the app
+                self._notes = []
+                self.error = str(err)
+        return [note for note in self._notes if note.subject == subject]
+
+
+class KpiDetail(Toned, Vertical, can_focus=True):
+    """The right-hand pane: a two-line title, the chart, and the figures scrolling below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll('down')", "Scroll down", show=False, id="detail.down"),
+        Binding("k,up", "scroll('up')", "Scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="detail.bottom"),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, id="detail.page-up"),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False,
+                id="detail.page-down"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = TONE_CLASSES | {
+        "kpi-detail--title",
+        "kpi-detail--label",
+        "kpi-detail--heading",
+        "kpi-detail--home",
+    }
+
+    DEFAULT_CSS = (
+        """
+    KpiDetail {
+        padding: 0 1;
+        background: $surface;
+        & > .kpi-detail--title { text-style: bold; }
+        & > .kpi-detail--label { color: $text-muted; }
+        & > .kpi-detail--heading { text-style: bold; color: $accent; }
+        & > .kpi-detail--home { text-style: bold; }
+        & > #detail-title { height: 2; }
+        & > HistoryChart { margin: 1 0 0 0; }
+        &.-node > HistoryChart { display: none; }
+    }
+    """
+        + tone_css("KpiDetail")
+    )
+
+    item: var[PlanItem | None] = var(None, always_update=True)
+    assessment: var[Assessment | None] = var(None, always_update=True)
+
+    def __init__(self, framework: Framework, series: SeriesIndex, notes: NotesShelf,
+                 *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.framework = framework
+        self.series = series
+        self.notes = notes
+        self._pending = False
+
+    def compose(self) -> ComposeResult:
+        yield TextBlock(id="detail-title")
+        yield HistoryChart(id="detail-chart")
+        yield ScrollingText(id="detail-body")
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one(ScrollingText)
+        page = max(1, body.size.height - 1)
+        lines = {"down": 1, "up": -1, "page_down": page, "page_up": -page,
+                 "home": -body.line_count, "end": body.line_count}[where]
+        body.scroll_by_lines(lines)
+
+    @property
+    def body_text(self) -> str:
+        """The figures below the chart as plain text (what the pane would show if tall)."""
+        return self.query_one(ScrollingText).plain
+
+    @property
+    def title_text(self) -> str:
+        return self.query_one("#detail-title", TextBlock).plain
+
+    def set_data(self, framework: Framework, series: SeriesIndex) -> None:
+        self.framework = framework
+        self.series = series
+
+    def watch_item(self) -> None:
+        self._schedule()
+
+    def watch_assessment(self) -> None:
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Draw after the next screen refresh, once however many changes came before it: the
+        tree's cursor repaints first, and holding `j` draws only where the cursor stops."""
+        if not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._draw_pending)
+
+    def _draw_pending(self) -> None:
+        self._pending = False
+        self.show()
+
+    # styles ----------------------------------------------------------------------------------
+
+    def _style(self, name: str) -> Style:
+        return component_style(self, f"kpi-detail--{name}")
+
+    def _heading(self, words: str) -> Text:
+        return Text(words, style=self._style("heading"))
+
+    # drawing ---------------------------------------------------------------------------------
+
+    def show(self) -> None:
+        """Draw the current item at the current assessment."""
+        if not self.is_mounted:
+            return
+        item, assessment = self.item, self.assessment
+        title = self.query_one("#detail-title", TextBlock)
+        if item is None or assessment is None or assessment.as_of is None:
+            self.add_class("-node")
+            title.update(Text("No data loaded" if assessment is None or assessment.as_of is None
+                              else "Choose a KPI in the plan"))
+            self.query_one(ScrollingText).update("")
+            return
+        if item.kpi is None:
+            self._show_node(item, assessment)
+        else:
+            self._show_kpi(item, assessment)
+
+    def _title_lines(self, title: str, mark: Text, where: str):
+        """Two lines, each cut to the width: the title with its status, and where it sits."""
+        label = self._style("label")
+
+        def draw(width: int) -> Text:
+            head = literal(title, style=self._style("title"))
+            room = max(4, width - mark.cell_len - 2)
+            head.truncate(room, overflow="ellipsis")
+            head.append("  ")
+            head.append_text(mark)
+            line = literal(where, style=label)
+            line.truncate(width, overflow="ellipsis")
+            return Text("\n").join([head, line])
+
+        return draw
+
+    def _show_node(self, item: PlanItem, assessment: Assessment) -> None:
+        self.add_class("-node")
+        node = item.node
+        assert node is not None
+        counts = assessment.rollup(node)
+        worst = assessment.worst(node)
+        glyph, style = status_mark(self, worst)
+        mark = Text(f"{glyph.char} {RAG_WORDS.get(worst or '', 'monitor only')}", style=style)
+        where = f"{KIND_WORDS[item.kind]} · as of {assessment.as_of.label}"
+        self.query_one("#detail-title", TextBlock).update(
+            self._title_lines(item.title, mark, where))
+
+        facts = Text()
+        facts.append_text(rollup_text(self, counts) or Text("no KPIs with a RAG status"))
+        monitor = counts.get("monitor", 0)
+        if monitor:
+            facts.append(f"  ○{monitor} monitored", style=tone_style(self, "monitor"))
+        rows: list[list[Text]] = []
+        seen = set()
+        for kpi in node.walk_kpis():
+            if kpi.id in seen:
+                continue
+            seen.add(kpi.id)
+            status = assessment.home_statuses[kpi.id]
+            glyph, style = status_mark(self, status.rag, is_signal(status))
+            rows.append([Text(glyph.char, style=style), literal(kpi.title),
+                         Text(status_value(status)), literal(kpi.target.words(kpi.unit))])
+        label = self._style("label")
+        header = [Text(""), Text("KPI", style=label), Text("latest", style=label),
+                  Text("target", style=label)]
+
+        def table(width: int) -> Text:
+            latest = 11
+            if width >= 64:  # room for the target too
+                room = width - 1 - latest - 3 * 2
+                widths = [1, room - room * 2 // 5, latest, room * 2 // 5]
+                return table_lines([header, *rows], widths, ["left", "left", "right", "left"])
+            widths = [1, max(8, width - 1 - latest - 2 * 2), latest]
+            return table_lines([row[:3] for row in [header, *rows]], widths,
+                               ["left", "left", "right"])
+
+        alerts = self._alerts_text(assessment, {k.id for k in node.walk_kpis()})
+        notes = self._notes_text(item, assessment)
+        self.query_one(ScrollingText).update(lambda width: Group(
+            facts, Text(), table(width), Text(), alerts, *([Text(), notes] if notes else [])))
+
+    def _show_kpi(self, item: PlanItem, assessment: Assessment) -> None:
+        kpi = item.kpi
+        assert kpi is not None
+        self.remove_class("-node")
+        status = assessment.home_statuses[kpi.id]
+        signal = is_signal(status)
+        glyph, style = status_mark(self, status.rag, signal)
+        word = RAG_WORDS.get(status.rag or "", "signal" if signal else "monitor")
+        self.query_one("#detail-title", TextBlock).update(self._title_lines(
+            kpi.title, Text(f"{glyph.char} {word}", style=style), self.framework.location(kpi)))
+        facts = self._facts(status, assessment)
+
+        home = assessment.home_force
+        points = assessment.spc_points(kpi.id, home)
+        marks = {p.quarter: POINT_MARKS.get(p.point_type) for p in points}
+        history = self.series.up_to(kpi.id, home, assessment.as_of)
+        chart_points = tuple((p.quarter, p.value, marks.get(p.quarter)) for p in history)
+        spc = status.spc
+        show_limits = not spc.insufficient
+        target = kpi.target.value if isinstance(kpi.target, Threshold) else None
+        planned = self._planned_path(status, history)
+        self.query_one(HistoryChart).data = ChartData(
+            unit=kpi.unit,
+            points=chart_points,
+            mean=spc.mean if show_limits else None,
+            lower=spc.lpl if show_limits else None,
+            upper=spc.upl if show_limits else None,
+            target=target,
+            planned=planned,
+        )
+        legend = self._legend(status, target, bool(planned), any(marks.values()))
+        parts: list[RenderableType] = []
+        if status.msf is not None:
+            parts += [Text(), self._msf_table(status, assessment)]
+        parts += [Text(), self._values_table(status, assessment, history, marks)]
+        parts += [Text(), self._alerts_text(assessment, {kpi.id})]
+        notes = self._notes_text(item, assessment)
+        if notes:
+            parts += [Text(), notes]
+        self.query_one(ScrollingText).update(
+            lambda width: Group(legend, Text(), facts(width), *parts))
+
+    def _planned_path(self, status: KpiStatus, history) -> tuple:
+        target = status.kpi.target
+        if not isinstance(target, Milestone) or status.milestone_goal is None:
+            return ()
+        start_value = target.start_value
+        if start_value is None:
+            start_value = next((p.value for p in history if p.quarter == target.start), None)
+        if start_value is None:
+            return ()
+        goal = status.milestone_goal
+        span = max(1, target.deadline.ordinal - target.start.ordinal)
+        path = []
+        for point in history:
+            progress = (point.quarter.ordinal - target.start.ordinal) / span
+            if 0 <= progress <= 1:
+                path.append((point.quarter, start_value + (goal - start_value) * progress))
+        return tuple(path)
+
+    def _facts(self, status: KpiStatus, assessment: Assessment):
+        kpi = status.kpi
+        unit = kpi.unit
+        grid: list[tuple[str, Text]] = []
+        about = [kpi.source or "source not given", unit.words, BETTER_WORDS[kpi.better],
+                 kpi.measure]
+        if kpi.priorities:
+            titles = [self._priority_title(p) for p in kpi.priorities]
+            about.append("national priority: " + "; ".join(titles))
+        grid.append(("About", literal(" · ".join(about))))
+
+        glyph, style = status_mark(self, status.rag, is_signal(status))
+        result = Text.assemble(literal(kpi.target.words(unit)), "  →  ",
+                               (f"{glyph.char} ", style))
+        result.append(RAG_WORDS.get(status.rag or "", "signal" if is_signal(status)
+                                    else "monitor only"), style=style)
+        if status.commitment_status:
+            result.append(f" ({status.commitment_status.replace('-', ' ')})")
+        grid.append(("Target", result))
+        if isinstance(kpi.target, Milestone) and status.milestone_planned is not None:
+            grid.append(("Planned", Text(
+                f"{unit.format(status.milestone_planned)} by {status.as_of.label} on the way to "
+                f"{unit.format(status.milestone_goal)} by {kpi.target.deadline.label}")))
+
+        latest = Text(status_value(status))
+        if status.latest_quarter is not None:
+            latest.append(f" in {status.latest_quarter.label}")
+        if status.latest_lower is not None and status.latest_upper is not None:
+            latest.append(f" (95% interval {unit.format(status.latest_lower)} to "
+                          f"{unit.format(status.latest_upper)})")
+        latest.append(f" · {FRESHNESS_WORDS.get(status.freshness, status.freshness)}",
+                      style=self._style("label"))
+        grid.append(("Latest", latest))
+
+        if kpi.is_numeric:
+            grid.append(("Change", self._change_text(status)))
+            spc = status.spc
+            if spc.insufficient:
+                spc_text = Text(spc_phrase(status))
+            else:
+                spc_text = Text(
+                    f"mean {unit.format(spc.mean)}, process limits {unit.format(spc.lpl)} to "
+                    f"{unit.format(spc.upl)}{' (trial limits)' if spc.trial_limits else ''}; "
+                    f"{spc_phrase(status)}")
+                if spc.assurance:
+                    spc_text.append(f"; target {ASSURANCE_WORDS.get(spc.assurance, '')}")
+            grid.append(("SPC", spc_text))
+        explanation = literal(status.explanation)
+        explanation.stylize("italic")
+        label_style = self._style("label")
+        console = self.app.console
+
+        def draw(width: int) -> Text:
+            out = Text()
+            for label, value in grid:
+                lines = value.wrap(console, max(10, width - LABEL_WIDTH))
+                for number, line in enumerate(lines):
+                    out.append(label.ljust(LABEL_WIDTH) if number == 0 else " " * LABEL_WIDTH,
+                               style=label_style)
+                    out.append_text(line)
+                    out.append("\n")
+            out.append("\n")
+            out.append_text(explanation)
+            return out
+
+        return draw
+
+    def _priority_title(self, priority_id: str) -> str:
+        try:
+            return self.framework.title_of(priority_id)
+        except KeyError:
+            return priority_id
+
+    def _change_text(self, status: KpiStatus) -> Text:
+        unit = status.kpi.unit
+        if status.comparison is None:
+            return Text(f"not enough quarters for {status.comparison_label}")
+        text = Text(f"{unit.format(status.comparison)} in {status.comparison_label}")
+        if status.baseline is None:
+            text.append(f"; no complete baseline for {status.baseline_label}")
+            return text
+        text.append(f" against {unit.format(status.baseline)} in {status.baseline_label}: ")
+        text.append(difference(unit, status.change))
+        if status.change_pct is not None:
+            text.append(f" ({status.change_pct:+.1f}%)")
+        if status.national_change_pct is not None and status.kpi.priorities:
+            text.append(f"; {status.national_change_pct:+.1f}% on the national baseline "
+                        f"({unit.format(status.national_baseline)})")
+        return text
+
+    def _legend(self, status: KpiStatus, target: float | None, planned: bool,
+                marked: bool) -> Text:
+        unit = status.kpi.unit
+        text = Text()
+        spc = status.spc
+
+        def item(char: str, style: Style, words: str) -> None:
+            if text:
+                text.append("  ")
+            text.append(char, style=style)
+            text.append(f" {words}", style=self._style("label"))
+
+        chart = self.query_one(HistoryChart)
+        item("⣀", chart.line_style("series"), "quarterly values")
+        if target is not None:
+            item("━", chart.line_style("target"), f"target {unit.format_target(target)}")
+        if planned:
+            item("·", chart.line_style("target"), "planned path")
+        if not spc.insufficient:
+            item("─", chart.line_style("mean"), f"mean {unit.format(spc.mean)}")
+            item("┄", chart.line_style("limits"),
+                 f"limits {unit.format(spc.lpl)} to {unit.format(spc.upl)}")
+        if marked:
+            item("◆", tone_style(self, "signal"), "special cause")
+        return text
+
+    def _msf_table(self, status: KpiStatus, assessment: Assessment) -> RenderableType:
+        msf = status.msf
+        assert msf is not None
+        unit = status.kpi.unit
+        forces = assessment.config.settings.forces
+        label = self._style("label")
+        header = [Text("force", style=label), Text("value", style=label)]
+        if msf.per_population:
+            header.append(Text("per 1,000", style=label))
+        header += [Text("rank", style=label), Text("gap to mean", style=label)]
+        rows: list[list[Text]] = [header]
+        for entry in sorted(msf.entries, key=lambda e: (e.rank is None, e.rank or 0)):
+            force = forces.get(entry.force)
+            home = entry.force == assessment.home_force
+            name = literal(force.name if force else entry.force,
+                           style=self._style("home") if home else "")
+            gap = (entry.basis - msf.comparators_mean
+                   if entry.basis is not None and msf.comparators_mean is not None else None)
+            gap_text = "–" if gap is None else (
+                f"{gap:+,.2f}" if msf.per_population else difference(unit, gap))
+            row = [name, Text(unit.format(entry.value))]
+            if msf.per_population:
+                row.append(Text("–" if entry.basis is None else f"{entry.basis:,.2f}"))
+            row += [Text("–" if entry.rank is None else f"{entry.rank} of {msf.n}"),
+                    Text(gap_text)]
+            rows.append(row)
+        mean = msf.comparators_mean
+        mean_text = "–" if mean is None else (
+            f"{mean:,.2f}" if msf.per_population else unit.format(mean))
+        row = [Text("comparators' mean", style=label)]
+        row += [Text(""), Text(mean_text)] if msf.per_population else [Text(mean_text)]
+        row += [Text(""), Text("")]
+        rows.append(row)
+        widths = [26, 12] + ([10] if msf.per_population else []) + [7, 11]
+        justify = ["left"] + ["right"] * (len(widths) - 1)
+        table = table_lines(rows, widths, justify)
+        basis = "rates per 1,000 population" if msf.per_population else "values"
+        heading = self._heading(f"Most similar forces: {basis}, {status.comparison_label}")
+        parts: list[RenderableType] = [heading, table]
+        if msf.worst:
+            parts.append(Text("▲ the worst of its most similar forces",
+                              style=tone_style(self, "amber")))
+        return Group(*parts)
+
+    def _values_table(self, status: KpiStatus, assessment: Assessment, history,
+                      marks: dict) -> RenderableType:
+        unit = status.kpi.unit
+        home = assessment.home_force
+        revisions = {r.quarter: r for r in assessment.revisions
+                     if r.kpi == status.kpi.id and r.force == home}
+        if not history:
+            commitment = status.commitment_status
+            return Text(f"Quarterly values: {commitment.replace('-', ' ') if commitment else '–'}")
+        label = self._style("label")
+        out = Text()
+        out.append_text(self._heading(f"Quarterly values ({len(history)}), latest first"))
+        out.append("\n")
+        out.append_text(table_lines([[Text("quarter", style=label), Text("value", style=label)]],
+                                    [10, 14], ["left", "right"]))
+        for point in reversed(history):
+            note = Text()
+            mark = marks.get(point.quarter)
+            if mark:
+                note.append(f"◆ special cause ({mark}) ", style=tone_style(
+                    self, {"concern": "signal", "improvement": "improvement"}.get(mark,
+                                                                                  "monitor")))
+            revision = revisions.get(point.quarter)
+            value = Text(unit.format(point.value))
+            if revision is not None:
+                old = unit.format(revision.old_value) if revision.old_value is not None else "–"
+                value.append(" ✎", style=tone_style(self, "data"))
+                note.append(f"✎ revised from {old} ", style=tone_style(self, "data"))
+                note.append_text(literal(f"({Path(revision.old_file).name} → "
+                                         f"{Path(revision.new_file).name})", style=label))
+            out.append("\n")
+            out.append_text(table_lines([[Text(point.quarter.label), value]], [10, 14],
+                                        ["left", "right"]))
+            if note:
+                out.append("  ")
+                out.append_text(note)
+        return out
+
+    def _alerts_text(self, assessment: Assessment, kpis: set[str]) -> RenderableType:
+        alerts: list[Alert] = [a for a in assessment.alerts if a.kpi in kpis]
+        if not alerts:
+            return Text("No alerts this quarter.", style=self._style("label"))
+        lines = [self._heading(f"Alerts in {assessment.as_of.label} ({len(alerts)})")]
+        for alert in alerts:
+            glyph, style = severity_mark(self, alert.severity)
+            line = Text.assemble((f"{glyph.char} {alert.severity} ", style))
+            line.append_text(literal(alert.message))
+            since = "new" if alert.is_new else f"since {alert.since.label}"
+            line.append(f" ({since})", style=self._style("label"))
+            lines.append(line)
+        return Group(*lines)
+
+    def _notes_text(self, item: PlanItem, assessment: Assessment) -> RenderableType | None:
+        subject = item.note_subject
+        if subject is None:
+            return None
+        notes = self.notes.for_subject(subject)
+        heading = self._heading(f"Notes ({len(notes)})")
+        if self.notes.error:
+            return Group(heading, literal(f"The notes cannot be read: {self.notes.error}",
+                                          style=tone_style(self, "red")))
+        if not notes:
+            return Group(heading, Text("No notes yet: press n to write a reflection or an "
+                                       "action for this quarter.", style=self._style("label")))
+        as_of = assessment.as_of.label if assessment.as_of else ""
+        # this quarter's notes first, then the rest newest first
+        ordered = ([n for n in reversed(notes) if n.quarter == as_of]
+                   + [n for n in reversed(notes) if n.quarter != as_of])
+        lines: list[RenderableType] = [heading]
+        for note in ordered:
+            head = Text(f"{note.quarter} · {note.kind}", style=self._style("label"))
+            if note.author:
+                head.append_text(literal(f" · {note.author}", style=self._style("label")))
+            head.append(f" · {note.written_at[:10]}", style=self._style("label"))
+            lines.append(head)
+            lines.append(literal(note.text, newlines=True))
+        return Group(*lines)
+
+
+def difference(unit: Unit, value: float | None) -> str:
+    """A change in the unit's terms: percentages change by percentage points."""
+    if value is None:
+        return "–"
+    if unit.id == "percent":
+        return f"{value:+,.{unit.decimals}f} pts"
+    return unit.format(value, signed=True)
+
+
+ASSURANCE_WORDS = {
+    spc_plain.ASSURANCE_PASS: "consistently met (outside the limits on the right side)",
+    spc_plain.ASSURANCE_FAIL: "consistently missed (outside the limits on the wrong side)",
+    spc_plain.ASSURANCE_INCONSISTENT: "within the limits: will be hit and missed",
+}

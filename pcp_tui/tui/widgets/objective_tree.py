@@ -1,0 +1,397 @@
+"""The plan as a tree: section → objective → sub-objective → KPI, or national priority → KPI.
+
+Each KPI line shows its status glyph, short title, latest value and a sparkline of its history;
+each node line shows the rollup of its KPIs (`✖3 ▲2 ●9`). Lines are drawn from the current
+assessment when painted, so a quarter step repaints the same tree instead of rebuilding it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from pcp_tui.framework import Framework, Kpi, PlanNode
+from pcp_tui.render import sparkline
+from pcp_tui.rules.assess import Assessment
+from pcp_tui.tui.plan_items import (
+    PlanItem,
+    is_signal,
+    kpi_item,
+    node_children,
+    plan_item,
+    status_value,
+)
+from pcp_tui.tui.series import SeriesIndex
+from pcp_tui.tui.tones import (
+    TONE_CLASSES,
+    component_style,
+    forget_tone_styles,
+    rollup_text,
+    status_mark,
+    tone_css,
+    tone_style,
+)
+
+Grouping = str  # "plan" | "priority"
+LABEL_CAP = 78  # wider labels only push the value column away from its title
+VALUE_WIDTH = 8
+
+
+def _depth(node: TreeNode[PlanItem]) -> int:
+    depth = 0
+    parent = node.parent
+    while parent is not None and not parent.is_root:
+        depth += 1
+        parent = parent.parent
+    return depth
+
+
+def _fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…"
+
+
+class ObjectiveTree(Tree[PlanItem]):
+    """Every KPI of the plan, grouped by the plan or by national priority."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="tree.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="tree.up"),
+        Binding("h,left", "fold", "Fold, or go to the parent", show=False, id="tree.fold"),
+        Binding("l,right", "unfold", "Unfold, or go to the first child", show=False,
+                id="tree.unfold"),
+        Binding("g,home", "scroll_home", "First line", show=False, id="tree.top"),
+        Binding("G,end", "scroll_end", "Last line", show=False, id="tree.bottom"),
+        Binding("pageup", "page_up", "Page up", show=False, id="tree.page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="tree.page-down"),
+        Binding("enter", "select_cursor", "Open: fold a node, read a KPI", show=False,
+                id="tree.select"),
+        Binding("space", "toggle_node", "Fold or unfold", show=False, id="tree.toggle"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = Tree.COMPONENT_CLASSES | TONE_CLASSES | {
+        "objective-tree--section",
+        "objective-tree--value",
+        "objective-tree--spark",
+    }
+
+    DEFAULT_CSS = (
+        """
+    ObjectiveTree {
+        overflow-x: hidden;
+        & > .objective-tree--section { text-style: bold; }
+        & > .objective-tree--value { }
+        & > .objective-tree--spark { color: $text-muted; }
+    }
+    """
+        + tone_css("ObjectiveTree")
+    )
+
+    assessment: var[Assessment | None] = var(None, always_update=True)
+    """The plan at the as-of quarter; set by the App."""
+    grouping: var[Grouping] = var("plan")
+    """`plan` (section → objective → KPI) or `priority` (the six national priorities)."""
+    filter_text: var[str] = var("")
+    """Words that every shown KPI's title contains."""
+    alert_kpis: var[frozenset[str] | None] = var(None)
+    """Only these KPIs (those with alerts), or every KPI when None."""
+
+    class ItemHighlighted(Message):
+        """The cursor moved to a line."""
+
+        def __init__(self, item: PlanItem) -> None:
+            self.item = item
+            super().__init__()
+
+    class ItemChosen(Message):
+        """Enter (or a click) on a line."""
+
+        def __init__(self, item: PlanItem) -> None:
+            self.item = item
+            super().__init__()
+
+    def __init__(self, framework: Framework, series: SeriesIndex, home_force: str,
+                 *, id: str | None = None) -> None:
+        super().__init__(Text("Plan"), id=id)
+        self.framework = framework
+        self.series = series
+        self.home_force = home_force
+        self.show_root = False
+        self.guide_depth = 3
+        # drawn labels by (quarter, node, width): stepping back to a quarter redraws nothing
+        self._labels: dict[tuple[object, int, int], Text] = {}
+        self._collapsed: set[tuple[str, str]] = set()
+        self._building = False
+
+    def on_mount(self) -> None:
+        self.rebuild()
+
+    # state from the App --------------------------------------------------------------------
+
+    def set_data(self, framework: Framework, series: SeriesIndex, home_force: str) -> None:
+        """New config or data after a reload; the caller sets the assessment next."""
+        self.framework = framework
+        self.series = series
+        self.home_force = home_force
+        if self.is_mounted:
+            self.rebuild()
+
+    def watch_assessment(self) -> None:
+        if self.is_mounted:
+            self.repaint_labels()
+
+    def watch_grouping(self) -> None:
+        if self.is_mounted:
+            self.rebuild()
+
+    def watch_filter_text(self) -> None:
+        if self.is_mounted:
+            self.rebuild()
+
+    def watch_alert_kpis(self) -> None:
+        if self.is_mounted:
+            self.rebuild()
+
+    def repaint_labels(self) -> None:
+        """Redraw every line from the current assessment, keeping the tree as it is."""
+        if len(self._labels) > 4000:
+            self._labels.clear()
+        # The Tree caches each drawn line under its nodes' update counters. `node.refresh()`
+        # bumps one and repaints its line, one region per node (a noticeable part of a
+        # quarter step); bumping them all and repainting once does the same in one go.
+        for node in self._walk(self.root):
+            node._updates += 1
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._labels.clear()  # a theme change changes the glyph styles
+        forget_tone_styles(self)
+        super().notify_style_update()
+
+    # building --------------------------------------------------------------------------------
+
+    @property
+    def filtering(self) -> bool:
+        return bool(self.filter_text.strip()) or self.alert_kpis is not None
+
+    def shows(self, kpi: Kpi) -> bool:
+        if self.alert_kpis is not None and kpi.id not in self.alert_kpis:
+            return False
+        words = self.filter_text.casefold().split()
+        if not words:
+            return True
+        haystack = f"{kpi.title} {kpi.short}".casefold()
+        return all(word in haystack for word in words)
+
+    def _roots(self) -> tuple[PlanNode, ...]:
+        if self.grouping == "priority":
+            return self.framework.by_priority()
+        return self.framework.by_plan()
+
+    def _has_visible(self, node: PlanNode) -> bool:
+        return any(self.shows(kpi) for kpi in node.walk_kpis())
+
+    def rebuild(self) -> None:
+        """Lay the tree out again (grouping, filter or data changed); keep the cursor's line."""
+        cursor = self.cursor_node
+        keep = cursor.data.key if cursor is not None and cursor.data is not None else None
+        self._building = True
+        try:
+            self.clear()
+            self._labels.clear()
+            expand_all = self.filtering
+            for node in self._roots():
+                if self._has_visible(node):
+                    self._add_plan_node(self.root, node, expand_all)
+        finally:
+            self._building = False
+        restored = keep is not None and self.select_item(keep, expand=False)
+        if not restored and self.last_line >= 0:
+            self.move_cursor_to_line(0)
+        # the cursor may sit on the same line number with a different item under it, and the
+        # Tree only announces a move: tell the App what is under the cursor now
+        if self.cursor_item is not None:
+            self.post_message(self.ItemHighlighted(self.cursor_item))
+
+    def _add_plan_node(self, parent: TreeNode[PlanItem], node: PlanNode,
+                       expand_all: bool) -> None:
+        item = plan_item(node)
+        expanded = expand_all or item.key not in self._collapsed
+        branch = parent.add(Text(node.title), data=item, expand=expanded)
+        for child in node_children(node):
+            if isinstance(child, PlanNode):
+                if self._has_visible(child):
+                    self._add_plan_node(branch, child, expand_all)
+            elif self.shows(child):
+                branch.add_leaf(Text(child.title), data=kpi_item(child))
+
+    def _walk(self, node: TreeNode[PlanItem]):
+        for child in node.children:
+            yield child
+            yield from self._walk(child)
+
+    def find_node(self, key: tuple[str, str]) -> TreeNode[PlanItem] | None:
+        """The first line for an item (a KPI listed twice is found where the plan puts it)."""
+        for node in self._walk(self.root):
+            if node.data is not None and node.data.key == key:
+                return node
+        return None
+
+    def select_item(self, key: tuple[str, str], *, expand: bool = True) -> bool:
+        """Move the cursor to an item, unfolding its ancestors; False when it is not shown."""
+        node = self.find_node(key)
+        if node is None:
+            return False
+        if expand:
+            parent = node.parent
+            while parent is not None and not parent.is_root:
+                if not parent.is_expanded:
+                    parent.expand()
+                parent = parent.parent
+        else:
+            parent = node.parent
+            while parent is not None and not parent.is_root:
+                if not parent.is_expanded:
+                    return False
+                parent = parent.parent
+        _ = self.last_line  # lay the lines out now, so the node knows its line
+        self.move_cursor(node)
+        # a jump lands mid-pane, with the objective above it in view
+        self.center_scroll = True
+        self.scroll_to_node(node, animate=False)
+        self.center_scroll = False
+        return True
+
+    @property
+    def cursor_item(self) -> PlanItem | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    # keys ------------------------------------------------------------------------------------
+
+    def action_fold(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and not node.parent.is_root:
+            self.move_cursor(node.parent)
+
+    def action_unfold(self) -> None:
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if not node.is_expanded:
+            node.expand()
+        elif node.children:
+            _ = self.last_line
+            self.move_cursor(node.children[0])
+
+    @on(Tree.NodeCollapsed)
+    def _remember_collapsed(self, event: Tree.NodeCollapsed[PlanItem]) -> None:
+        if event.node.data is not None and not self._building and not self.filtering:
+            self._collapsed.add(event.node.data.key)
+
+    @on(Tree.NodeExpanded)
+    def _remember_expanded(self, event: Tree.NodeExpanded[PlanItem]) -> None:
+        if event.node.data is not None and not self._building:
+            self._collapsed.discard(event.node.data.key)
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[PlanItem]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ItemHighlighted(event.node.data))
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[PlanItem]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.ItemChosen(event.node.data))
+
+    # drawing ---------------------------------------------------------------------------------
+
+    def _available(self, node: TreeNode[PlanItem]) -> int:
+        # always leave room for the scrollbar: the line cache is keyed on the widget's width,
+        # so labels must not depend on whether the scrollbar happens to be shown
+        width = (self.size.width - self.styles.scrollbar_size_vertical) if self.size.width else 60
+        prefix = 2 if node.allow_expand else 0
+        return min(LABEL_CAP, width - _depth(node) * self.guide_depth - prefix)
+
+    def get_label_width(self, node: TreeNode[PlanItem]) -> int:
+        return max(0, self._available(node)) + (2 if node.allow_expand else 0)
+
+    def render_label(self, node: TreeNode[PlanItem], base_style: Style, style: Style) -> Text:
+        width = max(1, self._available(node))
+        quarter = self.assessment.as_of if self.assessment is not None else None
+        key = (quarter, int(node.id), width)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self._build_label(node, width)
+        label = label.copy()
+        label.stylize(style)
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon, base_style), label)
+        return label
+
+    def _build_label(self, node: TreeNode[PlanItem], width: int) -> Text:
+        item = node.data
+        if item is None:
+            return Text("")
+        if item.kpi is not None:
+            return self._kpi_label(item.kpi, width)
+        return self._node_label(item, width)
+
+    def _node_label(self, item: PlanItem, width: int) -> Text:
+        counts = (
+            rollup_text(self, self.assessment.rollup(item.node))
+            if self.assessment is not None and item.node is not None else Text()
+        )
+        room = width - counts.cell_len - (1 if counts else 0)
+        title_style = (component_style(self, "objective-tree--section")
+                       if item.kind in ("section", "unplaced", "priority") else Style())
+        text = Text(_fit(item.title, room).ljust(room), style=title_style, no_wrap=True)
+        if counts:
+            text.append(" ")
+            text.append_text(counts)
+        return text
+
+    def _kpi_label(self, kpi: Kpi, width: int) -> Text:
+        text = Text(no_wrap=True)
+        if self.assessment is None or self.assessment.as_of is None:
+            glyph, glyph_style = status_mark(self, "grey")
+            text.append(f"{glyph.char} ", style=glyph_style)
+            text.append(_fit(kpi.short, width - 2))
+            return text
+        status = self.assessment.home_statuses[kpi.id]
+        glyph, glyph_style = status_mark(self, status.rag, is_signal(status))
+        spark_width = 10 if width >= 46 else 6 if width >= 36 else 0
+        title_width = width - 2 - VALUE_WIDTH - 1 - (spark_width + 1 if spark_width else 0)
+        value = status_value(status, compact=True)
+        stale = status.freshness in ("stale", "none")
+        value_style = (tone_style(self, "muted") if stale
+                       else component_style(self, "objective-tree--value"))
+        text.append(f"{glyph.char} ", style=glyph_style)
+        text.append(_fit(kpi.short, title_width).ljust(title_width))
+        text.append(" ")
+        text.append(_fit(value, VALUE_WIDTH).rjust(VALUE_WIDTH), style=value_style)
+        if spark_width:
+            values = self.series.values_up_to(kpi.id, self.home_force, self.assessment.as_of)
+            spark = sparkline(values, spark_width)
+            text.append(" ")
+            text.append(spark.ljust(spark_width),
+                        style=component_style(self, "objective-tree--spark"))
+        return text

@@ -1,0 +1,200 @@
+"""Rich text drawn once per change into strips: a block that sizes itself, and a scroller.
+
+A `Static` with `height: auto` makes the screen measure (render) it on every layout, and a
+change of its height makes the whole screen lay out again; the detail pane changes on every
+cursor move, and that cost more than a keypress may (about 100 ms here). These widgets render
+their content once at their width: `TextBlock` sets its own height and asks for a new layout
+only when that height changes; `ScrollingText` keeps its line count in its virtual size and
+never asks for one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.strip import Strip
+from textual.widget import Widget
+
+NULL_STYLE = Style()
+
+
+def styled_strip(segments, width: int) -> Strip:
+    """A strip of exactly `width` cells in which every segment has a style.
+
+    Textual's NO_COLOR filter reads each segment's style and fails on a segment without one
+    (as Rich leaves plain text), so plain segments get an empty style.
+    """
+    strip = Strip([Segment(text, style or NULL_STYLE, control)
+                   for text, style, control in segments])
+    return strip.extend_cell_length(width, NULL_STYLE).crop(0, width)
+
+
+def blank(width: int) -> Strip:
+    return Strip.blank(width, NULL_STYLE)
+
+
+class TextBlock(Widget):
+    """Pre-rendered Rich content (always literal: give it Text and Rich renderables)."""
+
+    DEFAULT_CSS = """
+    TextBlock {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._content: RenderableType | Callable[[int], RenderableType] = Text("")
+        self._strips: list[Strip] = []
+        self._drawn_width = 0
+
+    @property
+    def content(self) -> RenderableType:
+        content = self._content
+        return content(self.size.width or 80) if callable(content) else content
+
+    def update(self, content: RenderableType | str | Callable[[int], RenderableType]) -> None:
+        """Show `content`: a renderable, or a function of the width giving one."""
+        self._content = Text(content) if isinstance(content, str) else content
+        self._draw()
+
+    @property
+    def plain(self) -> str:
+        """The drawn text without styles (for tests and screen readers' sake)."""
+        return "\n".join(strip.text.rstrip() for strip in self._strips)
+
+    def _draw(self) -> None:
+        width = self.size.width
+        if width <= 0:
+            return  # drawn on the first resize
+        console = self.app.console
+        options = console.options.update(width=width, max_width=width, height=None)
+        content = self._content(width) if callable(self._content) else self._content
+        lines = console.render_lines(content, options, pad=False, new_lines=False)
+        self._strips = [styled_strip(line, width) for line in lines] or [blank(width)]
+        self._drawn_width = width
+        height = len(self._strips)
+        if self.styles.height is None or self.styles.height.value != height:
+            self.styles.height = height
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._drawn_width:
+            self._draw()
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._strips):
+            return self._strips[y]
+        return blank(self.size.width)
+
+
+class ScrollingText(Widget):
+    """Pre-rendered Rich content that scrolls itself.
+
+    Textual's scrolling widgets keep their content's line count in `virtual_size`, and a new
+    line count makes the whole screen lay out again. This one scrolls by its own offset and
+    draws its own scroll thumb in the last column, so new content repaints this widget alone.
+    """
+
+    DEFAULT_CSS = """
+    ScrollingText {
+        height: 1fr;
+        width: 1fr;
+    }
+    ScrollingText > .scrolling-text--thumb { color: $primary-muted; }
+    ScrollingText > .scrolling-text--track { color: $surface-lighten-1; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"scrolling-text--thumb", "scrolling-text--track"}
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._content: RenderableType | Callable[[int], RenderableType] = Text("")
+        self._strips: list[Strip] = []
+        self._drawn_width = 0
+        self.top_line = 0
+
+    def update(self, content: RenderableType | str | Callable[[int], RenderableType],
+               *, keep_scroll: bool = False) -> None:
+        """Show `content` (a renderable, or a function of the width giving one)."""
+        self._content = Text(content) if isinstance(content, str) else content
+        if not keep_scroll:
+            self.top_line = 0
+        self._draw()
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(strip.text.rstrip() for strip in self._strips)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._strips)
+
+    @property
+    def max_offset(self) -> int:
+        return max(0, len(self._strips) - self.size.height)
+
+    def scroll_by_lines(self, lines: int) -> None:
+        offset = min(self.max_offset, max(0, self.top_line + lines))
+        if offset != self.top_line:
+            self.top_line = offset
+            self.refresh()
+
+    def scroll_to_line(self, line: int) -> None:
+        self.scroll_by_lines(line - self.top_line)
+
+    def _draw(self) -> None:
+        width = self.size.width - 1  # the last column holds the scroll thumb
+        if width <= 0:
+            return
+        content = self._content(width) if callable(self._content) else self._content
+        console = self.app.console
+        options = console.options.update(width=width, max_width=width, height=None)
+        lines = console.render_lines(content, options, pad=False, new_lines=False)
+        self._strips = [styled_strip(line, width) for line in lines]
+        self._drawn_width = self.size.width
+        self.top_line = min(self.top_line, self.max_offset)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._drawn_width:
+            self._draw()
+        else:
+            self.top_line = min(self.top_line, self.max_offset)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_by_lines(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_by_lines(-3)
+
+    def _thumb(self) -> tuple[int, int]:
+        height, total = self.size.height, len(self._strips)
+        if total <= height or height <= 0:
+            return (0, 0)
+        size = max(1, height * height // total)
+        top = (height - size) * self.top_line // max(1, total - height)
+        return (top, top + size)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = y + self.top_line
+        line = self._strips[index] if 0 <= index < len(self._strips) else blank(0)
+        line = line.extend_cell_length(width - 1, NULL_STYLE).crop(0, width - 1)
+        top, bottom = self._thumb()
+        if top == bottom:
+            return Strip.join([line, blank(1)])
+        if top <= y < bottom:
+            mark = Segment("▐", self.get_component_rich_style("scrolling-text--thumb"))
+        else:
+            mark = Segment("│", self.get_component_rich_style("scrolling-text--track"))
+        return Strip.join([line, Strip([mark], 1)])
