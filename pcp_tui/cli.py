@@ -28,6 +28,7 @@ from pcp_tui.alerts import SEVERITIES
 from pcp_tui.config import Config, ConfigError, load_config, locate_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.framework import Framework, PlanNode
+from pcp_tui.importers.command import add_import_parser
 from pcp_tui.notes import NotesError
 from pcp_tui.periods import PeriodError, Quarter
 from pcp_tui.render import literal, print_trimmed
@@ -606,6 +607,8 @@ def build_parser() -> argparse.ArgumentParser:
         "  pcp-tui note add priority:homicide --kind reflection --text '...'\n"
         "  pcp-tui validate\n"
         "  pcp-tui export --kpi residential-burglary --format csv > burglary.csv\n"
+        "  pcp-tui import ons-pfa pfatablesdec19.xlsx --out data/   # ONS PFA tables\n"
+        "  pcp-tui import police-uk ~/police-uk/2021-09/ --out data/\n"
         "Exit status: 0 fine, 1 problems or alerts found (validate, alerts), "
         "2 usage or config error.",
         formatter_class=_formatter,
@@ -783,6 +786,7 @@ def build_parser() -> argparse.ArgumentParser:
     note_list.add_argument("--format", choices=("table", "json"), default="table")
     note_list.set_defaults(func=cmd_note_list)
 
+    add_import_parser(sub, common, _formatter)
     parser.set_defaults(func=cmd_open)
     return parser
 

@@ -120,7 +120,10 @@ SETTINGS_KEYS = {
 TOLERANCE_KEYS = {"trajectory_pct", "milestone_pct", "msf_margin_pct"}
 SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
 FORCE_KEYS = {"name", "short", "area_code", "population", "population_source"}
-TOP_KEYS = {"settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis"}
+TOP_KEYS = {
+    "settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis",
+    "import",
+}
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
@@ -255,10 +258,30 @@ def parse_config(document: dict[str, Any], path: Path) -> Config:
     forces = _read_forces(reader, document.get("forces", {}))
     settings = _read_settings(reader, document.get("settings"), forces)
     framework = _read_framework(reader, document, settings)
+    _check_import_tables(reader, document.get("import", {}), framework)
     if reader.problems:
         raise ConfigError(reader.problems)
     assert settings is not None and framework is not None
     return Config(path, framework, settings)
+
+
+def _check_import_tables(reader: _Reader, imports: Any, framework: Framework | None) -> None:
+    """`[import.*]`: which category of a public file feeds which KPI (see pcp_tui.importers)."""
+    if not imports:
+        return
+    if not isinstance(imports, dict):
+        reader.problem("import", "", f"found {_type_name(imports)}; expected a table")
+        return
+    # the importers read the data layer, which reads this module: import them only here
+    from pcp_tui.importers.mapping import MappingError, ons_pfa_mapping, police_uk_mapping
+
+    reader.unknown_keys(imports, {"ons_pfa", "police_uk"}, "import")
+    for key, check in (("ons_pfa", ons_pfa_mapping), ("police_uk", police_uk_mapping)):
+        try:
+            check(imports.get(key), framework)
+        except MappingError as err:
+            for message in err.messages:
+                reader.problem("import", key, message)
 
 
 def _read_forces(reader: _Reader, table: Any) -> dict[str, Force]:

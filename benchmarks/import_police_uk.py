@@ -1,0 +1,311 @@
+"""How fast, and in how much memory, does the police.uk import run at national scale?
+
+    python benchmarks/import_police_uk.py [--rows 10000000] [--months 18] [--dir DIR] [--keep]
+
+Writes police.uk-shaped street files once to a temporary folder (all 43 territorial forces, one
+file per force and month, about --rows rows in all over --months months: 10 million rows is about
+18 months of national data), then, on the first half of the months and on all of them (so the
+input doubles), runs each of these in its own subprocess and reads its peak memory with
+`resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`:
+
+- `bare-scan`: `pl.scan_csv(glob).select(pl.len()).collect()`. Polars answers this by
+  counting line ends without splitting a single field, so it is a floor for reading the bytes,
+  not for reading a column;
+- `parse-floor`: the least work that does split the fields: the null count of the one column the
+  import reads (`Crime type`), all columns as text, streaming;
+- `pcp-tui`: `import_police_uk` with the bundled config (sha256 of every file computed in the
+  background, as a real import does);
+- `pcp-tui-nohash`: the same without the sha256;
+- `pandas`: the same aggregation (rows per force, month and crime type, rolled up to quarters)
+  with pandas, one file at a time, as a straightforward script would.
+
+Goals on 2 cores: pcp-tui at least 5x faster than pandas, within 1.5x of the bare scan, and
+peak memory flat (under 1 GB) when the input doubles. pandas is needed for this benchmark only
+(`pip install pandas`); it is not a dependency of pcp-tui. Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CRIME_TYPES = (
+    ("Anti-social behaviour", 30), ("Violence and sexual offences", 25),
+    ("Criminal damage and arson", 8), ("Other theft", 7), ("Public order", 6),
+    ("Vehicle crime", 6), ("Burglary", 5), ("Shoplifting", 5), ("Drugs", 2),
+    ("Other crime", 2), ("Robbery", 1), ("Bicycle theft", 1), ("Theft from the person", 1),
+    ("Possession of weapons", 1),
+)
+OUTCOMES = (
+    "Investigation complete; no suspect identified", "Under investigation",
+    "Unable to prosecute suspect", "Status update unavailable", "Court result unavailable",
+    "Local resolution", "Awaiting court outcome", "Offender given a caution",
+)
+BYTES_PER_ROW = 230  # what the generator writes, for the disk check
+KINDS = ("bare-scan", "parse-floor", "pcp-tui", "pcp-tui-nohash", "pandas")
+
+# Runs a command and prints its peak memory: RUSAGE_CHILDREN of a process with one child.
+WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+def months_from(start: tuple[int, int], count: int) -> list[str]:
+    year, month = start
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return out
+
+
+def generate(root: Path, rows: int, months: int) -> int:
+    """police.uk street files for every territorial force; returns the rows written."""
+    import polars as pl
+
+    from pcp_tui.importers.areas import TERRITORIAL_FORCES
+
+    names = [name for name, _ in CRIME_TYPES]
+    bounds = []
+    total = 0
+    for _, weight in CRIME_TYPES:
+        total += weight
+        bounds.append(total)
+    # forces of different sizes, roughly as national data has them
+    sizes = [1.0 + (i * 37) % 11 for i in range(len(TERRITORIAL_FORCES))]
+    per_month = rows / months
+    written = 0
+    for k, month in enumerate(months_from((2019, 4), months)):
+        folder = root / month
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, force in enumerate(TERRITORIAL_FORCES):
+            n = int(per_month * sizes[i] / sum(sizes))
+            h = pl.int_range(n, eager=True).hash(k * 1000 + i)
+            pick = sum(((h % total) >= b).cast(pl.Int32) for b in bounds[:-1])
+            frame = pl.DataFrame({"h": h, "pick": pick}).with_columns(
+                pl.col("pick").replace_strict(list(range(len(names))), names).alias("ct")
+            )
+            asb = pl.col("ct") == "Anti-social behaviour"
+            frame = frame.select(
+                pl.when(asb).then(None).otherwise(
+                    pl.format("{}{}{}", pl.col("h"), pl.col("h").hash(1), pl.col("h").hash(2))
+                ).alias("Crime ID"),
+                pl.lit(month).alias("Month"),
+                pl.lit(force.police_uk_name).alias("Reported by"),
+                pl.lit(force.police_uk_name).alias("Falls within"),
+                (-(pl.col("h") % 300000).cast(pl.Float64) / 100000 - 0.5).round(6)
+                .alias("Longitude"),
+                ((pl.col("h") % 400000).cast(pl.Float64) / 100000 + 50.5).round(6)
+                .alias("Latitude"),
+                pl.format("On or near Street {}", pl.col("h") % 5000).alias("Location"),
+                pl.format("E0100{}", pl.col("h") % 9000 + 1000).alias("LSOA code"),
+                pl.format("{} {}", pl.lit(force.name), pl.col("h") % 300).alias("LSOA name"),
+                pl.col("ct").alias("Crime type"),
+                pl.when(asb).then(None).otherwise(
+                    pl.lit(OUTCOMES[(i + k) % len(OUTCOMES)])
+                ).alias("Last outcome category"),
+                pl.lit(None, pl.String).alias("Context"),
+            )
+            frame.write_csv(folder / f"{month}-{force.slug}-street.csv")
+            written += n
+    return written
+
+
+# The measured programs (each runs in its own subprocess) ---------------------------------------
+
+
+# the forces the bundled config holds: both imports report their counts, to check they agree
+CONFIG_FORCES = ("greater-manchester", "merseyside", "west-midlands", "west-yorkshire")
+
+
+def child_bare(folders: list[str]) -> Callable[[], int]:
+    import polars as pl
+
+    pattern = [f"{folder}/*.csv" for folder in folders]
+    return lambda: pl.scan_csv(pattern).select(pl.len()).collect().item()
+
+
+def child_parse(folders: list[str]) -> Callable[[], int]:
+    import polars as pl
+
+    files = sorted(str(p) for folder in folders for p in Path(folder).glob("*.csv"))
+    return lambda: pl.scan_csv(files, infer_schema=False).select(
+        pl.col("Crime type").null_count()
+    ).collect(engine="streaming").item()
+
+
+def child_pcp(folders: list[str], *, hash_sources: bool) -> Callable[[], int]:
+    from pcp_tui.config import load_config
+    from pcp_tui.importers.police_uk import import_police_uk
+
+    config = load_config(ROOT / "config.toml")
+
+    def work() -> int:
+        result = import_police_uk(folders, config, hash_sources=hash_sources)
+        counts = result.context["crime_types"]
+        return int(counts.get_column("count").sum()) if not result.problems else -1
+
+    return work
+
+
+def child_pandas(folders: list[str]) -> Callable[[], int]:
+    import re
+
+    import pandas as pd
+
+    name = re.compile(r"(\d{4})-(\d{2})-(.+)-street\.csv$")
+
+    def work() -> int:
+        parts = []
+        for folder in folders:
+            for path in sorted(Path(folder).glob("*-street.csv")):
+                match = name.search(path.name)
+                year, month, force = int(match.group(1)), int(match.group(2)), match.group(3)
+                frame = pd.read_csv(path, usecols=["Crime type"], dtype=str)
+                counts = frame["Crime type"].value_counts().rename("count").reset_index()
+                fy = year if month >= 4 else year - 1
+                counts["force"] = force
+                counts["quarter"] = f"{fy}/{(fy + 1) % 100:02d} Q{(month - 4) % 12 // 3 + 1}"
+                counts["month"] = f"{year}-{month:02d}"
+                parts.append(counts)
+        table = pd.concat(parts, ignore_index=True)
+        months = table.groupby(["force", "quarter"])["month"].nunique()
+        complete = months[months == 3].index
+        quarterly = table.groupby(["force", "quarter", "Crime type"])["count"].sum()
+        quarterly = quarterly[quarterly.index.droplevel("Crime type").isin(complete)]
+        mine = quarterly.index.get_level_values("force").isin(CONFIG_FORCES)
+        return int(quarterly[mine].sum())
+
+    return work
+
+
+def run_child(kind: str, folders: list[str]) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", kind, *folders]
+    wrapped = [sys.executable, "-c", WRAPPER, *command]
+    started = time.perf_counter()
+    done = subprocess.run(wrapped, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - started
+    report = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            report = json.loads(line[len("RESULT "):])
+        elif line.startswith("MAXRSS_KB "):
+            report["peak_mb"] = int(line.split()[1]) / 1024
+    report["wall"] = wall
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--months", type=int, default=18)
+    parser.add_argument("--dir", help="where to write the files (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each measurement this many times; the fastest counts")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("folders", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        # imports and set-up happen before the clock starts: only the work is timed
+        prepare = {
+            "bare-scan": lambda: child_bare(args.folders),
+            "parse-floor": lambda: child_parse(args.folders),
+            "pcp-tui": lambda: child_pcp(args.folders, hash_sources=True),
+            "pcp-tui-nohash": lambda: child_pcp(args.folders, hash_sources=False),
+            "pandas": lambda: child_pandas(args.folders),
+        }
+        work = prepare[args.child]()
+        started = time.perf_counter()
+        rows = work()
+        print("RESULT " + json.dumps({"seconds": time.perf_counter() - started, "rows": rows}))
+        return 0
+
+    base = Path(args.dir) if args.dir else Path(tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    need = args.rows * BYTES_PER_ROW * 1.1
+    free = shutil.disk_usage(base).free
+    print(f"disk: {free / 1e9:.1f} GB free at {base}; the files need about {need / 1e9:.1f} GB")
+    if free < need * 1.2:
+        print("not enough disk space: use --rows to go smaller or --dir elsewhere")
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="pcp-police-uk-", dir=base))
+    try:
+        started = time.perf_counter()
+        written = generate(work, args.rows, args.months)
+        size = sum(p.stat().st_size for p in work.rglob("*.csv"))
+        print(f"generated {written:,} rows in {args.months} months × 43 forces "
+              f"({size / 1e9:.2f} GB) in {time.perf_counter() - started:.1f} s")
+        months = sorted(p.name for p in work.iterdir())
+        half = months[: len(months) // 2]
+        results: dict[tuple[str, str], dict[str, float]] = {}
+        for label, chosen in (("half", half), ("full", months)):
+            folders = [str(work / m) for m in chosen]
+            for kind in KINDS:
+                runs = [run_child(kind, folders) for _ in range(max(1, args.repeat))]
+                report = min(runs, key=lambda r: r["seconds"])
+                report["peak_mb"] = max(r["peak_mb"] for r in runs)
+                results[(label, kind)] = report
+                print(f"{label:4} {kind:15} {report['seconds']:7.2f} s  "
+                      f"peak {report['peak_mb']:7.0f} MB  rows {report['rows']:,}", flush=True)
+        print()
+        print(f"{'input':6} {'pcp-tui s':>10} {'no-hash s':>10} {'bare s':>7} {'parse s':>8} "
+              f"{'pandas s':>9} {'x bare':>7} {'x parse':>8} {'pandas/pcp':>11} {'peak MB':>8}")
+        for label in ("half", "full"):
+            pcp = results[(label, "pcp-tui")]["seconds"]
+            nohash = results[(label, "pcp-tui-nohash")]["seconds"]
+            bare = results[(label, "bare-scan")]["seconds"]
+            parse = results[(label, "parse-floor")]["seconds"]
+            pandas = results[(label, "pandas")]["seconds"]
+            print(f"{label:6} {pcp:10.2f} {nohash:10.2f} {bare:7.2f} {parse:8.2f} {pandas:9.2f} "
+                  f"{pcp / bare:7.2f} {pcp / parse:8.2f} {pandas / pcp:11.1f} "
+                  f"{results[(label, 'pcp-tui')]['peak_mb']:8.0f}")
+        full, half_run = results[("full", "pcp-tui")], results[("half", "pcp-tui")]
+        nohash = results[("full", "pcp-tui-nohash")]
+        pandas = results[("full", "pandas")]["seconds"]
+        bare = results[("full", "bare-scan")]["seconds"]
+        parse = results[("full", "parse-floor")]["seconds"]
+        checks = {
+            "pcp-tui and pandas count the same rows": full["rows"] == nohash["rows"]
+            == results[("full", "pandas")]["rows"] > 0,
+            ">= 5x faster than pandas": pandas / full["seconds"] >= 5,
+            ">= 5x faster than pandas (no sha256)": pandas / nohash["seconds"] >= 5,
+            "within 1.5x of the bare scan": full["seconds"] / bare <= 1.5,
+            "within 1.5x of the parse floor": full["seconds"] / parse <= 1.5,
+            "within 1.5x of the parse floor (no sha256)": nohash["seconds"] / parse <= 1.5,
+            "peak memory < 1 GB": full["peak_mb"] < 1024,
+            "peak memory flat when the input doubles":
+                full["peak_mb"] <= 1.25 * half_run["peak_mb"],
+        }
+        for name, ok in checks.items():
+            print(f"{'PASS' if ok else 'MISS'}  {name}")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"(load average {load:.1f} on {os.cpu_count()} CPUs: other work on the machine "
+              "slows every measurement)")
+        return 0
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""`pcp-tui import ons-pfa FILE.xlsx …` and `pcp-tui import police-uk PATH …`.
+
+`cli.py` wires these in with `add_import_parser(sub, common, formatter)`. The command reads the
+config (and its `[import]` tables), runs the importer with a progress bar on a terminal, writes
+the return into the data folder (or `--out`) and prints what it did: rows and quarters written,
+the Problems found in the source files, and the categories it left unmapped.
+
+Exit status: 0 a return was written and the sources had no problems; 1 a return was written
+but the sources had problems (listed), or nothing could be imported; 2 usage or config error,
+or the return exists and `--force` was not given.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from pcp_tui.config import Config, load_config, locate_config
+from pcp_tui.importers.mapping import MappingError, read_import_tables
+from pcp_tui.importers.progress import rich_progress
+from pcp_tui.importers.returns import (
+    EmptyReturnError,
+    ImportResult,
+    ReturnWriteError,
+    write_return,
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+SHOWN_PROBLEMS = 20
+
+SOURCES = {
+    "ons-pfa": (
+        "ONS Police Force Area data tables (.xlsx) → 12-month figures",
+        "Read ONS 'Crime in England and Wales: Police Force Area data tables' workbooks: "
+        "Table P1 offence groups, Table P4 knife offences and (March editions) anti-social "
+        "behaviour incidents by financial year. Each figure is a rolling 12-month total and is "
+        "written as `value_12m` at the quarter its 12 months end with.",
+        "  pcp-tui import ons-pfa ~/Downloads/pfatablesdec19.xlsx\n"
+        "  pcp-tui import ons-pfa ~/Downloads/ons/ --out data/ --force",
+    ),
+    "police-uk": (
+        "police.uk monthly archive (CSV) → quarterly counts and rates",
+        "Read the police.uk archive (YYYY-MM/YYYY-MM-<force>-street.csv and "
+        "…-stop-and-search.csv, folders searched recursively): quarterly counts of mapped crime "
+        "types, section 60 searches, and the positive-outcome and offensive-weapon shares of "
+        "reasonable-grounds searches, for complete quarters only.",
+        "  pcp-tui import police-uk ~/Downloads/police-uk-2021-09/\n"
+        "  pcp-tui import police-uk 2021-07/ 2021-08/ 2021-09/ --out data/",
+    ),
+}
+
+
+def add_import_parser(
+    sub: Any, common: argparse.ArgumentParser,
+    formatter: Callable[[str], argparse.HelpFormatter],
+) -> argparse.ArgumentParser:
+    """Add `import ons-pfa` and `import police-uk` to a subparsers object."""
+    parser = sub.add_parser(
+        "import", parents=[common], help="turn public data files into a quarterly return",
+        description="Turn published data into a quarterly return in the data folder, with a "
+        "provenance file beside it. Exit status: 0 written, 1 written with problems in the "
+        "sources (or nothing to write), 2 usage or config error, or the return exists.",
+        formatter_class=formatter,
+    )
+    sources = parser.add_subparsers(dest="import_source", metavar="SOURCE", required=True)
+    for name, (short, description, examples) in SOURCES.items():
+        one = sources.add_parser(
+            name, parents=[common], help=short, description=description,
+            epilog="Examples:\n" + examples, formatter_class=formatter,
+        )
+        one.add_argument("paths", nargs="+", metavar="FILE" if name == "ons-pfa" else "PATH",
+                         help="workbooks or folders of them" if name == "ons-pfa"
+                         else "archive folders or CSV files")
+        one.add_argument("--out", metavar="DIR",
+                         help="a folder (the return is named after the source and quarters) or "
+                              "a .csv path (default: the config's data folder)")
+        one.add_argument("--force", action="store_true",
+                         help="replace a return (and its provenance) of the same name")
+        if name == "police-uk":
+            one.add_argument("--no-hash", action="store_true",
+                             help="do not record a sha256 of every source file (faster)")
+        one.set_defaults(func=cmd_import, import_source=name)
+    return parser
+
+
+def run_import(args: argparse.Namespace, config: Config, progress: Any) -> ImportResult:
+    """The import the options ask for, with the config's `[import]` tables."""
+    tables = read_import_tables(config.path)
+    if args.import_source == "ons-pfa":
+        from pcp_tui.importers.ons_pfa import import_ons_pfa
+
+        return import_ons_pfa(args.paths, config, tables.get("ons_pfa"), progress=progress)
+    from pcp_tui.importers.police_uk import import_police_uk
+
+    return import_police_uk(args.paths, config, tables.get("police_uk"), progress=progress,
+                            hash_sources=not getattr(args, "no_hash", False))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pcp_tui.cli import make_console  # the CLI's console rules: plain text, no markup
+
+    console = make_console(args)
+    err = make_console(args, stderr=True)
+    config = load_config(locate_config(args.config))
+    if args.out:
+        out = Path(args.out)
+    elif config.is_bundled:
+        err.print(Text("pcp-tui: the bundled config's data folder is part of the installation; "
+                       "give --out DIR (or use your own config.toml)", style="red"),
+                  soft_wrap=True)
+        return EXIT_USAGE
+    else:
+        out = config.data_folder
+    try:
+        with rich_progress(err if err.is_terminal else None) as progress:
+            result = run_import(args, config, progress)
+    except MappingError as error:
+        err.print(Text(f"The [import] tables of {config.path} cannot be used:",
+                       style="bold red"), soft_wrap=True)
+        for message in error.messages:
+            err.print(Text(f"  {message}"), soft_wrap=True)
+        return EXIT_USAGE
+    _print_problems(console, result)
+    try:
+        written = write_return(result, out, overwrite=args.force)
+    except EmptyReturnError as error:
+        err.print(Text(f"pcp-tui: nothing written: {error}", style="red"), soft_wrap=True)
+        return EXIT_PROBLEMS
+    except ReturnWriteError as error:
+        err.print(Text(f"pcp-tui: {error}", style="red"), soft_wrap=True)
+        return EXIT_USAGE
+    quarters = result.quarters
+    span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
+    console.print(Text.assemble(
+        ("Wrote ", "bold"), f"{written.rows:,} rows ({span}) to ", (str(written.path), "bold"),
+    ), soft_wrap=True)
+    console.print(Text(f"  provenance: {written.provenance_path}"), soft_wrap=True)
+    for path in written.context_paths:
+        console.print(Text(f"  context: {path}"), soft_wrap=True)
+    if result.unmapped:
+        console.print(Text("Left unmapped (no KPI with the same definition):", style="bold"))
+        for item in result.unmapped:
+            console.print(Text(f"  {item.table}: {item.label} — {item.reason}"), soft_wrap=True)
+    for note in result.notes[:SHOWN_PROBLEMS]:
+        console.print(Text(f"Note: {note}"), soft_wrap=True)
+    return EXIT_PROBLEMS if result.problems else EXIT_OK
+
+
+def _print_problems(console: Any, result: ImportResult) -> None:
+    if not result.problems:
+        return
+    console.print(Text(f"{len(result.problems)} problems in the source files:", style="bold"))
+    for problem in result.problems[:SHOWN_PROBLEMS]:
+        console.print(Text(f"  {problem}"), soft_wrap=True)
+    if len(result.problems) > SHOWN_PROBLEMS:
+        console.print(Text(f"  … and {len(result.problems) - SHOWN_PROBLEMS} more (all of them "
+                           "are in the provenance file)"), soft_wrap=True)
