@@ -325,10 +325,10 @@ def _number(column: str) -> pl.Expr:
 
 
 def _column_problems(
-    frame: pl.DataFrame, file: str, column: str, bad: pl.Expr, found: pl.Expr, expected: str,
+    frame: pl.DataFrame, column: str, bad: pl.Expr, found: pl.Expr, expected: str,
 ) -> list[Problem]:
-    rows = frame.filter(bad).select(pl.col("_row"), found.alias("_found"))
-    return [Problem(file, row, column, found, expected) for row, found in rows.iter_rows()]
+    rows = frame.filter(bad).select("_file", "_row", found.alias("_found"))
+    return [Problem(file, row, column, found, expected) for file, row, found in rows.iter_rows()]
 
 
 def _quote(column: str) -> pl.Expr:
@@ -336,25 +336,16 @@ def _quote(column: str) -> pl.Expr:
 
 
 CHECKED_COLUMNS = (
-    "kpi", "force", "period", "_row", "_quarter", "_month", "_named_month", "_value",
+    "kpi", "force", "period", "_file", "_row", "_quarter", "_month", "_named_month", "_value",
     "_value_12m", "_numerator", "_denominator", "_lower", "_upper", "_status", "_measure",
     "_scale", "_kind", "_unit",
 )
 
 
-def check_rows(
-    table: pl.DataFrame, file: str, config: Config, today: date,
-) -> tuple[pl.DataFrame | None, list[Problem]]:
-    """Check a batch of one file's rows, each on its own.
-
-    Returns the good rows with their parsed columns (`CHECKED_COLUMNS`), or None when the file
-    cannot be used at all (a required column is missing), and the Problems found.
-    """
+def header_problems(columns: set[str], file: str) -> tuple[list[Problem], bool]:
+    """What a file's header lacks or has too much of; False when the file cannot be used."""
     problems: list[Problem] = []
-    framework, settings = config.framework, config.settings
-    columns = set(table.columns) - {"_row"}
-    extras = sorted(c for c in columns if c not in KNOWN_COLUMNS)
-    for name in extras:
+    for name in sorted(c for c in columns if c not in KNOWN_COLUMNS):
         problems.append(Problem(
             file, 1, name, f"an unknown column '{name}'",
             f"only {', '.join(KNOWN_COLUMNS)}; the column is ignored"
@@ -363,23 +354,49 @@ def check_rows(
     missing = [c for c in ("kpi",) if c not in columns]
     if not columns & {"value", "value_12m", "numerator", "status"}:
         missing.append("value")
-    file_quarter = _quarter_from_name(file)
-    if "period" not in columns and file_quarter is None:
+    if "period" not in columns and _quarter_from_name(file) is None:
         missing.append("period")
-    if missing:
-        for name in missing:
-            expected = {
-                "kpi": "a 'kpi' column naming the KPI id of each row",
-                "value": "a 'value' column (or numerator and denominator, or status)",
-                "period": "a 'period' column, or a file named after its quarter "
-                "such as 2021-22_Q2.csv",
-            }[name]
-            problems.append(Problem(file, 1, name, "no such column", expected + "; the file is "
-                                    "skipped"))
-        return None, problems
-    for name in KNOWN_COLUMNS:
-        if name not in columns:
-            table = table.with_columns(pl.lit(None, dtype=pl.Utf8).alias(name))
+    expected = {
+        "kpi": "a 'kpi' column naming the KPI id of each row",
+        "value": "a 'value' column (or numerator and denominator, or status)",
+        "period": "a 'period' column, or a file named after its quarter such as 2021-22_Q2.csv",
+    }
+    for name in missing:
+        problems.append(Problem(file, 1, name, "no such column",
+                                expected[name] + "; the file is skipped"))
+    return problems, not missing
+
+
+def prepare_batch(table: pl.DataFrame, file: str) -> pl.DataFrame:
+    """A batch of one file's rows in the shape every file shares: the known columns as text,
+    the spreadsheet row and the file; a file named after its quarter fills blank periods."""
+    present = set(table.columns)
+    quarter = _quarter_from_name(file)
+    table = table.select(
+        *(pl.col(name) if name in present else pl.lit(None, dtype=pl.Utf8).alias(name)
+          for name in KNOWN_COLUMNS),
+        pl.col("_row").cast(pl.UInt32),
+        pl.lit(file).alias("_file"),
+    )
+    if quarter is not None:
+        table = table.with_columns(
+            pl.when(_is_missing("period")).then(pl.lit(quarter.label))
+            .otherwise(pl.col("period")).alias("period")
+        )
+    return table
+
+
+def check_rows(
+    table: pl.DataFrame, config: Config, today: date,
+) -> tuple[pl.DataFrame, list[Problem]]:
+    """Check rows each on its own, for any number of files at once (`prepare_batch` shape).
+
+    Returns the good rows with their parsed columns (`CHECKED_COLUMNS`) and the Problems found.
+    One vectorised pass over every file: a handful of small returns would otherwise cost a
+    Polars call per rule per file.
+    """
+    problems: list[Problem] = []
+    framework, settings = config.framework, config.settings
 
     # KPI ids
     known_kpis = set(framework.kpi_ids)
@@ -389,7 +406,7 @@ def check_rows(
     hints = {kpi: "a KPI id from the config" + _did_you_mean(kpi or "", known_kpis)
              for kpi in unknown.get_column("kpi").unique().to_list()}
     problems += [Problem(file, row, "kpi", f"'{kpi or ''}'", hints[kpi])
-                 for row, kpi in unknown.select("_row", "kpi").iter_rows()]
+                 for file, row, kpi in unknown.select("_file", "_row", "kpi").iter_rows()]
     table = table.filter(pl.col("kpi").is_in(list(known_kpis)))
 
     # forces: id, name or short name; blank means the home force
@@ -402,22 +419,17 @@ def check_rows(
             mapping[name] = settings.force_id(name)
     bad_forces = [n for n, f in mapping.items() if f is None]
     if bad_forces:
-        rows = table.filter(pl.col("force").is_in(bad_forces)).select("_row", "force")
+        rows = table.filter(pl.col("force").is_in(bad_forces)).select("_file", "_row", "force")
         names = [f.name for f in settings.forces.values()]
         hints = {name: "a force from the config (" + ", ".join(settings.forces) + ")"
                  + _did_you_mean(name, names) for name in bad_forces}
         problems += [Problem(file, row, "force", f"'{name}'", hints[name])
-                     for row, name in rows.iter_rows()]
+                     for file, row, name in rows.iter_rows()]
     table = table.with_columns(
         pl.col("force").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
     ).filter(pl.col("force").is_not_null())
 
     # periods: parse each distinct spelling once
-    if file_quarter is not None:
-        table = table.with_columns(
-            pl.when(_is_missing("period")).then(pl.lit(file_quarter.label))
-            .otherwise(pl.col("period")).alias("period")
-        )
     quarter_of: dict[str, tuple[date, date | None] | None] = {}
     for text in table.get_column("period").unique().to_list():
         try:
@@ -426,8 +438,8 @@ def check_rows(
         except PeriodError:
             quarter_of[text] = None
     bad_periods = [t for t, q in quarter_of.items() if q is None]
-    for row, text in table.filter(pl.col("period").is_in(bad_periods) | pl.col("period")
-                                  .is_null()).select("_row", "period").iter_rows():
+    for file, row, text in table.filter(pl.col("period").is_in(bad_periods) | pl.col("period")
+                                        .is_null()).select("_file", "_row", "period").iter_rows():
         problems.append(Problem(
             file, row, "period", f"'{text or ''}'",
             "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'",
@@ -448,7 +460,7 @@ def check_rows(
     )
     current = Quarter.from_date(today)
     future = table.filter(pl.col("_quarter") > current.start)
-    for row, text in future.select("_row", "period").iter_rows():
+    for file, row, text in future.select("_file", "_row", "period").iter_rows():
         problems.append(Problem(
             file, row, "period", f"'{text}', a quarter in the future",
             f"a quarter up to {current.label}",
@@ -462,7 +474,7 @@ def check_rows(
             pl.col(f"_{name}").is_null() | pl.col(f"_{name}").is_nan()
             | pl.col(f"_{name}").is_infinite()
         )
-        problems += _column_problems(table, file, name, bad, _quote(name),
+        problems += _column_problems(table, name, bad, _quote(name),
                                      "a finite number such as 28,675 or 3.9%")
         table = table.filter(~bad)
 
@@ -481,24 +493,24 @@ def check_rows(
     ).fill_null(False) & pl.col("_unit").is_in(["count", "percent", "per-1000", "days",
                                                  "hours", "minutes", "seconds"])
     problems += _column_problems(
-        table, file, "value", negative,
+        table, "value", negative,
         pl.format("{} for {}", pl.coalesce(pl.col("_value"), pl.col("_numerator"),
                                            pl.col("_denominator")).cast(pl.Utf8), pl.col("kpi")),
         "a number of 0 or more (this KPI cannot be negative)",
     )
     table = table.filter(~negative)
     zero_den = (pl.col("_denominator") == 0).fill_null(False)
-    problems += _column_problems(table, file, "denominator", zero_den, pl.lit("0"),
+    problems += _column_problems(table, "denominator", zero_den, pl.lit("0"),
                                  "a denominator above 0")
     table = table.filter(~zero_den)
     half_rate = (pl.col("_numerator").is_null() != pl.col("_denominator").is_null())
     problems += _column_problems(
-        table, file, "denominator", half_rate, pl.lit("only one of numerator and denominator"),
+        table, "denominator", half_rate, pl.lit("only one of numerator and denominator"),
         "both, or neither",
     )
     table = table.filter(~half_rate)
     inverted = (pl.col("_lower") > pl.col("_upper")).fill_null(False)
-    problems += _column_problems(table, file, "lower", inverted,
+    problems += _column_problems(table, "lower", inverted,
                                  pl.format("lower {} above upper {}", pl.col("lower"),
                                            pl.col("upper")),
                                  "the lower bound at or below the upper bound")
@@ -523,7 +535,7 @@ def check_rows(
         pl.col("_status").is_null() | ~pl.col("_status").is_in(list(COMMITMENT_STATUSES))
     )
     problems += _column_problems(
-        table, file, "status", bad_status, pl.format("'{}'", pl.col("status").fill_null("")),
+        table, "status", bad_status, pl.format("'{}'", pl.col("status").fill_null("")),
         "a commitment status: " + ", ".join(COMMITMENT_STATUSES),
     )
     table = table.filter(~bad_status)
@@ -547,27 +559,27 @@ def _no_rows() -> pl.DataFrame:
     })
 
 
-def finish_return(batches: list[pl.DataFrame], file: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """One file's checked rows together: duplicates within the file, then the roll-up."""
+def finish_returns(batches: list[pl.DataFrame]) -> tuple[pl.DataFrame, list[Problem]]:
+    """Every file's checked rows: duplicates within a file, then the roll-up, file by file."""
     problems: list[Problem] = []
     table = pl.concat(batches, how="vertical_relaxed") if batches else _no_rows()
     if table.is_empty():
         return empty_frame(), problems
-    keys = ["kpi", "force", "_quarter", "_month"]
+    keys = ["_file", "kpi", "force", "_quarter", "_month"]
     dup = pl.struct(keys).is_duplicated() & ~pl.struct(keys).is_first_distinct()
     problems += _column_problems(
-        table, file, "period", dup,
+        table, "period", dup,
         pl.format("a second row for {}, {}, {}", pl.col("kpi"), pl.col("force"),
                   pl.col("period")),
         "one row per KPI, force and period; the first is kept",
     )
     table = table.filter(~dup)
 
-    quarterly, roll_problems = _roll_up(table, file)
+    quarterly, roll_problems = _roll_up(table)
     return quarterly, problems + roll_problems
 
 
-def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem]]:
+def _roll_up(table: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     """Quarterly rows pass through; monthly rows become quarters by the KPI's measure.
 
     A series counts as monthly when it names a month that does not start a quarter, or more than
@@ -577,7 +589,7 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
     """
     problems: list[Problem] = []
     months = pl.col("_month")
-    series = ["kpi", "force"]
+    series = ["_file", "kpi", "force"]
     table = table.with_columns(
         (
             (
@@ -591,7 +603,7 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
         ).alias("_monthly")
     )
     out_columns = [
-        pl.col("kpi"), pl.col("force"), pl.col("_quarter").alias("period"),
+        pl.col("_file"), pl.col("kpi"), pl.col("force"), pl.col("_quarter").alias("period"),
         pl.col("_value").alias("value"), pl.col("_value_12m").alias("value_12m"),
         pl.col("_numerator").alias("numerator"),
         pl.col("_denominator").alias("denominator"), pl.col("_lower").alias("lower"),
@@ -600,8 +612,8 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
     quarterly = table.filter(~pl.col("_monthly")).select(out_columns)
     monthly = table.filter(pl.col("_monthly")).sort("_month")
     if monthly.is_empty():
-        return quarterly.with_columns(pl.lit(file).alias("file")), problems
-    grouped = monthly.group_by(["kpi", "force", "_quarter"], maintain_order=True).agg(
+        return quarterly.rename({"_file": "file"}), problems
+    grouped = monthly.group_by(series + ["_quarter"], maintain_order=True).agg(
         pl.col("_measure").first(),
         pl.col("_scale").first(),
         pl.col("_month").n_unique().alias("_months"),
@@ -619,8 +631,8 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
     )
     incomplete = (pl.col("_measure") != "stock") & (pl.col("_months") < 3)
     incomplete = incomplete | ((pl.col("_measure") == "stock") & ~pl.col("_has_last"))
-    for row, kpi, months_seen, start in grouped.filter(incomplete).select(
-        "_row", "kpi", "_months", "_quarter"
+    for file, row, kpi, months_seen, start in grouped.filter(incomplete).select(
+        "_file", "_row", "kpi", "_months", "_quarter"
     ).iter_rows():
         problems.append(Problem(
             file, row, "period",
@@ -629,13 +641,14 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
             "the quarter is not rolled up",
         ))
     no_rate = (pl.col("_measure") == "rate") & pl.col("_no_num")
-    for row, kpi in grouped.filter(~incomplete & no_rate).select("_row", "kpi").iter_rows():
+    for file, row, kpi in grouped.filter(~incomplete & no_rate).select(
+            "_file", "_row", "kpi").iter_rows():
         problems.append(Problem(
             file, row, "numerator", f"monthly {kpi} rates without numerator and denominator",
             "numerator and denominator, so the quarter's rate is not an average of rates",
         ))
     rolled = grouped.filter(~incomplete & ~no_rate).select(
-        pl.col("kpi"), pl.col("force"), pl.col("_quarter").alias("period"),
+        pl.col("_file"), pl.col("kpi"), pl.col("force"), pl.col("_quarter").alias("period"),
         pl.when(pl.col("_measure") == "flow").then(pl.col("_sum"))
         .when(pl.col("_measure") == "stock").then(pl.col("_last"))
         .otherwise(pl.col("_num") / pl.col("_den") * pl.col("_scale")).alias("value"),
@@ -645,9 +658,9 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
         pl.col("_lower").alias("lower"), pl.col("_upper").alias("upper"),
         pl.col("_status").alias("status"), pl.col("_row"),
     )
-    keys = ["kpi", "force", "period"]
+    keys = ["_file", "kpi", "force", "period"]
     clash = rolled.join(quarterly.select(keys), on=keys, how="semi")
-    for row, kpi, start in clash.select("_row", "kpi", "period").iter_rows():
+    for file, row, kpi, start in clash.select("_file", "_row", "kpi", "period").iter_rows():
         problems.append(Problem(
             file, row, "period",
             f"monthly rows for {kpi} in {Quarter.from_date(start).label}, "
@@ -656,7 +669,7 @@ def _roll_up(table: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Problem
         ))
     rolled = rolled.join(quarterly.select(keys), on=keys, how="anti").drop("_row")
     frame = pl.concat([quarterly, rolled], how="vertical_relaxed")
-    return frame.with_columns(pl.lit(file).alias("file")), problems
+    return frame.rename({"_file": "file"}), problems
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -705,44 +718,79 @@ def _return_order(path: Path) -> tuple[int, str]:
 MAX_PROBLEMS_PER_FILE = 1000
 
 
-def _load_file(path: Path, config: Config, today: date) -> tuple[pl.DataFrame, list[Problem]]:
-    """One return: its good rows (quarterly, canonical) and its problems, in row order."""
-    file = str(path)
-    problems: list[Problem] = []
-    read: list[Problem] = []  # problems of reading (ragged rows, duplicate headers)
+class _Problems:
+    """Problems by file, at most `MAX_PROBLEMS_PER_FILE` listed for each, the rest counted."""
+
+    def __init__(self) -> None:
+        self.by_file: dict[str, list[Problem]] = {}
+        self.hidden: dict[str, int] = {}
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            listed = self.by_file.setdefault(problem.file, [])
+            if len(listed) < MAX_PROBLEMS_PER_FILE:
+                listed.append(problem)
+            else:
+                self.hidden[problem.file] = self.hidden.get(problem.file, 0) + 1
+
+    def in_order(self, files: Sequence[str]) -> list[Problem]:
+        out: list[Problem] = []
+        for file in [*files, *(f for f in self.by_file if f not in files)]:
+            listed = sorted(self.by_file.get(file, []),
+                            key=lambda p: (p.row or 0, p.column or ""))
+            out += listed
+            if self.hidden.get(file):
+                out.append(Problem(
+                    file, None, None,
+                    f"{self.hidden[file]:,} more problems in this file, not listed one by one",
+                    "a file with fewer problems; fix the ones listed first",
+                ))
+        return out
+
+
+def _read_returns(
+    files: Sequence[Path], config: Config, today: date, problems: _Problems,
+) -> list[pl.DataFrame]:
+    """Every file's rows, checked in batches of about `BATCH_ROWS` across files."""
     checked: list[pl.DataFrame] = []
-    hidden = 0
-    try:
-        for number, table in enumerate(read_batches(path, read)):
-            if number == 0 and table.height == 0 and not (set(table.columns) - {"_row"}):
-                return empty_frame(), [Problem(file, None, None, "an empty file",
-                                               "a header row and data rows")]
-            good, found = check_rows(table, file, config, today)
-            if number:
-                found = [p for p in found if p.row != 1]  # header problems, once per file
-            room = MAX_PROBLEMS_PER_FILE - len(problems)
-            problems += found[:max(room, 0)]
-            hidden += max(len(found) - max(room, 0), 0)
-            if good is None:
-                break  # a required column is missing: the file cannot be used
+    pending: list[pl.DataFrame] = []
+
+    def flush() -> None:
+        if pending:
+            good, found = check_rows(pl.concat(pending, how="vertical_relaxed"), config, today)
+            problems.add(found)
             checked.append(good)
-    except UnreadableFile as err:
-        return empty_frame(), [*read, Problem(file, None, None, f"a file that {err}",
-                                              "a CSV, Parquet or Excel/ODS return")]
-    except OSError as err:
-        return empty_frame(), [*read, Problem(
-            file, None, None, f"a file that cannot be read ({err.strerror or err})",
-            "a readable file")]
-    frame, finish_problems = finish_return(checked, file)
-    problems = read[:MAX_PROBLEMS_PER_FILE] + problems + finish_problems
-    hidden += max(len(read) - MAX_PROBLEMS_PER_FILE, 0)
-    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    if hidden:
-        problems.append(Problem(
-            file, None, None, f"{hidden:,} more problems in this file, not listed one by one",
-            "a file with fewer problems; fix the ones listed first",
-        ))
-    return frame, problems
+            pending.clear()
+
+    for path in files:
+        file = str(path)
+        read: list[Problem] = []  # problems of reading (ragged rows, duplicate headers)
+        try:
+            for number, table in enumerate(read_batches(path, read)):
+                columns = set(table.columns) - {"_row"}
+                if number == 0:
+                    if table.height == 0 and not columns:
+                        problems.add([Problem(file, None, None, "an empty file",
+                                              "a header row and data rows")])
+                        break
+                    found, usable = header_problems(columns, file)
+                    problems.add(found)
+                    if not usable:
+                        break
+                pending.append(prepare_batch(table, file))
+                if sum(t.height for t in pending) >= BATCH_ROWS:
+                    flush()
+        except (UnreadableFile, OSError) as err:
+            # what was read of a file that then failed is not used
+            pending[:] = [t for t in pending if t.get_column("_file")[0] != file]
+            reason = (f"a file that {err}" if isinstance(err, UnreadableFile)
+                      else f"a file that cannot be read ({err.strerror or err})")
+            read.append(Problem(file, None, None, reason,
+                                "a CSV, Parquet or Excel/ODS return" if isinstance(
+                                    err, UnreadableFile) else "a readable file"))
+        problems.add(read)
+    flush()
+    return checked
 
 
 def load_observations(
@@ -754,12 +802,21 @@ def load_observations(
     today = today or date.today()
     problems: list[Problem] = []
     files = sorted(data_files(paths, problems), key=_return_order)
+    by_file = _Problems()
+    checked = _read_returns(files, config, today, by_file)
+    frame, finish_problems = finish_returns(checked)
+    by_file.add(finish_problems)
+    problems += by_file.in_order([str(f) for f in files])
     frames: list[pl.DataFrame] = []
-    for path in files:
-        frame, file_problems = _load_file(path, config, today)
-        problems += file_problems
-        if not frame.is_empty():
-            frames.append(frame.select(list(CANONICAL_SCHEMA)).cast(CANONICAL_SCHEMA))
+    if not frame.is_empty():
+        # the later return wins: keep the files' order for the merge below
+        order = {str(f): i for i, f in enumerate(files)}
+        frames.append(
+            frame.with_columns(pl.col("file").replace_strict(order, return_dtype=pl.Int64)
+                               .alias("_file_order"))
+            .sort("_file_order", maintain_order=True).drop("_file_order")
+            .select(list(CANONICAL_SCHEMA)).cast(CANONICAL_SCHEMA)
+        )
     if not frames:
         return Observations(empty_frame(), tuple(problems), (), tuple(map(str, files)))
     stacked = pl.concat(frames).with_row_index("_order")
