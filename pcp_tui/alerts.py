@@ -47,21 +47,18 @@ def alert_id(kpi: str, force: str, rule: str, quarter: Quarter) -> str:
 
 
 def build_alerts(
-    timeline: Timeline, quarter: Quarter
+    timeline: Timeline, quarter: Quarter, assessment: Assessment,
 ) -> tuple[tuple[Alert, ...], tuple[Alert, ...]]:
-    """The alerts firing at `quarter` and those resolved since the quarter before."""
-    from pcp_tui.rules.assess import Assessment  # the assessment module imports this one
+    """The alerts firing at `quarter` and those resolved since the quarter before.
 
+    `assessment` is the quarter's statuses; the alerts' sentences are built from them.
+    """
     history = timeline.alert_frame
     now = history.filter(pl.col("as_of") == quarter.ordinal)
     before = history.filter(pl.col("as_of") == quarter.ordinal - 1)
     # an alert that changed severity (a warning that became a breach) has not resolved
     resolved = before.join(now, on=["kpi", "force", "rule"], how="anti")
 
-    ordinal = quarter.ordinal
-    status = timeline.status.filter(pl.col("as_of") == ordinal)
-    points = timeline.points.filter(pl.col("as_of") == ordinal)
-    assessment = Assessment(timeline, quarter, status, points, (), ())
     alerts = [
         _alert(assessment, kpi, force, rule, severity, quarter, Quarter.from_ordinal(since))
         for kpi, force, rule, severity, since in now.select(
@@ -71,10 +68,7 @@ def build_alerts(
     previous = quarter.minus(1)
     gone = []
     if resolved.height:
-        earlier = Assessment(
-            timeline, previous, timeline.status.filter(pl.col("as_of") == ordinal - 1),
-            timeline.points.filter(pl.col("as_of") == ordinal - 1), (), (),
-        )
+        earlier = timeline.bare(previous)
         gone = [
             _alert(earlier, kpi, force, rule, severity, previous, Quarter.from_ordinal(since))
             for kpi, force, rule, severity, since in resolved.select(

@@ -143,21 +143,39 @@ class Timeline:
     alert_frame: pl.DataFrame
     quarters: tuple[Quarter, ...]
     _cache: dict[Quarter, Assessment] = field(default_factory=dict, compare=False, repr=False)
+    _slices: dict[str, dict[int, pl.DataFrame]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @property
     def latest(self) -> Quarter | None:
         return self.quarters[-1] if self.quarters else None
+
+    def _slice(self, name: str, ordinal: int) -> pl.DataFrame:
+        """One as-of quarter's rows of `status` or `points`, split once for all quarters."""
+        if name not in self._slices:
+            frame: pl.DataFrame = getattr(self, name)
+            self._slices[name] = {
+                key[0]: part for key, part in frame.partition_by("as_of", as_dict=True).items()
+            }
+        frame = getattr(self, name)
+        return self._slices[name].get(ordinal, frame.clear())
+
+    def bare(self, quarter: Quarter) -> Assessment:
+        """The statuses of a quarter without its alerts (what the alerts are built from)."""
+        ordinal = quarter.ordinal
+        return Assessment(self, quarter, self._slice("status", ordinal),
+                          self._slice("points", ordinal), (), ())
 
     def at(self, as_of: Quarter | None = None) -> Assessment:
         quarter = as_of or self.latest
         if quarter is None:
             return Assessment(self, None, _empty_status(), self.points.clear(), (), ())
         if quarter not in self._cache:
-            ordinal = quarter.ordinal
-            status = self.status.filter(pl.col("as_of") == ordinal)
-            points = self.points.filter(pl.col("as_of") == ordinal)
-            alerts, resolved = build_alerts(self, quarter)
-            self._cache[quarter] = Assessment(self, quarter, status, points, alerts, resolved)
+            assessment = self.bare(quarter)
+            alerts, resolved = build_alerts(self, quarter, assessment)
+            object.__setattr__(assessment, "alerts", alerts)
+            object.__setattr__(assessment, "resolved", resolved)
+            self._cache[quarter] = assessment
         return self._cache[quarter]
 
 
