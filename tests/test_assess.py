@@ -79,11 +79,15 @@ target = {target}
 """
 
 
-def build(tmp_path: Path, kpis: str, rows: list[str], as_of: str | None = None):
+HEADER = "kpi,force,period,value,numerator,denominator,lower,upper,status"
+
+
+def build(tmp_path: Path, kpis: str, rows: list[str], as_of: str | None = None, *,
+          header: str = HEADER):
     (tmp_path / "config.toml").write_text(SETTINGS + kpis, encoding="utf-8")
     data = tmp_path / "data"
     data.mkdir()
-    header = "kpi,force,period,value,numerator,denominator,lower,upper,status\n"
+    header = header + "\n"
     (data / "returns.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     config = load_config(tmp_path / "config.toml")
     observations = load_observations(data, config, today=TODAY)
@@ -495,15 +499,7 @@ def twelve_month_rows(ident: str, values: dict[str, float], force: str = "home")
 
 
 def build_12m(tmp_path: Path, kpis: str, rows: list[str], as_of: str | None = None):
-    (tmp_path / "config.toml").write_text(SETTINGS + kpis, encoding="utf-8")
-    data = tmp_path / "data"
-    data.mkdir()
-    header = "kpi,force,period,value,numerator,denominator,lower,upper,status,value_12m\n"
-    (data / "returns.csv").write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
-    config = load_config(tmp_path / "config.toml")
-    observations = load_observations(data, config, today=TODAY)
-    assert not observations.problems, observations.problems
-    return assess(config, observations, Quarter.parse(as_of) if as_of else None)
+    return build(tmp_path, kpis, rows, as_of, header=HEADER + ",value_12m")
 
 
 def test_published_twelve_month_figures_are_compared_directly(tmp_path):

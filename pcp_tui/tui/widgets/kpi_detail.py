@@ -17,9 +17,9 @@ from textual.containers import Vertical
 from textual.reactive import var
 
 from pcp_tui.alerts import Alert
-from pcp_tui.framework import Framework, Milestone, Threshold, Unit
+from pcp_tui.framework import Framework, Milestone, Threshold
 from pcp_tui.notes import Note
-from pcp_tui.render import literal
+from pcp_tui.render import change_text, literal
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import spc_phrase
@@ -433,7 +433,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             text.append(f"; no complete baseline for {status.baseline_label}")
             return text
         text.append(f" against {unit.format(status.baseline)} in {status.baseline_label}: ")
-        text.append(difference(unit, status.change))
+        text.append(change_text(unit, status.change))
         if status.change_pct is not None:
             text.append(f" ({status.change_pct:+.1f}%)")
         if status.national_change_pct is not None and status.kpi.priorities:
@@ -486,7 +486,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             gap = (entry.basis - msf.comparators_mean
                    if entry.basis is not None and msf.comparators_mean is not None else None)
             gap_text = "–" if gap is None else (
-                f"{gap:+,.2f}" if msf.per_population else difference(unit, gap))
+                f"{gap:+,.2f}" if msf.per_population else change_text(unit, gap))
             row = [name, Text(unit.format(entry.value))]
             if msf.per_population:
                 row.append(Text("–" if entry.basis is None else f"{entry.basis:,.2f}"))
@@ -588,15 +588,6 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             lines.append(head)
             lines.append(literal(note.text, newlines=True))
         return Group(*lines)
-
-
-def difference(unit: Unit, value: float | None) -> str:
-    """A change in the unit's terms: percentages change by percentage points."""
-    if value is None:
-        return "–"
-    if unit.id == "percent":
-        return f"{value:+,.{unit.decimals}f} pts"
-    return unit.format(value, signed=True)
 
 
 ASSURANCE_WORDS = {
