@@ -36,6 +36,7 @@ import polars as pl
 from pcp_tui.config import Config
 from pcp_tui.framework import COMMITMENT_STATUSES
 from pcp_tui.periods import PeriodError, Quarter, names_a_month, parse_period
+from pcp_tui.workbooks import WorkbookError, read_grids
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods")
 MISSING_TOKENS = ("", "..", "-", "–", "—", "+", ".", "na", "n/a", "null", "none", ":", "x", "*")
@@ -247,18 +248,38 @@ def _read_csv(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
             yield batch()
 
 
+HEADER_SEARCH_ROWS = 20
+
+
 def _read_workbook(path: Path, problems: list[Problem]) -> pl.DataFrame:
+    """The return in a workbook: the first visible sheet with a `kpi` column heading.
+
+    Hidden sheets (lookups, workings) are passed over; title rows and merged heading cells
+    above the header are skipped; rows keep the numbers the spreadsheet shows.
+    """
     try:
-        frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
-    except ModuleNotFoundError:
-        raise UnreadableFile(
-            "is a spreadsheet, and reading spreadsheets needs the optional 'fastexcel' "
-            "package: pip install 'pcp-tui[excel]'"
-        ) from None
-    except Exception as err:
-        raise UnreadableFile(f"is not a readable spreadsheet ({_first_line(err)})") from None
-    frame = _clean_columns(frame, path, problems).with_columns(pl.all().cast(pl.Utf8))
-    return frame.with_row_index("_row", offset=2)
+        grids = read_grids(path)
+    except WorkbookError as err:
+        raise UnreadableFile(f"is not a readable spreadsheet ({err})") from None
+    visible = [g for g in grids if g.visible] or grids
+    if not visible:
+        raise UnreadableFile("is a spreadsheet with no sheets")
+    chosen, header = visible[0], 0
+    for grid in visible:
+        found = next((i for i, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS])
+                      if "kpi" in {_clean_header(cell) for cell in row}), None)
+        if found is not None:
+            chosen, header = grid, found
+            break
+    names = [_clean_header(cell) for cell in chosen.rows[header]] if chosen.rows else []
+    first = _first_columns(names, path, problems)
+    body = [row for row in chosen.rows[header + 1:]]
+    keep = [i for i, row in enumerate(body) if any(cell.strip() for cell in row)]
+    data = {name: [body[i][col] if col < len(body[i]) else "" for i in keep]
+            for name, col in first.items()}
+    frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
+    rows = [chosen.row_number(header + 1 + i) for i in keep]
+    return frame.with_columns(pl.Series("_row", rows, dtype=pl.UInt32))
 
 
 def _first_columns(names: list[str], path: Path, problems: list[Problem]) -> dict[str, int]:
@@ -696,8 +717,18 @@ def data_files(paths: Sequence[str | Path], problems: list[Problem]) -> list[Pat
             for child in sorted(path.iterdir()):
                 if child.name.startswith((".", "~$")):
                     continue  # hidden files and Excel's lock files
-                if child.suffix.lower() in DATA_SUFFIXES and child.is_file():
+                if child.suffix.lower() not in DATA_SUFFIXES:
+                    continue
+                if child.is_file():
                     found.append(child)
+                elif child.is_symlink() and not child.exists():
+                    problems.append(Problem(
+                        str(child), None, None,
+                        "a link that leads nowhere (broken, or a loop of links)",
+                        "a data file; the link is skipped"))
+                else:
+                    problems.append(Problem(str(child), None, None, "a folder, not a file",
+                                            "a data file; the folder is skipped"))
         elif path.is_file():
             found.append(path)
         elif path.exists():

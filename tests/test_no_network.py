@@ -27,12 +27,20 @@ sys.exit(main({argv!r}))
 COMMANDS = [
     ["validate"],
     ["export", "--format", "csv"],
+    ["alerts", "--fail-on", "none"],
+    ["alerts", "--format", "json", "--fail-on", "none"],
+    ["summary"],
+    ["show", "homicides"],
+    ["report", "--format", "html", "--output", "report.html"],
+    ["report", "--format", "markdown", "--output", "report.md"],
+    ["note", "list"],
 ]
 
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda argv: " ".join(argv))
 def test_commands_work_with_sockets_blocked(argv, tmp_path):
-    code = BLOCKED.format(root=str(ROOT), argv=[*argv, "--config", str(ROOT / "config.toml")])
+    argv = [*argv, "--config", str(ROOT / "config.toml"), "--notes", str(tmp_path / "n.jsonl")]
+    code = BLOCKED.format(root=str(ROOT), argv=argv)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=tmp_path, timeout=120)
     assert "network access attempted" not in result.stderr
