@@ -235,7 +235,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError("Parquet is binary: give --output FILE")
         frame.write_parquet(buffer)
     else:
-        frame.write_csv(buffer)
+        # text cells a spreadsheet would run as a formula get a leading apostrophe; numbers,
+        # negative ones included, stay numbers
+        text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
+        starts = "^[" + "".join("\\" + c if c in "-+" else c for c in "=+-@") + "\t\r]"
+        frame.with_columns(
+            pl.when(pl.col(name).str.contains(starts)).then(pl.lit("'") + pl.col(name))
+            .otherwise(pl.col(name)).alias(name)
+            for name in text
+        ).write_csv(buffer)
     data = buffer.getvalue()
     if args.output:
         write_atomically(Path(args.output), data, overwrite=args.overwrite)

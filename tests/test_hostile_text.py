@@ -148,3 +148,14 @@ def test_the_report_escapes_everything(hostile, capsys, tmp_path, fmt):
     else:  # escaped for Markdown, so that it renders as written
         assert "\\[red\\]x\\[/red\\]" in text
         assert "\\<b\\>bold?\\</b\\>" in text
+
+
+def test_export_csv_neutralises_formulas_but_keeps_numbers(tmp_path, capsys):
+    shutil.copy(ROOT / "config.toml", tmp_path / "config.toml")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "=HYPERLINK(1).csv").write_text(
+        "kpi,force,period,value\nhomicides,WMP,2021/22 Q1,5\n", encoding="utf-8")
+    assert main(["export", "--config", str(tmp_path / "config.toml")]) == 0
+    (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    assert row["file"] == "'=HYPERLINK(1).csv"
+    assert row["value"] == "5.0"
