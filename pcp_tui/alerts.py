@@ -73,6 +73,8 @@ def build_alerts(
             _alert(earlier, kpi, force, rule, severity, previous, Quarter.from_ordinal(since))
             for kpi, force, rule, severity, since in resolved.select(
                 "kpi", "force", "rule", "severity", "since").iter_rows()
+            # an alert that stopped because the figure went missing has not been resolved
+            if assessment.status(kpi, force).rag != "grey"
         ]
     return tuple(sort_alerts(alerts, timeline)), tuple(sort_alerts(gone, timeline))
 

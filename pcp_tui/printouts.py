@@ -54,7 +54,7 @@ Every ALERT has these fields, in this order:
 - `state` (string): `firing`, or `resolved` (fired the quarter before and fires no more on that
   KPI and rule; a warning that became a breach is a new firing alert, not a resolved one).
 - `severity` (string): `breach`, `warning`, `signal`, `improvement` or `data`.
-- `rule` (string): `target`, `msf`, `spc`, `survey`, `stale` or `revised`.
+- `rule` (string): `target`, `msf`, `spc`, `survey`, `stale`, `missing` or `revised`.
 - `kpi` (string): the KPI id from config.toml.
 - `kpi_title` (string): the KPI's title.
 - `force` (string): the force id from config.toml.
@@ -89,7 +89,7 @@ ALERT_RECORD_SCHEMA: dict[str, Any] = {
         "id": {"type": "string", "pattern": r"^[^/]+/[^/]+/[^/]+/[0-9]{4}-[0-9]{2}_Q[1-4]$"},
         "state": {"enum": ["firing", "resolved"]},
         "severity": {"enum": _SEVERITIES},
-        "rule": {"enum": ["target", "msf", "spc", "survey", "stale", "revised"]},
+        "rule": {"enum": ["target", "msf", "spc", "survey", "stale", "missing", "revised"]},
         "kpi": {"type": "string", "minLength": 1},
         "kpi_title": {"type": "string"},
         "force": {"type": "string", "minLength": 1},

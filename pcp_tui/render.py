@@ -173,7 +173,7 @@ def range_text(unit: Unit, values: Sequence[float]) -> str:
 
 
 def is_signal(status: KpiStatus) -> bool:
-    return status.spc.last_point_type == "special_cause_concern" and not status.spc.insufficient
+    return status.is_signal
 
 
 def kpi_glyph(status: KpiStatus) -> Glyph:
@@ -290,7 +290,7 @@ def alert_facts(assessment: Assessment, alert: Alert) -> AlertFacts:
                      f"process limits {limits} (mean {number_text(unit, status.spc.mean)})",
                      f"limits {limits}")
     if alert.rule == "survey":
-        year_ago = alert.quarter.minus(4)
+        year_ago = (status.latest_quarter or alert.quarter).minus(4)
         earlier = next((v for q, v in at.history(alert.kpi, alert.force) if q == year_ago), None)
         return facts(status.latest_value,
                      f"{unit.format(earlier)} a year earlier ({year_ago.label})",

@@ -563,3 +563,59 @@ def test_a_monitored_kpi_without_data_is_grey(tmp_path):
     a = build(tmp_path, kpis, series("other", [1.0, 2.0]))
     assert a.status("k").rag == "grey"
     assert a.status("other").rag is None
+
+
+# figures that lag, stop or have gaps ------------------------------------------------------------
+
+
+def test_a_flow_one_quarter_behind_is_judged_on_its_own_latest_twelve_months(tmp_path):
+    # burglary to 2021/22 Q1 (100 + i from 2018/19 Q1); another KPI reaches 2021/22 Q2
+    values = [100.0 + i for i in range(13)]
+    rows = series("burglary", values, first="2018/19 Q1") + series("other", [1.0] * 14,
+                                                                  first="2018/19 Q1")
+    kpis = (kpi("burglary", '{ kind = "trajectory", direction = "decrease" }')
+            + kpi("other", '{ kind = "monitor" }'))
+    status = build(tmp_path, kpis, rows).status("burglary")
+    assert status.as_of == Quarter(2021, 2)
+    assert status.freshness == "lagging"
+    assert status.comparison == 109 + 110 + 111 + 112
+    assert status.comparison_label == "the 12 months to 2021/22 Q1"
+    assert status.baseline == 104 + 105 + 106 + 107
+    assert status.rag == "red"
+
+
+def test_a_stale_series_signals_nothing(tmp_path):
+    # ends 2021/22 Q1 with an outlier; another KPI reaches 2021/22 Q3, two quarters later
+    values = [10.0, 11.0, 9.0, 10.0, 11.0, 9.0, 10.0, 11.0, 40.0]
+    rows = series("asb", values) + series("other", [1.0] * 11)
+    kpis = kpi("asb", '{ kind = "monitor" }') + kpi("other", '{ kind = "monitor" }')
+    a = build(tmp_path, kpis, rows)
+    assert a.timeline.at(Quarter(2021, 1)).status("asb").is_signal
+    status = a.status("asb")
+    assert status.freshness == "stale"
+    assert not status.is_signal
+    assert [al.rule for al in a.alerts if al.kpi == "asb"] == ["stale"]
+
+
+def test_a_milestone_without_its_start_value_is_grey(tmp_path):
+    target = ('{ kind = "milestone", goal = 200, start = "2019/20 Q2", '
+              'deadline = "2022/23 Q4" }')
+    values = [100.0, None, 120.0, 130.0]  # nothing for the start quarter
+    a = build(tmp_path, kpi("k", target, measure="stock", better="higher"),
+              series("k", values, first="2019/20 Q1"))
+    assert a.status("k").rag == "grey"
+    assert not a.alerts
+
+
+def test_a_gap_is_a_data_alert_not_a_resolution(tmp_path):
+    # amber while the 12 months are level with 2019/20; 2020/21 Q3 never arrives. In Q3 the
+    # figure to Q2 is still judged (it lags by one quarter); in Q4 the window has a hole.
+    values = [100.0] * 6 + [None, 100.0]
+    kpis = kpi("k", '{ kind = "trajectory", direction = "decrease" }')
+    a = build(tmp_path, kpis, series("k", values))
+    timeline = a.timeline
+    assert [al.severity for al in timeline.at(Quarter(2020, 3)).alerts] == ["warning"]
+    gap = timeline.at(Quarter(2020, 4))
+    assert gap.resolved == ()
+    assert [(al.rule, al.severity) for al in gap.alerts] == [("missing", "data")]
+    assert "a quarter is missing from the 12 months to 2020/21 Q4" in gap.alerts[0].message

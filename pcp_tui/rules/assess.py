@@ -231,41 +231,52 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     # ordered by (as_of, sid, _ord), which every step below relies on, without a sort
     expanded = as_of.join(numeric.sort(["sid", "_ord"]), how="cross").filter(
         pl.col("_ord") <= pl.col("as_of"))
-    in_window = pl.col("_ord") > pl.col("as_of") - pl.col("wlen")
-    year_ago = pl.col("_ord") == pl.col("as_of") - 4
-    expanded = expanded.with_columns(
-        (in_window & pl.col("value").is_not_null()).alias("_in"),
-        pl.when(pl.col("_ord") == pl.col("as_of")).then(pl.col("value_12m")).alias("_v12"),
-        pl.when(in_window).then(pl.col("value")).alias("_wv"),
-        pl.when(in_window).then(pl.col("numerator")).alias("_wn"),
-        pl.when(in_window).then(pl.col("denominator")).alias("_wd"),
-        pl.when(year_ago).then(pl.col("value")).alias("_yv"),
-        pl.when(year_ago).then(pl.col("lower")).alias("_yl"),
-        pl.when(year_ago).then(pl.col("upper")).alias("_yu"),
-    )
-    measure = pl.col("measure_code").first()
-    n_window = pl.col("_in").sum()
+    # A window ends with the series' own latest quarter, so a figure that lags the as-of
+    # quarter (within `stale_after_quarters`) is still judged, on the quarters it covers.
+    has_value = pl.col("value").is_not_null()
+    has_rate = pl.col("denominator").is_not_null()
+    has_12m = pl.col("value_12m").is_not_null()
+    value_anchor = pl.col("_ord").filter(has_value).max()
+    rate_anchor = pl.col("_ord").filter(has_rate).max()
+    published_anchor = pl.col("_ord").filter(has_12m).max()
     length = pl.col("wlen").first()
-    published = pl.col("_v12").max()
-    comparison = (
-        pl.when(measure == 1).then(pl.col("value").drop_nulls().last())
-        .when((measure == 0) & (length == 4) & published.is_not_null()).then(published)
-        .when(n_window < length).then(None)
-        .when(measure == 0).then(pl.col("_wv").sum())
-        .when(pl.col("_wd").count() == length).then(
-            pl.col("_wn").sum() / pl.col("_wd").sum() * pl.col("scale").first())
-        .otherwise(None)
+    in_flow = has_value & (pl.col("_ord") > value_anchor - length)
+    in_rate = has_rate & (pl.col("_ord") > rate_anchor - length)
+    measure = pl.col("measure_code").first()
+    published = pl.col("value_12m").filter(pl.col("_ord") == published_anchor).first()
+    # a published 12-month figure is used when it is at least as recent as the quarters
+    use_published = (
+        (measure == 0) & (length == 4) & published_anchor.is_not_null()
+        & (value_anchor.is_null() | (published_anchor >= value_anchor))
     )
+    comparison = (
+        pl.when(measure == 1).then(pl.col("value").filter(has_value).last())
+        .when(use_published).then(published)
+        .when(measure == 0).then(
+            pl.when(in_flow.sum() == length).then(pl.col("value").filter(in_flow).sum()))
+        .otherwise(
+            pl.when(in_rate.sum() == length).then(
+                pl.col("numerator").filter(in_rate).sum()
+                / pl.col("denominator").filter(in_rate).sum() * pl.col("scale").first()))
+    )
+    comparison_ord = (
+        pl.when(use_published).then(published_anchor)
+        .when(measure == 2).then(rate_anchor)
+        .otherwise(value_anchor)
+    )
+    # a survey estimate against the one a year before it (non-overlapping 12-month windows)
+    year_ago = pl.col("_ord") == value_anchor - 4
     per_series = expanded.group_by(["as_of", "sid"], maintain_order=True).agg(
         pl.col("_ord").last().alias("latest_ord"),
-        pl.col("_ord").filter(pl.col("value").is_not_null()).last().alias("value_ord"),
-        pl.col("value").drop_nulls().last().alias("latest_value"),
-        pl.col("lower").drop_nulls().last().alias("latest_lower"),
-        pl.col("upper").drop_nulls().last().alias("latest_upper"),
+        value_anchor.alias("value_ord"),
+        pl.col("value").filter(has_value).last().alias("latest_value"),
+        pl.col("lower").filter(has_value).last().alias("latest_lower"),
+        pl.col("upper").filter(has_value).last().alias("latest_upper"),
         comparison.alias("comparison"),
-        pl.col("_yv").max().alias("year_ago_value"),
-        pl.col("_yl").max().alias("year_ago_lower"),
-        pl.col("_yu").max().alias("year_ago_upper"),
+        comparison_ord.alias("comparison_ord"),
+        pl.col("value").filter(year_ago).first().alias("year_ago_value"),
+        pl.col("lower").filter(year_ago).first().alias("year_ago_lower"),
+        pl.col("upper").filter(year_ago).first().alias("year_ago_upper"),
     )
 
     commitments = (
@@ -356,7 +367,7 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
             change.abs() > Z_95 * (se("latest_lower", "latest_upper") ** 2
                                    + se("base_lower", "base_upper") ** 2).sqrt()
         ).alias("survey_significant"),
-        pl.when(pl.col("survey")).then(
+        pl.when(pl.col("survey") & (pl.col("freshness") != "stale")).then(
             (pl.col("latest_value") - pl.col("year_ago_value")).abs()
             > Z_95 * (se("latest_lower", "latest_upper") ** 2
                       + se("year_ago_lower", "year_ago_upper") ** 2).sqrt()
@@ -376,8 +387,9 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
             pl.when(pl.col("dir_sign") > 0).then(pl.lit(spc_plain.ASSURANCE_PASS))
             .otherwise(pl.lit(spc_plain.ASSURANCE_FAIL)))
         .otherwise(pl.lit(spc_plain.ASSURANCE_INCONSISTENT)).alias("assurance"),
-        pl.when(pl.col("spc_insufficient")).then(None).otherwise(pl.col("spc_point_type"))
-        .alias("signal"),
+        # a series with no current figure signals nothing: its last point is history
+        pl.when(pl.col("spc_insufficient") | (pl.col("freshness") == "stale")).then(None)
+        .otherwise(pl.col("spc_point_type")).alias("signal"),
     )
 
     usable = pl.col("freshness").is_in(["current", "lagging"])
@@ -428,7 +440,8 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         latest >= pl.col("m_goal_value"))
     shortfall = pl.col("m_planned") - latest
     milestone_rag = (
-        pl.when(pl.col("m_goal_value").is_null()).then(pl.lit("grey"))
+        pl.when(pl.col("m_goal_value").is_null() | pl.col("m_planned").is_null())
+        .then(pl.lit("grey"))
         .when(pl.col("as_of") < pl.col("m_start")).then(pl.lit("grey"))
         .when(pl.col("as_of") >= pl.col("m_deadline")).then(
             pl.when(reached).then(pl.lit("green")).otherwise(pl.lit("red")))
@@ -534,6 +547,10 @@ def _alert_history(timeline: Timeline) -> pl.DataFrame:
             .otherwise(pl.lit("signal"))),
         s.filter((pl.col("freshness") == "stale") & (pl.col("kind") != "commitment")).select(
             *KEYS, rule=pl.lit("stale"), severity=pl.lit("data")),
+        # a current figure, but a quarter missing from the window a trajectory compares
+        s.filter((pl.col("kind") == "trajectory") & pl.col("freshness").is_in(
+            ["current", "lagging"]) & pl.col("comparison").is_null()).select(
+            *KEYS, rule=pl.lit("missing"), severity=pl.lit("data")),
     ]
     # a run of consecutive quarters is one alert that keeps firing; a warning that becomes a
     # breach is a new alert
@@ -621,6 +638,13 @@ class KpiStatus:
     msf: MsfPosition | None
     explanation: str
 
+    @property
+    def is_signal(self) -> bool:
+        """A special-cause concern on the latest point of a current series with enough history
+        (the ◆ of a monitored KPI, and what roll-ups count as a signal)."""
+        return (self.spc.last_point_type == spc_plain.SPECIAL_CAUSE_CONCERN
+                and not self.spc.insufficient and self.freshness != "stale")
+
 
 def _quarter(ordinal: Any) -> Quarter | None:
     return None if ordinal is None else Quarter.from_ordinal(int(ordinal))
@@ -706,9 +730,7 @@ class Assessment:
             seen.add(kpi.id)
             status = self.home_statuses[kpi.id]
             counts[status.rag or "monitor"] += 1
-            if status.spc.last_point_type == spc_plain.SPECIAL_CAUSE_CONCERN and not (
-                status.spc.insufficient
-            ):
+            if status.is_signal:
                 counts["signal"] += 1
         return counts
 
@@ -732,10 +754,12 @@ def _build_status(
     national = settings.baselines.get("national")
     window = trajectory.baseline if trajectory else (
         plan_window if kpi.objective is not None else national)
+    # the quarter the figure is for: a lagging figure says which quarter it is, not the as-of
+    ends = _quarter(get("comparison_ord")) or _quarter(get("value_ord")) or as_of
     comparison_label = (
-        f"{as_of.label}" if kpi.measure == "stock" or get("survey")
-        else f"the 12 months to {as_of.label}" if (window is None or len(window) == 4)
-        else f"the {len(window)} quarters to {as_of.label}"
+        f"{ends.label}" if kpi.measure == "stock" or get("survey")
+        else f"the 12 months to {ends.label}" if (window is None or len(window) == 4)
+        else f"the {len(window)} quarters to {ends.label}"
     )
     spc = SpcSummary(
         n_points=get("spc_n") or 0,

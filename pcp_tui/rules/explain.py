@@ -182,11 +182,15 @@ def alert_message(status: KpiStatus, rule: str, severity: str, assessment: Asses
         limits = f"mean {unit.format(spc.mean)}, limits {unit.format(spc.lpl)} to " \
                  f"{unit.format(spc.upl)}"
         latest = unit.format(status.latest_value)
-        return f"{kpi.title}: {latest} in {status.as_of.label} — {spc_phrase(status)} ({limits})."
+        quarter = (status.latest_quarter or status.as_of).label
+        return f"{kpi.title}: {latest} in {quarter} — {spc_phrase(status)} ({limits})."
     if rule == "survey":
         return (f"{kpi.title}: the estimate of {unit.format(status.latest_value)} "
                 f"({unit.format(status.latest_lower)} to {unit.format(status.latest_upper)}) "
                 "differs significantly from the estimate a year earlier.")
+    if rule == "missing":
+        return (f"{kpi.title}: a quarter is missing from {status.comparison_label}, so it "
+                "cannot be compared with its baseline.")
     if rule == "stale":
         since = status.latest_quarter.label if status.latest_quarter else "the start"
         return f"{kpi.title}: no figure for {force} since {since}."

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pcp_tui.framework import Framework, Kpi, PlanNode, Unit
 from pcp_tui.notes import priority_subject
-from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import KpiStatus
 
 ItemKind = Literal["section", "objective", "sub_objective", "unplaced", "priority", "kpi"]
@@ -80,8 +79,7 @@ def node_children(node: PlanNode) -> list[PlanNode | Kpi]:
 
 def is_signal(status: KpiStatus) -> bool:
     """A special-cause concern on enough history (the ◆ of a monitored KPI)."""
-    return (status.spc.last_point_type == spc_plain.SPECIAL_CAUSE_CONCERN
-            and not status.spc.insufficient)
+    return status.is_signal
 
 
 def compact_value(unit: Unit, value: float | None) -> str:
