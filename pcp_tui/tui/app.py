@@ -442,8 +442,15 @@ class PcpApp(App[int]):
         else:
             self.post_message(Reloaded(config, observations, timeline, reason, signature))
 
+    def _views_gone(self) -> bool:
+        """True once the main screen's widgets are gone: a reload that finishes while the app
+        closes has nothing left to show its result in."""
+        return not self.query(PlanHeader)
+
     @on(Reloaded)
     def _reloaded(self, event: Reloaded) -> None:
+        if self._views_gone():
+            return
         self.query_one(PlanHeader).reloading = False
         was_latest = self.as_of is None or self.as_of == self.timeline.latest
         previous_problems = len(self.observations.problems)
@@ -489,6 +496,8 @@ class PcpApp(App[int]):
 
     @on(ReloadFailed)
     def _reload_failed(self, event: ReloadFailed) -> None:
+        if self._views_gone():
+            return
         self.query_one(PlanHeader).reloading = False
         self.watch_folder.accept(event.signature)
         self.tell(event.error + " The data shown is unchanged.", title="Reload failed",
