@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import date
 from pathlib import Path
 
@@ -24,9 +25,11 @@ SIZE = (120, 40)
 RAPE = ("kpi", "rape-positive-outcome-rate")
 
 
-async def wait_until(pilot, condition, seconds: float = 10.0) -> None:
-    """Pause until `condition()` holds (a worker thread or a poll is involved)."""
-    for _ in range(int(seconds / 0.05)):
+async def wait_until(pilot, condition, seconds: float = 30.0) -> None:
+    """Pause until `condition()` holds (a worker thread or a poll is involved); generous, as a
+    loaded CI machine may take a while, and it returns as soon as the condition holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if condition():
             return
         await pilot.pause(0.05)
