@@ -128,19 +128,6 @@ class UnreadableFile(Exception):
     """A whole file could not be read; the message says why."""
 
 
-def decode_text(raw: bytes) -> str:
-    """Text as analysts' files have it: UTF-8 (with or without BOM), UTF-16, Windows-1252."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves CSV as cp1252 (a £ is byte 0xA3)
-        return raw.decode("cp1252", errors="replace")
-
-
 def _sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=lambda d: counts[d])
