@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pcp_tui import cli
+from pcp_tui.cli import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,7 +20,7 @@ def test_an_unexpected_error_prints_a_short_message_and_writes_a_log(
     def broken(args):
         raise RuntimeError("something [red]odd[/red] happened")
 
-    monkeypatch.setattr(cli, "cmd_validate", broken)
+    monkeypatch.setattr(validate, "run", broken)
     status = cli.main(["validate", "--config", str(ROOT / "config.toml")])
     err = capsys.readouterr().err
     assert status == 70

@@ -576,7 +576,7 @@ def run_cli(argv: list[str]) -> int:
     """`pcp-tui import …` as cli.py wires it: the import parser under a plain top level."""
     import argparse
 
-    from pcp_tui.importers.command import add_import_parser
+    from pcp_tui.cli.import_command import add_import_parser
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config")

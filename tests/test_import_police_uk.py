@@ -394,7 +394,7 @@ def test_hashing_can_be_left_out(archive, plan):
 def test_the_import_command_writes_and_reports(archive, tmp_path, capsys):
     import argparse
 
-    from pcp_tui.importers.command import add_import_parser
+    from pcp_tui.cli.import_command import add_import_parser
 
     config = tmp_path / "project" / "config.toml"
     config.parent.mkdir()

@@ -299,11 +299,11 @@ async def test_markup_and_control_characters_are_shown_literally(project_copy, m
 
 
 def test_run_app_is_the_entry_point_the_cli_calls():
-    from pcp_tui import cli
+    from pcp_tui.cli.app import cmd_open
     from pcp_tui.tui import app
 
     assert callable(app.run_app)
-    assert "run_app" in cli.cmd_open.__code__.co_names
+    assert "run_app" in cmd_open.__code__.co_names
 
 
 async def test_the_background_assessment_fills_every_quarter(make_app):

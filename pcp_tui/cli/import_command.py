@@ -1,6 +1,6 @@
 """`pcp-tui import ons-pfa FILE.xlsx …` and `pcp-tui import police-uk PATH …`.
 
-`cli.py` wires these in with `add_import_parser(sub, common, formatter)`. The command reads the
+`cli/main.py` wires these in with `add_import_parser(sub, common, formatter)`. The command reads the
 config (and its `[import]` tables), runs the importer with a progress bar on a terminal, writes
 the return into the data folder (or `--out`) and prints what it did: rows and quarters written,
 the Problems found in the source files, and the categories it left unmapped.
@@ -19,6 +19,8 @@ from typing import Any
 
 from rich.text import Text
 
+from pcp_tui.cli.context import make_console
+from pcp_tui.cli.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from pcp_tui.config import Config, load_config, locate_config
 from pcp_tui.importers.mapping import MappingError, read_import_tables
 from pcp_tui.importers.progress import rich_progress
@@ -28,8 +30,8 @@ from pcp_tui.importers.returns import (
     ReturnWriteError,
     write_return,
 )
+from pcp_tui.render import plural
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 SHOWN_PROBLEMS = 20
 
 SOURCES = {
@@ -66,6 +68,7 @@ def add_import_parser(
         "sources (or nothing to write), 2 usage or config error, or the return exists.",
         formatter_class=formatter,
     )
+    parser.set_defaults(usage_parser=parser)
     sources = parser.add_subparsers(dest="import_source", metavar="SOURCE", required=True)
     for name, (short, description, examples) in SOURCES.items():
         one = sources.add_parser(
@@ -83,7 +86,7 @@ def add_import_parser(
         if name == "police-uk":
             one.add_argument("--no-hash", action="store_true",
                              help="do not record a sha256 of every source file (faster)")
-        one.set_defaults(func=cmd_import, import_source=name)
+        one.set_defaults(func=cmd_import, import_source=name, usage_parser=one)
     return parser
 
 
@@ -101,8 +104,6 @@ def run_import(args: argparse.Namespace, config: Config, progress: Any) -> Impor
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pcp_tui.cli import make_console  # the CLI's console rules: plain text, no markup
-
     console = make_console(args)
     err = make_console(args, stderr=True)
     config = load_config(locate_config(args.config))
@@ -153,7 +154,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def _print_problems(console: Any, result: ImportResult) -> None:
     if not result.problems:
         return
-    console.print(Text(f"{len(result.problems)} problems in the source files:", style="bold"))
+    console.print(Text(f"{plural(len(result.problems), 'problem')} in the source files:",
+                       style="bold"))
     for problem in result.problems[:SHOWN_PROBLEMS]:
         console.print(Text(f"  {problem}"), soft_wrap=True)
     if len(result.problems) > SHOWN_PROBLEMS:

@@ -1,0 +1,15 @@
+"""`pcp-tui` with no command: the terminal app (Textual is imported only here)."""
+
+from __future__ import annotations
+
+import argparse
+
+from pcp_tui.cli.context import load
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from pcp_tui.tui.app import run_app  # Textual only here
+
+    loaded = load(args)
+    return run_app(loaded.config, loaded.observations, quarter=args.quarter,
+                   data_paths=args.data)

@@ -1,0 +1,174 @@
+"""What every command needs: the console, the config and data the options name, the assessment
+at `--quarter`, and the lookups that turn what was typed into ids."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+
+from pcp_tui.config import Config, load_config, locate_config
+from pcp_tui.dataset import Observations, load_observations
+from pcp_tui.framework import Framework, PlanNode
+from pcp_tui.render import literal, plural
+
+if TYPE_CHECKING:
+    from pcp_tui.rules.assess import Assessment
+
+
+class UsageError(Exception):
+    """Bad options: printed as a one-line message, exit status 2."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    config: Config
+    observations: Observations
+
+
+def plain_requested(args: argparse.Namespace) -> bool:
+    """`--no-color` or a non-empty NO_COLOR (https://no-color.org) ask for plain text."""
+    return bool(getattr(args, "no_color", False) or os.environ.get("NO_COLOR"))
+
+
+def make_console(args: argparse.Namespace, *, stderr: bool = False) -> Console:
+    """A console for printouts: plain text when asked (no colour, no bold: no escape codes at
+    all), never parsing markup (text from data files and notes prints as written), no emoji
+    codes, no highlighting. Piped output is plain and 80 columns wide unless `--width` says."""
+    plain = plain_requested(args)
+    return Console(
+        stderr=stderr,
+        no_color=plain,
+        color_system=None if plain else "auto",
+        markup=False,
+        highlight=False,
+        width=getattr(args, "width", None),
+        emoji=False,
+    )
+
+
+def load(args: argparse.Namespace) -> Loaded:
+    """Config and data as the options ask; ConfigError propagates for exit status 2."""
+    config = load_config(locate_config(args.config))
+    notes = getattr(args, "notes", None)
+    if notes:  # `--notes FILE` wins over settings.notes_file, for every command and the app
+        path = str(Path(notes).expanduser().resolve())
+        config = replace(config, settings=replace(config.settings, notes_file=path))
+    data = [Path(p) for p in args.data] if args.data else [config.data_folder]
+    return Loaded(config, load_observations(data, config))
+
+
+def write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """Write beside the target and rename into place, so a reader never sees half a file."""
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} exists; use --overwrite to replace it")
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file private; give it the mode a plain write would have
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def assess_args(args: argparse.Namespace, loaded: Loaded, *,
+                require_data: bool = False) -> Assessment:
+    """The assessment at `--quarter` (default: the latest quarter with data).
+
+    With no usable data at all, `require_data` makes it a usage error (exit 2): a scheduled
+    `pcp-tui alerts` must not report "no alerts" when it had nothing to judge."""
+    from rich.text import Text
+
+    from pcp_tui.rules.assess import build_timeline
+
+    timeline = build_timeline(loaded.config, loaded.observations)
+    quarter = getattr(args, "quarter", None)
+    if quarter is not None and quarter not in timeline.quarters:
+        if timeline.quarters:
+            raise UsageError(
+                f"no data for {quarter.label}; the data covers {timeline.quarters[0].label} "
+                f"to {timeline.quarters[-1].label}")
+        raise UsageError(f"no data for {quarter.label}: no usable rows were loaded")
+    if not timeline.quarters:
+        folders = ", ".join(args.data) if args.data else str(loaded.config.data_folder)
+        message = (f"no usable data in {folders}; run `pcp-tui validate` to see why")
+        if require_data:
+            raise UsageError(message)
+        make_console(args, stderr=True).print(literal(f"pcp-tui: {message}", "yellow"),
+                                              soft_wrap=True)
+    count = len(loaded.observations.problems)
+    if count:
+        make_console(args, stderr=True).print(Text(
+            f"pcp-tui: {plural(count, 'data problem')} (rows skipped); "
+            "run `pcp-tui validate` to list them", style="yellow"), soft_wrap=True)
+    return timeline.at(quarter)
+
+
+def resolve_force(settings: Any, name: str) -> str:
+    force_id = settings.force_id(name)
+    if force_id is None:
+        raise UsageError(f"unknown force {name!r}; expected one of " + ", ".join(settings.forces))
+    return force_id
+
+
+def suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def node_kpis(framework: Framework, node_id: str) -> set[str] | None:
+    """The KPIs under a section, objective or sub-objective of the plan (None: no such node)."""
+    def walk(nodes: Sequence[PlanNode]) -> set[str] | None:
+        for node in nodes:
+            if node.id == node_id:
+                return {kpi.id for kpi in node.walk_kpis()}
+            found = walk(node.children)
+            if found is not None:
+                return found
+        return None
+
+    return walk(framework.by_plan())
+
+
+def find_kpi(framework: Framework, text: str) -> str:
+    if text in framework.kpi_ids:
+        return text
+    wanted = text.casefold()
+    for kpi in framework.kpis:  # a short title or title typed out in full also works
+        if wanted in (kpi.short.casefold(), kpi.title.casefold()):
+            return kpi.id
+    raise UsageError(f"unknown KPI {text!r}" + suggest(text, framework.kpi_ids)
+                     + " (`pcp-tui summary` lists them; ids are in config.toml)")
+
+
+def report_note_problems(args: argparse.Namespace, log: Any, problems: Sequence[Any]) -> None:
+    if problems:
+        err = make_console(args, stderr=True)
+        for problem in problems:
+            err.print(literal(f"pcp-tui: {log.path}, line {problem.line}: {problem.message}",
+                              "yellow"), soft_wrap=True)

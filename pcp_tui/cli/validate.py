@@ -1,0 +1,119 @@
+"""`pcp-tui validate`: the config and every data file checked, every problem listed."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from pcp_tui.cli.context import load, make_console, write_stdout
+from pcp_tui.cli.options import EXIT_OK, EXIT_PROBLEMS, add_command
+from pcp_tui.render import literal, plural
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    parser = add_command(
+        sub, "validate", common, help="check config and data; exit 1 if anything is wrong",
+        description="Check the config and every data file. Exit status: 0 clean, "
+        "1 problems found, 2 usage or config error.",
+        epilog="Examples:\n  pcp-tui validate --data data/\n"
+        "  pcp-tui validate --format json | jq '.problems | length'",
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="default: table; json follows the schema in the README")
+    parser.set_defaults(func=run)
+
+
+def _num(value: float | str | None) -> str:
+    if value is None:
+        return "–"
+    return value if isinstance(value, str) else f"{value:,.6g}"
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load(args)
+    obs = loaded.observations
+    if getattr(args, "format", "table") == "json":
+        from pcp_tui.records import dumps, validate_document
+
+        write_stdout(dumps(validate_document(loaded.config, obs)))
+        return EXIT_PROBLEMS if obs.problems else EXIT_OK
+
+    console = make_console(args)
+    framework, settings = loaded.config.framework, loaded.config.settings
+    console.print(Text.assemble(("Config ", "bold"), literal(str(loaded.config.path))))
+
+    kinds = Counter(kpi.target.kind for kpi in framework.kpis)
+    table = Table(title="KPIs by target kind", title_justify="left")
+    table.add_column("kind")
+    table.add_column("KPIs", justify="right")
+    for kind in ("threshold", "trajectory", "milestone", "monitor", "commitment"):
+        table.add_row(kind, str(kinds.get(kind, 0)))
+    table.add_row(Text("total", style="bold"), Text(str(len(framework.kpis)), style="bold"))
+    console.print(table)
+
+    forces = Table(title="Forces", title_justify="left")
+    for name in ("force", "role", "population", "rows"):
+        forces.add_column(name, justify="right" if name in ("population", "rows") else "left")
+    rows_by_force = dict(obs.frame.group_by("force").len().iter_rows())
+    for force_id in settings.all_forces:
+        force = settings.forces[force_id]
+        forces.add_row(
+            literal(force.name), "home" if force_id == settings.home_force else "most similar",
+            f"{force.population:,}" if force.population else "–",
+            f"{rows_by_force.get(force_id, 0):,}",
+        )
+    console.print(forces)
+
+    quarters = obs.quarters
+    files = plural(len(obs.files), "file")
+    if quarters:
+        with_data = obs.frame.get_column("kpi").n_unique()
+        console.print(
+            f"Data: {files}, {plural(obs.frame.height, 'row')}, "
+            f"{plural(len(quarters), 'quarter')} from {quarters[0].label} to "
+            f"{quarters[-1].label}, {with_data} of {len(framework.kpis)} KPIs with data"
+        )
+    else:
+        console.print(f"Data: {files}, no usable rows")
+
+    if obs.revisions:
+        revisions = Table(title=f"Revisions ({len(obs.revisions)})", title_justify="left")
+        for name in ("KPI", "force", "quarter", "was", "now", "from", "restated in"):
+            revisions.add_column(name, overflow="fold",
+                                 no_wrap=name in ("force", "quarter", "was", "now"))
+        for rev in obs.revisions:
+            force = settings.forces.get(rev.force)
+            what = {"value_12m": " (12 months)", "status": " (status)"}.get(rev.field, "")
+            revisions.add_row(
+                literal(rev.kpi + what), literal(force.short if force else rev.force),
+                rev.quarter.label, literal(_num(rev.old_value)), literal(_num(rev.new_value)),
+                literal(Path(rev.old_file).name), literal(Path(rev.new_file).name),
+            )
+        console.print(revisions)
+
+    if not obs.problems:
+        console.print(Text("No problems found.", style="green"))
+        return EXIT_OK
+    console.print(Text(plural(len(obs.problems), "problem").capitalize(), style="bold"))
+    by_file: dict[str, list] = {}
+    for problem in obs.problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    for file, found in by_file.items():
+        # the file once, as a heading, so that its path is never folded inside a cell
+        console.print(Text.assemble(literal(file, "bold"), f"  ({len(found)})"), soft_wrap=True)
+        table = Table(box=None, padding=(0, 1), show_edge=False)
+        table.add_column("row", justify="right", no_wrap=True)
+        table.add_column("column", no_wrap=True)
+        table.add_column("found", ratio=1, overflow="fold")
+        table.add_column("expected", ratio=2, overflow="fold")
+        for problem in found:
+            table.add_row("" if problem.row is None else str(problem.row),
+                          literal(problem.column or ""), literal(problem.found),
+                          literal(problem.expected))
+        console.print(table)
+    return EXIT_PROBLEMS
