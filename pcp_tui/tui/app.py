@@ -26,6 +26,7 @@ from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesError, NotesLog
 from pcp_tui.periods import Quarter
+from pcp_tui.render import plural
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
@@ -78,6 +79,19 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
 
 class PcpApp(App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
+
+    @property
+    def crash(self) -> BaseException | None:
+        """The unhandled error that closed the app (at start-up or later), if any."""
+        return self._exception
+
+    def _print_error_renderables(self) -> None:
+        # An unhandled error is reported by the command line as a short message and a crash
+        # log (exit 70); Textual's own full-screen traceback would hide that message.
+        if self._exception is None:
+            super()._print_error_renderables()
+        else:
+            self._exit_renderables.clear()
 
     CSS_PATH = "app.tcss"
     TITLE = "pcp-tui"
@@ -435,7 +449,7 @@ class PcpApp(App[int]):
             timeline = build_timeline(config, observations)
         except ConfigError as err:
             self.post_message(ReloadFailed(
-                f"The config cannot be used ({len(err.problems)} problems): "
+                f"The config cannot be used ({plural(len(err.problems), 'problem')}): "
                 + "; ".join(str(p) for p in err.problems[:3]), signature))
         except Exception as err:  # keep the old state whatever went wrong
             self.post_message(ReloadFailed(f"Reload failed: {err}", signature))
@@ -553,4 +567,7 @@ def run_app(
     """Open the app in the terminal; the exit status once it closes."""
     app = build_app(config, observations, quarter=quarter, data_paths=data_paths)
     app.run()
+    if app.crash is not None:
+        # the command line's handler turns it into the short message, the log and exit 70
+        raise app.crash
     return app.return_code or 0
