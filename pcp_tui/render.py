@@ -32,9 +32,11 @@ from pcp_tui.framework import (
     Unit,
 )
 from pcp_tui.periods import Quarter
+from pcp_tui.rules.explain import SURVEY_SPC_WORDS
 
 if TYPE_CHECKING:
     from pcp_tui.alerts import Alert
+    from pcp_tui.dataset import Observations
     from pcp_tui.notes import Note
     from pcp_tui.rules.assess import Assessment, KpiStatus
 
@@ -83,6 +85,11 @@ def visible(text: object, *, newlines: bool = False) -> str:
         return f"\\x{ord(char):02x}"
 
     return pattern.sub(show, "" if text is None else str(text))
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 note`, `2 notes`: the count and the noun, singular for one."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def literal(text: object, style: str = "", *, newlines: bool = False) -> Text:
@@ -667,7 +674,7 @@ def kpi_printout(
                 f"{unit.format(status.milestone_goal)}"))
         spc = status.spc
         if status.latest_lower is not None and spc.n_points == 0:
-            spc_words = "a survey estimate: changes are judged by their 95% intervals, not SPC"
+            spc_words = (f"{SURVEY_SPC_WORDS}: changes are judged by their 95% intervals")
         elif spc.insufficient:
             spc_words = f"too few quarters for control limits ({spc.n_points})"
         else:
@@ -805,3 +812,12 @@ def print_trimmed(console: Console, *renderables: RenderableType) -> None:
     text = "\n".join(line.rstrip() for line in capture.get().split("\n"))
     console.file.write(text)
     console.file.flush()
+
+
+def sample_footer(console: Console, observations: Observations) -> None:
+    """The printouts' last line when the illustrative sample is among the data."""
+    from pcp_tui.provenance import sample_notice
+
+    notice = sample_notice(observations.files)
+    if notice:
+        print_trimmed(console, Text(""), Text(f"{notice}.", style="bold yellow"))

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from pcp_tui import __version__
 from pcp_tui.framework import Kpi, Threshold
 from pcp_tui.printouts import md_table, md_text
+from pcp_tui.provenance import sample_notice
 from pcp_tui.render import (
     ALERTING,
     RAG_GLYPHS,
@@ -158,6 +159,7 @@ class BoardReport:
     stale: tuple[AlertItem, ...]
     no_data: tuple[str, ...]
     notes_problems: tuple[str, ...] = field(default=())
+    sample_notice: str | None = None
 
 
 def build_report(assessment: Assessment, notes: Sequence[Note],
@@ -288,6 +290,7 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
         months=quarter.months_label if quarter else "",
         generated=(today or date.today()).isoformat(),
         data_summary=data_summary,
+        sample_notice=sample_notice(observations.files),
         counts=severity_counts(assessment.alerts),
         summary=tuple(summary),
         alert_sections=alert_sections,
@@ -375,6 +378,7 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
     out: list[str] = [
         f"# {_md(report.title)}",
         "",
+        *([f"**{report.sample_notice}.**", ""] if report.sample_notice else []),
         f"**{_md(report.force_name)}** · as of **{_md(report.quarter)}** "
         f"({_md(report.months)}) · prepared {report.generated} with pcp-tui {__version__} "
         f"from {_md(report.data_summary)}.",
@@ -569,6 +573,7 @@ blockquote { margin: .4rem 0 .8rem; padding: .4rem .8rem; background: var(--fain
              border-left: 3px solid var(--monitor); white-space: pre-wrap; }
 blockquote footer { white-space: normal; color: #555; font-size: .85rem; margin-top: .3rem; }
 .missing { color: var(--red); font-weight: bold; }
+.sample { border: 2px solid var(--amber); padding: 0.3em 0.6em; }
 .box { border: 2px solid var(--red); padding: .5rem 1rem; margin: 1rem 0; }
 svg { vertical-align: middle; }
 svg .series { fill: none; stroke: var(--ink); stroke-width: 1.5; }
@@ -674,6 +679,8 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
         "<body>",
         "<header>",
         f"<h1>{_h(report.title)}</h1>",
+        *([f'<p class="sample"><strong>{_h(report.sample_notice)}.</strong></p>']
+          if report.sample_notice else []),
         f'<p class="meta"><strong>{_h(report.force_name)}</strong> · as of '
         f"<strong>{_h(report.quarter)}</strong> ({_h(report.months)}) · prepared "
         f"{_h(report.generated)} with pcp-tui {_h(__version__)} from "

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.reactive import var
 from textual.widget import Widget
 
+from pcp_tui.provenance import sample_notice
 from pcp_tui.render import literal
 from pcp_tui.rules.assess import Assessment
 from pcp_tui.tui.tones import TONE_CLASSES, Toned, component_style, tone_css, tone_style
@@ -61,13 +62,18 @@ class PlanHeader(Toned, Widget):
         text.append(" ─ ")
         text.append_text(literal(force.name if force else settings.home_force))
         text.append(" ─ ")
+        wide = self.size.width >= 110
+        notice = sample_notice(assessment.timeline.observations.files)
+        if notice:
+            words = notice if self.size.width >= 150 else "ILLUSTRATIVE SAMPLE DATA"
+            text.append(words, style=tone_style(self, "amber"))
+            text.append(" ─ ")
         if assessment.as_of is None:
             text.append("no data loaded", style=tone_style(self, "amber"))
             return text
         text.append(f" as of {assessment.as_of.label} ", style=self._style("quarter"))
         latest = assessment.timeline.latest
-        wide = self.size.width >= 110
-        if wide:
+        if wide and (not notice or self.size.width >= 150):
             text.append(f" {assessment.as_of.months_label}", style=self._style("label"))
         if latest is not None and latest != assessment.as_of:
             behind = latest.ordinal - assessment.as_of.ordinal
