@@ -1,7 +1,7 @@
 """Reading spreadsheets as grids of text, with each row's number as the spreadsheet shows it.
 
 Shared by the loader (quarterly returns saved from Excel) and the ONS importer. Reading needs the
-optional `fastexcel` package (`pip install 'pcp-tui[excel]'`).
+optional `fastexcel` package (`pip install fastexcel`, or the `excel` extra).
 """
 
 from __future__ import annotations
@@ -34,14 +34,17 @@ class WorkbookError(ValueError):
     """The file cannot be read as a workbook; the message says why."""
 
 
+# `pip install fastexcel` works wherever pcp-tui is installed; the extra, from a checkout
+EXCEL_HINT = ("reading workbooks needs the optional 'fastexcel' package: pip install fastexcel "
+              "(from a checkout of pcp-tui: pip install '.[excel]')")
+
+
 def read_grids(path: Path) -> list[Grid]:
     """Every sheet as text. Raises WorkbookError when the file is not a readable workbook."""
     try:
         import fastexcel
     except ModuleNotFoundError:
-        raise WorkbookError(
-            "reading workbooks needs the optional 'fastexcel' package: pip install 'pcp-tui[excel]'"
-        ) from None
+        raise WorkbookError(EXCEL_HINT) from None
     try:
         reader = fastexcel.read_excel(str(path))
         origins = sheet_origins(path)

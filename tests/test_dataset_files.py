@@ -6,6 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 
 from pcp_tui.dataset import load_observations
@@ -55,3 +56,23 @@ def test_a_directory_given_where_a_file_was_expected_is_read_as_a_folder(
     obs = load_observations([data_dir, data_dir / "missing.csv"], config, today=TODAY)
     assert obs.frame.height == 1
     assert [p.found for p in obs.problems] == ["no such file or folder"]
+
+
+def test_without_the_excel_reader_the_hint_names_commands_that_work(tmp_path, monkeypatch):
+    import builtins
+
+    from pcp_tui.workbooks import WorkbookError, read_grids
+
+    real_import = builtins.__import__
+
+    def no_fastexcel(name, *args, **kwargs):
+        if name == "fastexcel":
+            raise ModuleNotFoundError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_fastexcel)
+    with pytest.raises(WorkbookError) as error:
+        read_grids(tmp_path / "return.xlsx")
+    message = str(error.value)
+    assert "pip install fastexcel" in message  # works from an install and from a checkout
+    assert "'.[excel]'" in message and "pcp-tui[excel]" not in message

@@ -200,7 +200,8 @@ def write_return(
     if result.frame.is_empty():
         raise EmptyReturnError(
             f"the {result.provenance.importer} import produced no rows to write "
-            f"({len(result.problems)} problems were found; see them for why)"
+            f"({len(result.problems)} problem{'' if len(result.problems) == 1 else 's'} found; "
+            "see them for why)"
         )
     provenance_path = path.with_name(path.name + ".provenance.json")
     context_dir = path.with_name(path.stem + ".context")

@@ -42,8 +42,13 @@ def _force_name(status: KpiStatus, assessment: Assessment) -> str:
     return assessment.config.settings.forces[status.force].name
 
 
+SURVEY_SPC_WORDS = "no control limits on survey estimates"
+
+
 def spc_phrase(status: KpiStatus) -> str:
     spc = status.spc
+    if status.latest_lower is not None and spc.n_points == 0:
+        return SURVEY_SPC_WORDS
     if spc.insufficient:
         return f"too few quarters for control limits ({spc.n_points})"
     if spc.last_point_type in (None, spc_plain.COMMON_CAUSE):
