@@ -835,7 +835,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, NotesError) as error:
         err.print(Text.assemble(("pcp-tui: ", "red"), literal(str(error), "red")),
                   soft_wrap=True)
-        return EXIT_USAGE
+        return getattr(error, "exit_status", EXIT_USAGE)  # a notes file the disk refused: 1
     except BrokenPipeError:
         # `pcp-tui export | head` closes the pipe early; that is not an error
         sys.stderr.close()
