@@ -26,6 +26,7 @@ from rich.text import Text
 from pcp_tui import __version__
 from pcp_tui.alerts import SEVERITIES
 from pcp_tui.config import Config, ConfigError, load_config, locate_config
+from pcp_tui.crash import write_crash_log
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.framework import Framework, PlanNode
 from pcp_tui.importers.command import add_import_parser
@@ -852,32 +853,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             ".",
         ), soft_wrap=True)
         return EXIT_SOFTWARE
-
-
-def crash_log_folder() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(base) / "pcp-tui"
-
-
-def write_crash_log(error: BaseException, argv: Sequence[str] | None) -> Path | None:
-    """The traceback and the command line, in a file the analyst can send on."""
-    import traceback
-    from datetime import datetime
-
-    try:
-        folder = crash_log_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"crash-{stamp}-{os.getpid()}.log"
-        report = (
-            f"pcp-tui {__version__}, Python {sys.version.split()[0]}\n"
-            f"command: {' '.join(map(str, argv if argv is not None else sys.argv[1:]))}\n\n"
-            + "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        )
-        path.write_text(report, encoding="utf-8")
-        return path
-    except OSError:
-        return None
 
 
 if __name__ == "__main__":  # pragma: no cover
