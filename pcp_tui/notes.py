@@ -18,6 +18,8 @@ import errno
 import hashlib
 import json
 import os
+import re
+import tempfile
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -270,3 +272,53 @@ class NotesLog:
 
 def priority_subject(priority_id: str) -> str:
     return f"priority:{priority_id}"
+
+
+# a draft that could not be saved ---------------------------------------------------------------
+
+
+def draft_file_name(subject: str, quarter_label: str, now: datetime | None = None) -> str:
+    """`pcp-tui-note-draft-priority-homicide-2021-22-q2-20211126-142233.txt`: says what it is."""
+    def slug(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "note"
+
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"pcp-tui-note-draft-{slug(subject)}-{slug(quarter_label)}-{stamp}.txt"
+
+
+def draft_folders() -> list[Path]:
+    """Where a draft may go when the notes file will not take it, likeliest first."""
+    folders = []
+    for folder in (Path.home(), Path.cwd(), Path(tempfile.gettempdir())):
+        try:
+            if folder.is_dir() and os.access(folder, os.W_OK) and folder not in folders:
+                folders.append(folder)
+        except OSError:
+            continue
+    return folders
+
+
+def write_draft(target: Path, text: str, name: str) -> Path:
+    """Write a note's text alone to a new file (never over an existing one), readable by its
+    owner only; `target` may be a folder, in which case the file is `name` inside it. Returns
+    the file written; raises NotesIOError saying why not."""
+    path = target
+    try:
+        if target.is_dir():
+            path = target / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise NotesIOError(f"{path} already exists; choose another file name") from None
+    except OSError as err:
+        raise NotesIOError(f"{path} cannot be written ({err.strerror or err}); "
+                           "choose another place") from None
+    try:
+        _write_all(fd, text.encode("utf-8", errors="surrogatepass"))
+        os.fsync(fd)
+    except OSError as err:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise NotesIOError(f"{path} cannot be written ({err.strerror or err}); "
+                           "choose another place") from None
+    os.close(fd)
+    return path
