@@ -273,3 +273,19 @@ def test_a_data_folder_whose_files_cannot_be_looked_at_is_a_problem(config, tmp_
     monkeypatch.undo()
     assert [(p.file, "cannot be read" in p.found) for p in observations.problems] == [
         (str(folder / "2021-22_Q2.csv"), True)]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_real_full_device_through_the_command(config_path):
+    """/dev/full refuses every write with ENOSPC, as a full disk does: the whole command."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pcp_tui", *note_add(config_path, Path("/dev/full"), "text")],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120,
+    )
+    assert result.returncode == 1
+    assert "disk full" in result.stderr and "Added" not in result.stdout
+    assert "Traceback" not in result.stderr
