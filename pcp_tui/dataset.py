@@ -700,12 +700,32 @@ def data_files(paths: Sequence[str | Path], problems: list[Problem]) -> list[Pat
     found: list[Path] = []
     for item in paths:
         path = Path(item)
-        if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.name.startswith((".", "~$")):
-                    continue  # hidden files and Excel's lock files
-                if child.suffix.lower() not in DATA_SUFFIXES:
-                    continue
+        try:
+            if path.is_dir():
+                children = sorted(path.iterdir())
+            elif path.is_file():
+                found.append(path)
+                continue
+            elif path.exists():
+                problems.append(Problem(str(path), None, None, "not a regular file",
+                                        "a data file or a folder of data files"))
+                continue
+            else:
+                problems.append(Problem(str(path), None, None, "no such file or folder",
+                                        "a data file or a folder of data files"))
+                continue
+        except OSError as err:  # no permission to list it, or to look inside its folder
+            problems.append(Problem(
+                str(path), None, None, f"a folder or file that cannot be read "
+                f"({err.strerror or err})", "a data file or a folder of data files that "
+                "pcp-tui may read; nothing in it is loaded"))
+            continue
+        for child in children:
+            if child.name.startswith((".", "~$")):
+                continue  # hidden files and Excel's lock files
+            if child.suffix.lower() not in DATA_SUFFIXES:
+                continue
+            try:
                 if child.is_file():
                     found.append(child)
                 elif child.is_symlink() and not child.exists():
@@ -716,14 +736,10 @@ def data_files(paths: Sequence[str | Path], problems: list[Problem]) -> list[Pat
                 else:
                     problems.append(Problem(str(child), None, None, "a folder, not a file",
                                             "a data file; the folder is skipped"))
-        elif path.is_file():
-            found.append(path)
-        elif path.exists():
-            problems.append(Problem(str(path), None, None, "not a regular file",
-                                    "a data file or a folder of data files"))
-        else:
-            problems.append(Problem(str(path), None, None, "no such file or folder",
-                                    "a data file or a folder of data files"))
+            except OSError as err:  # a folder that may be listed but not looked inside
+                problems.append(Problem(str(child), None, None,
+                                        f"a file that cannot be read ({err.strerror or err})",
+                                        "a readable file; it is skipped"))
     return found
 
 

@@ -3,20 +3,24 @@
 Format: UTF-8 JSON lines. The first line is a header naming the format and its version; every
 other line is one note with a SHA-256 checksum of its own content. Writing a note appends one
 line under an exclusive lock (so two copies of the app can write at once), then flushes and
-fsyncs before `add()` returns: a note acknowledged is on disk. A line cut short by a crash fails
-to parse or fails its checksum and is skipped when reading (reported, never shown as a note);
-the next write starts on a fresh line, so it cannot damage the notes after it. Editing a note
-appends a new version with the same `id`; the latest version wins when reading.
+fsyncs before `add()` returns: a note acknowledged is on disk. Every write is checked to the
+last byte; when the disk is full (or any write or fsync fails) the file is cut back to its size
+before the note and `add()` raises, so nothing is acknowledged that is not whole on disk. A line
+cut short by a crash fails to parse or fails its checksum and is skipped when reading (reported,
+never shown as a note); the next write starts on a fresh line, so it cannot damage the notes
+after it. Editing a note appends a new version with the same `id`; the latest version wins when
+reading.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
+import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,7 +39,57 @@ except ImportError:  # pragma: no cover - not on the machines this runs on
 
 
 class NotesError(Exception):
-    """The notes file cannot be used; the message says why and what to do."""
+    """The notes file cannot be used; the message says why and what to do.
+
+    `exit_status` is 2 when the path is the wrong thing (a folder, not a notes file, a newer
+    format, a note that is refused): choose another file or fix the note."""
+
+    exit_status = 2
+
+
+class NotesIOError(NotesError):
+    """The machine refused (disk full, no permission, a read-only disk, an I/O error); nothing
+    was written. Exit status 1: the command was right, the disk would not take it."""
+
+    exit_status = 1
+
+
+def notes_os_error(path: Path, err: OSError, doing: str) -> NotesError:
+    """An OSError on the notes file as a message that says what happened and what to do."""
+    code = err.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return NotesIOError(
+            f"disk full: the disk holding {path} has no room for the note, so the note was "
+            "not saved and the notes file is as it was. Free some space and save it again.")
+    if code in (errno.EACCES, errno.EPERM):
+        return NotesIOError(
+            f"{path} cannot be {doing}: permission denied (a read-only file or folder, or "
+            "one owned by someone else). Nothing was saved. Choose a notes file you can "
+            "write with --notes FILE or settings.notes_file.")
+    if code == errno.EROFS:
+        return NotesIOError(
+            f"{path} cannot be {doing}: it is on a read-only file system. Nothing was saved. "
+            "Choose another notes file with --notes FILE or settings.notes_file.")
+    if code == errno.EISDIR:
+        return NotesError(
+            f"{path} is a folder, not a notes file; it was left untouched. Give a file name "
+            "with --notes FILE or settings.notes_file (for example notes.jsonl in that folder).")
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        return NotesError(
+            f"{path} cannot be {doing}: a part of its folder path is a file, not a folder. "
+            "Choose another notes file with --notes FILE or settings.notes_file.")
+    return NotesIOError(f"{path} cannot be {doing} ({err.strerror or err}); nothing was saved.")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte or raise: a short write is carried on from where it stopped, and a
+    write that takes nothing is a full disk."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,44 +157,49 @@ class NotesLog:
         payload = asdict(note)
         record = {"note": payload, "sha256": _checksum(payload)}
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-        with self._locked_append() as handle:
-            handle.write(line.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+        self._append(line.encode("utf-8"))
         return note
 
-    @contextmanager
-    def _locked_append(self) -> Iterator[object]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+    def _append(self, line: bytes) -> None:
+        """Append one whole line under the lock and fsync it, or leave the file as it was."""
         try:
-            handle = os.fdopen(fd, "r+b", buffering=0)
-        except BaseException:
-            os.close(fd)
-            raise
-        with handle:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise notes_os_error(self.path.parent, err, "created as the notes folder") from None
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        except OSError as err:
+            raise notes_os_error(self.path, err, "opened for writing") from None
+        try:
             if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                fcntl.flock(fd, fcntl.LOCK_EX)  # released when the file is closed
+            start = os.fstat(fd).st_size
+            if start == 0:
+                prefix = (json.dumps({"format": FORMAT, "version": VERSION}) + "\n").encode()
+            else:
+                self._parse_header(os.pread(fd, 4096, 0).split(b"\n", 1)[0])
+                # a crash may have left a line without its newline: start a fresh one
+                prefix = b"" if os.pread(fd, 1, start - 1) == b"\n" else b"\n"
             try:
-                size = os.fstat(handle.fileno()).st_size
-                if size == 0:
-                    header = {"format": FORMAT, "version": VERSION}
-                    handle.write((json.dumps(header) + "\n").encode("utf-8"))
-                else:
-                    self._check_header(handle)
-                    # a crash may have left a line without its newline: start a fresh one
-                    handle.seek(size - 1)
-                    if handle.read(1) != b"\n":
-                        handle.write(b"\n")
-                yield handle
-            finally:
-                if fcntl is not None:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                _write_all(fd, prefix + line)
+                os.fsync(fd)
+            except OSError as err:
+                self._roll_back(fd, start)
+                raise notes_os_error(self.path, err, "written") from None
+        except OSError as err:  # fstat, pread or the lock
+            raise notes_os_error(self.path, err, "written") from None
+        finally:
+            os.close(fd)
 
-    def _check_header(self, handle: object) -> None:
-        handle.seek(0)  # type: ignore[attr-defined]
-        first = handle.readline(4096)  # type: ignore[attr-defined]
-        self._parse_header(first)
+    @staticmethod
+    def _roll_back(fd: int, size: int) -> None:
+        """Cut off whatever part of the line reached the file. Should even this fail, the part
+        is a damaged line that reading skips and the next write starts after."""
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError:
+            pass
 
     def _parse_header(self, first: bytes) -> None:
         try:
@@ -168,7 +227,7 @@ class NotesLog:
         except FileNotFoundError:
             return [], []
         except OSError as err:
-            raise NotesError(f"{self.path} cannot be read: {err.strerror or err}") from None
+            raise notes_os_error(self.path, err, "read") from None
         if not raw:
             return [], []
         lines = raw.split(b"\n")
@@ -213,3 +272,53 @@ class NotesLog:
 
 def priority_subject(priority_id: str) -> str:
     return f"priority:{priority_id}"
+
+
+# a draft that could not be saved ---------------------------------------------------------------
+
+
+def draft_file_name(subject: str, quarter_label: str, now: datetime | None = None) -> str:
+    """`pcp-tui-note-draft-priority-homicide-2021-22-q2-20211126-142233.txt`: says what it is."""
+    def slug(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "note"
+
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"pcp-tui-note-draft-{slug(subject)}-{slug(quarter_label)}-{stamp}.txt"
+
+
+def draft_folders() -> list[Path]:
+    """Where a draft may go when the notes file will not take it, likeliest first."""
+    folders = []
+    for folder in (Path.home(), Path.cwd(), Path(tempfile.gettempdir())):
+        try:
+            if folder.is_dir() and os.access(folder, os.W_OK) and folder not in folders:
+                folders.append(folder)
+        except OSError:
+            continue
+    return folders
+
+
+def write_draft(target: Path, text: str, name: str) -> Path:
+    """Write a note's text alone to a new file (never over an existing one), readable by its
+    owner only; `target` may be a folder, in which case the file is `name` inside it. Returns
+    the file written; raises NotesIOError saying why not."""
+    path = target
+    try:
+        if target.is_dir():
+            path = target / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise NotesIOError(f"{path} already exists; choose another file name") from None
+    except OSError as err:
+        raise NotesIOError(f"{path} cannot be written ({err.strerror or err}); "
+                           "choose another place") from None
+    try:
+        _write_all(fd, text.encode("utf-8", errors="surrogatepass"))
+        os.fsync(fd)
+    except OSError as err:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise NotesIOError(f"{path} cannot be written ({err.strerror or err}); "
+                           "choose another place") from None
+    os.close(fd)
+    return path

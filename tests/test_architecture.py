@@ -14,7 +14,7 @@ CORE = [
     "pcp_tui.rules.explain", "pcp_tui.alerts", "pcp_tui.notes", "pcp_tui.render",
     "pcp_tui.printouts", "pcp_tui.report", "pcp_tui.records", "pcp_tui.provenance",
     "pcp_tui.cli", "pcp_tui.cli.main", "pcp_tui.importers.ons_pfa",
-    "pcp_tui.importers.police_uk",
+    "pcp_tui.importers.police_uk", "pcp_tui.crash",
 ]
 
 

@@ -13,7 +13,6 @@ from pcp_tui import __version__
 from pcp_tui.cli.alerts import add_parser as add_alerts
 from pcp_tui.cli.app import cmd_open
 from pcp_tui.cli.context import UsageError, make_console
-from pcp_tui.cli.crash import write_crash_log
 from pcp_tui.cli.export import add_parser as add_export
 from pcp_tui.cli.import_command import add_import_parser
 from pcp_tui.cli.notes import add_parser as add_notes
@@ -28,6 +27,7 @@ from pcp_tui.cli.report import add_parser as add_report
 from pcp_tui.cli.summary import add_parsers as add_summary_and_show
 from pcp_tui.cli.validate import add_parser as add_validate
 from pcp_tui.config import ConfigError
+from pcp_tui.crash import write_crash_log
 from pcp_tui.notes import NotesError
 from pcp_tui.render import literal, plural
 
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, NotesError) as error:
         err.print(Text.assemble(("pcp-tui: ", "red"), literal(str(error), "red")),
                   soft_wrap=True)
-        return EXIT_USAGE
+        return getattr(error, "exit_status", EXIT_USAGE)  # a notes file the disk refused: 1
     except BrokenPipeError:
         # `pcp-tui export | head` closes the pipe early; that is not an error
         sys.stderr.close()
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(Text.assemble(
             ("pcp-tui stopped on an unexpected error: ", "bold red"),
             literal(f"{type(error).__name__}: {error}"),
-            "\nNothing you wrote was lost. The full report is in ",
+            "\nNotes saved before the error are safe. The full report is in ",
             literal(str(log) if log else "(it could not be written)"),
             ".",
         ), soft_wrap=True)

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
-from pcp_tui.notes import NotesError, NotesLog
+from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
 from pcp_tui.render import plural
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
@@ -399,19 +399,18 @@ class PcpApp(App[int]):
         quarter = self.as_of
         subject = item.note_subject
 
-        def save(draft: NoteDraft | None) -> None:
+        def save(draft: NoteDraft) -> None:  # in the editor: a failure keeps it open
+            self.notes_log.add(subject, quarter, draft.kind, draft.text)
+
+        def saved(draft: NoteDraft | None) -> None:
             if draft is None:
-                return
-            try:
-                self.notes_log.add(subject, quarter, draft.kind, draft.text)
-            except (NotesError, OSError) as err:
-                self.tell(str(err), title="Note not saved", severity="error")
                 return
             self.notes.invalidate()
             self.query_one(KpiDetail).show()
             self.tell(f"Note saved for {quarter.label}.", timeout=3)
 
-        self.push_screen(NoteEditor(item.title, quarter.label), save)
+        self.push_screen(NoteEditor(item.title, quarter.label, save=save, subject=subject),
+                         saved)
 
     # keeping time travel instant -------------------------------------------------------------
 
