@@ -231,16 +231,27 @@ class _Reader:
             return None
 
 
+MAX_CONFIG_BYTES = 4 << 20
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check a config file; raise ConfigError listing every problem."""
     path = Path(path)
     name = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            # a bounded read: `--config /dev/zero` or a huge file must not fill the memory
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as err:
         raise ConfigError(
             [ConfigProblem(name, "file", "", f"cannot be read: {err.strerror or err}")]
         ) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError([ConfigProblem(
+            name, "file", "",
+            f"is larger than {MAX_CONFIG_BYTES >> 20} MB, the most a config may be "
+            "(the bundled one is under 100 KB); is it the right file?",
+        )])
     try:
         document = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as err:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import functools
 import io
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -281,7 +282,7 @@ def _first_columns(names: list[str], path: Path, problems: list[Problem]) -> dic
             continue
         if name in first:
             problems.append(Problem(
-                str(path), 1, name, f"a second '{name}' column (column {i + 1})",
+                str(path), 1, shorten(name), f"a second {quote(name)} column (column {i + 1})",
                 "one column of each kind; the first is used and this one ignored",
             ))
             continue
@@ -339,8 +340,53 @@ def _column_problems(
     return [Problem(file, row, column, found, expected) for file, row, found in rows.iter_rows()]
 
 
-def _quote(column: str) -> pl.Expr:
-    return pl.format("'{}'", pl.col(column).str.slice(0, 60))
+# A problem quotes at most this many characters of a cell, then an ellipsis and the length
+QUOTE_CHARS = 60
+
+
+def shorten(text: str) -> str:
+    """A cell's text as a problem quotes it: whole when short, else its start, an ellipsis and
+    its length (`'abc…' (100,000 characters)`), so one huge cell cannot flood the report."""
+    if len(text) <= QUOTE_CHARS:
+        return text
+    return f"{text[:QUOTE_CHARS]}… ({len(text):,} characters)"
+
+
+def quote(text: str | None) -> str:
+    text = text or ""
+    if len(text) <= QUOTE_CHARS:
+        return f"'{text}'"
+    return f"'{text[:QUOTE_CHARS]}…' ({len(text):,} characters)"
+
+
+def _grouped(n: pl.Expr) -> pl.Expr:
+    """A count with thousands separators, as f"{n:,}" writes it."""
+    def part(e: pl.Expr) -> pl.Expr:
+        return (e % 1000).cast(pl.Utf8).str.zfill(3)
+
+    return (
+        pl.when(n >= 1_000_000)
+        .then(pl.format("{},{},{}", (n // 1_000_000).cast(pl.Utf8), part(n // 1000), part(n)))
+        .when(n >= 1000).then(pl.format("{},{}", (n // 1000).cast(pl.Utf8), part(n)))
+        .otherwise(n.cast(pl.Utf8))
+    )
+
+
+def _short(expr: pl.Expr) -> pl.Expr:
+    """`shorten` as an expression."""
+    n = expr.str.len_chars()
+    return pl.when(n > QUOTE_CHARS).then(
+        pl.format("{}… ({} characters)", expr.str.slice(0, QUOTE_CHARS), _grouped(n))
+    ).otherwise(expr)
+
+
+def _quote(column: str | pl.Expr) -> pl.Expr:
+    """`quote` as an expression."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    n = expr.str.len_chars()
+    return pl.when(n > QUOTE_CHARS).then(
+        pl.format("'{}…' ({} characters)", expr.str.slice(0, QUOTE_CHARS), _grouped(n))
+    ).otherwise(pl.format("'{}'", expr))
 
 
 CHECKED_COLUMNS = (
@@ -355,7 +401,7 @@ def header_problems(columns: set[str], file: str) -> tuple[list[Problem], bool]:
     problems: list[Problem] = []
     for name in sorted(c for c in columns if c not in KNOWN_COLUMNS):
         problems.append(Problem(
-            file, 1, name, f"an unknown column '{name}'",
+            file, 1, shorten(name), f"an unknown column {quote(name)}",
             f"only {', '.join(KNOWN_COLUMNS)}; the column is ignored"
             + _did_you_mean(name, KNOWN_COLUMNS),
         ))
@@ -411,9 +457,8 @@ def check_rows(
     # a blank cell in a spreadsheet or Parquet file is null: report it, never drop it silently
     table = table.with_columns(pl.col("kpi").fill_null("").str.strip_chars().str.to_lowercase())
     unknown = table.filter(~pl.col("kpi").is_in(list(known_kpis)))
-    hints = {kpi: "a KPI id from the config" + _did_you_mean(kpi or "", known_kpis)
-             for kpi in unknown.get_column("kpi").unique().to_list()}
-    problems += [Problem(file, row, "kpi", f"'{kpi or ''}'", hints[kpi])
+    hints = _hints(unknown.get_column("kpi"), "a KPI id from the config", known_kpis)
+    problems += [Problem(file, row, "kpi", quote(kpi), hints[kpi])
                  for file, row, kpi in unknown.select("_file", "_row", "kpi").iter_rows()]
     table = table.filter(pl.col("kpi").is_in(list(known_kpis)))
 
@@ -429,9 +474,9 @@ def check_rows(
     if bad_forces:
         rows = table.filter(pl.col("force").is_in(bad_forces)).select("_file", "_row", "force")
         names = [f.name for f in settings.forces.values()]
-        hints = {name: "a force from the config (" + ", ".join(settings.forces) + ")"
-                 + _did_you_mean(name, names) for name in bad_forces}
-        problems += [Problem(file, row, "force", f"'{name}'", hints[name])
+        hints = _hints(pl.Series(bad_forces, dtype=pl.Utf8),
+                       "a force from the config (" + ", ".join(settings.forces) + ")", names)
+        problems += [Problem(file, row, "force", quote(name), hints[name])
                      for file, row, name in rows.iter_rows()]
     table = table.with_columns(
         pl.col("force").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
@@ -449,7 +494,7 @@ def check_rows(
     for file, row, text in table.filter(pl.col("period").is_in(bad_periods) | pl.col("period")
                                         .is_null()).select("_file", "_row", "period").iter_rows():
         problems.append(Problem(
-            file, row, "period", f"'{text or ''}'",
+            file, row, "period", quote(text),
             "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'",
         ))
     good_periods = {t: q for t, q in quarter_of.items() if q is not None}
@@ -470,7 +515,7 @@ def check_rows(
     future = table.filter(pl.col("_quarter") > current.start)
     for file, row, text in future.select("_file", "_row", "period").iter_rows():
         problems.append(Problem(
-            file, row, "period", f"'{text}', a quarter in the future",
+            file, row, "period", f"{quote(text)}, a quarter in the future",
             f"a quarter up to {current.label}",
         ))
     table = table.filter(pl.col("_quarter") <= current.start)
@@ -519,8 +564,8 @@ def check_rows(
     table = table.filter(~half_rate)
     inverted = (pl.col("_lower") > pl.col("_upper")).fill_null(False)
     problems += _column_problems(table, "lower", inverted,
-                                 pl.format("lower {} above upper {}", pl.col("lower"),
-                                           pl.col("upper")),
+                                 pl.format("lower {} above upper {}", _short(pl.col("lower")),
+                                           _short(pl.col("upper"))),
                                  "the lower bound at or below the upper bound")
     table = table.filter(~inverted)
 
@@ -543,7 +588,7 @@ def check_rows(
         pl.col("_status").is_null() | ~pl.col("_status").is_in(list(COMMITMENT_STATUSES))
     )
     problems += _column_problems(
-        table, "status", bad_status, pl.format("'{}'", pl.col("status").fill_null("")),
+        table, "status", bad_status, _quote(pl.col("status").fill_null("")),
         "a commitment status: " + ", ".join(COMMITMENT_STATUSES),
     )
     table = table.filter(~bad_status)
@@ -567,24 +612,39 @@ def _no_rows() -> pl.DataFrame:
     })
 
 
-def finish_returns(batches: list[pl.DataFrame]) -> tuple[pl.DataFrame, list[Problem]]:
-    """Every file's checked rows: duplicates within a file, then the roll-up, file by file."""
-    problems: list[Problem] = []
-    table = pl.concat(batches, how="vertical_relaxed") if batches else _no_rows()
-    if table.is_empty():
-        return empty_frame(), problems
-    keys = ["_file", "kpi", "force", "_quarter", "_month"]
-    dup = pl.struct(keys).is_duplicated() & ~pl.struct(keys).is_first_distinct()
-    problems += _column_problems(
-        table, "period", dup,
+ROW_KEYS = ["_file", "kpi", "force", "_quarter", "_month"]
+
+
+def drop_repeats(
+    table: pl.DataFrame, seen: pl.DataFrame | None,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Problem]]:
+    """Rows that repeat an earlier row of their file, in this batch or in one before it.
+
+    `seen` holds the keys of the rows kept so far (None at the start). Returns the rows kept,
+    the keys seen now and a Problem for each repeat. Only the keys of kept rows are held, so a
+    file of one row repeated a million times costs no more memory than the row itself.
+    """
+    if seen is None:
+        seen = table.select(ROW_KEYS).clear()
+    marked = table.join(seen.with_columns(pl.lit(True).alias("_seen")), on=ROW_KEYS,
+                        how="left", nulls_equal=True, maintain_order="left")
+    dup = pl.col("_seen").fill_null(False) | ~pl.struct(ROW_KEYS).is_first_distinct()
+    problems = _column_problems(
+        marked, "period", dup,
         pl.format("a second row for {}, {}, {}", pl.col("kpi"), pl.col("force"),
-                  pl.col("period")),
+                  _short(pl.col("period"))),
         "one row per KPI, force and period; the first is kept",
     )
-    table = table.filter(~dup)
+    kept = marked.filter(~dup).drop("_seen")
+    return kept, pl.concat([seen, kept.select(ROW_KEYS)]), problems
 
-    quarterly, roll_problems = _roll_up(table)
-    return quarterly, problems + roll_problems
+
+def finish_returns(batches: list[pl.DataFrame]) -> tuple[pl.DataFrame, list[Problem]]:
+    """Every file's checked rows, repeats already dropped (`drop_repeats`): the roll-up."""
+    table = pl.concat(batches, how="vertical_relaxed") if batches else _no_rows()
+    if table.is_empty():
+        return empty_frame(), []
+    return _roll_up(table)
 
 
 def _roll_up(table: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
@@ -681,8 +741,29 @@ def _roll_up(table: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return _closest(str(word), tuple(sorted(choices)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# A "did you mean" costs a comparison with every choice: a file of a million distinct unknown
+# ids would take minutes. The first ones in a batch get one; the rest are reported without.
+SUGGESTIONS_PER_BATCH = 100
+
+
+def _hints(words: pl.Series, expected: str, choices: Iterable[str]) -> dict[str | None, str]:
+    """The expected text for each distinct word, with a suggestion for the first
+    `SUGGESTIONS_PER_BATCH` of them in the order they appear."""
+    ordered = tuple(sorted(choices))
+    hints: dict[str | None, str] = {}
+    for i, word in enumerate(words.unique(maintain_order=True).to_list()):
+        hints[word] = expected + (_closest(word or "", ordered)
+                                  if i < SUGGESTIONS_PER_BATCH else "")
+    return hints
 
 
 def _quarter_from_name(file: str) -> Quarter | None:
@@ -788,11 +869,15 @@ def _read_returns(
     """Every file's rows, checked in batches of about `BATCH_ROWS` across files."""
     checked: list[pl.DataFrame] = []
     pending: list[pl.DataFrame] = []
+    seen: pl.DataFrame | None = None  # keys of the rows kept so far
 
     def flush() -> None:
+        nonlocal seen
         if pending:
             good, found = check_rows(pl.concat(pending, how="vertical_relaxed"), config, today)
             problems.add(found)
+            good, seen, repeats = drop_repeats(good, seen)
+            problems.add(repeats)
             checked.append(good)
             pending.clear()
 

@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pcp_tui.workbook_checks import WorkbookRefused, check_workbook
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -40,7 +42,13 @@ EXCEL_HINT = ("reading workbooks needs the optional 'fastexcel' package: pip ins
 
 
 def read_grids(path: Path) -> list[Grid]:
-    """Every sheet as text. Raises WorkbookError when the file is not a readable workbook."""
+    """Every sheet as text. Raises WorkbookError when the file is not a readable workbook,
+    or one too large to read safely (`workbook_checks`: checked before the reader sees it)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        try:
+            check_workbook(path)
+        except WorkbookRefused as err:
+            raise WorkbookError(f"refused before reading: {err}") from None
     try:
         import fastexcel
     except ModuleNotFoundError:

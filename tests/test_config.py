@@ -9,6 +9,7 @@ import pytest
 from conftest import CONFIG_TOML, FORCES_TOML, KPIS_TOML, PLAN_TOML, SETTINGS_TOML
 
 from pcp_tui.config import (
+    MAX_CONFIG_BYTES,
     ConfigError,
     ConfigProblem,
     bundled_config_path,
@@ -175,6 +176,41 @@ def test_config_with_byte_order_mark_loads(write_config: WriteConfig, tmp_path: 
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + CONFIG_TOML.encode("utf-8"))
     assert load_config(path).settings.home_force == "west-midlands"
+
+
+def test_a_config_larger_than_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    path.write_text(CONFIG_TOML + "# padding\n" * (MAX_CONFIG_BYTES // 10), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    problem, = caught.value.problems
+    assert problem.file == str(path)
+    assert f"larger than {MAX_CONFIG_BYTES >> 20} MB" in problem.message
+
+
+ZERO = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+sys.path.insert(0, sys.argv[1])
+from pcp_tui.config import ConfigError, load_config
+try:
+    load_config("/dev/zero")
+except ConfigError as err:
+    print(err)
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_config_is_refused_in_bounded_memory() -> None:
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[1])
+    # reading it whole would fill the memory; with 1 GB of address space it is a MemoryError
+    done = subprocess.run([sys.executable, "-c", ZERO, root], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "/dev/zero: file: is larger than" in done.stdout
 
 
 # locate_config ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,41 @@ def test_peak_memory_does_not_grow_with_the_file(tmp_path):
     assert large_summary.startswith("399,003 more problems")
     # four times the rows, the same peak within 40 MB (batches of 100,000 rows at most)
     assert large - small < 40 * 1024, (small, large)
+
+
+VALIDATE = """
+import resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "pcp_tui", "validate", "--no-color",
+                       "--config", sys.argv[1], "--data", sys.argv[2]],
+                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+last = [line for line in done.stdout.splitlines() if "more problems" in line]
+print(done.returncode, last[0].split()[0] if last else "-", done.stderr[-300:].replace("\\n", " "))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def validate_peak_kb(path: Path) -> tuple[str, int]:
+    """Peak memory of `pcp-tui validate` on one file, in a fresh process of its own."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", VALIDATE, str(ROOT / "config.toml"), str(path)],
+                         capture_output=True, text=True, check=True, env=env).stdout.splitlines()
+    return out[0], int(out[1])
+
+
+def repeated_rows(path: Path, megabytes: int) -> Path:
+    # one good row and then the same row again, over and over: every repeat is reported
+    line = "residential-burglary,West Midlands,2019/20 Q1,100\n"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("kpi,force,period,value\n")
+        for _ in range(megabytes * 1_000_000 // len(line) // 10_000):
+            handle.write(line * 10_000)
+    return path
+
+
+def test_peak_memory_of_validate_does_not_grow_with_repeated_rows(tmp_path):
+    small_summary, small = validate_peak_kb(repeated_rows(tmp_path / "small.csv", 20))
+    large_summary, large = validate_peak_kb(repeated_rows(tmp_path / "large.csv", 40))
+    assert small_summary.startswith("1 398,999 "), small_summary
+    assert large_summary.startswith("1 798,999 "), large_summary
+    # twice the rows, the same peak within 64 MB (every row held, it was 300 MB more)
+    assert large - small < 64 * 1024, (small, large)

@@ -240,6 +240,39 @@ def test_files_that_are_not_police_uk_files_are_problems(plan, tmp_path):
     assert "1 row from 'Nowhere Constabulary'" in found(result)
 
 
+@pytest.mark.parametrize("month", ["0000-05", "0500-01", "9999-12", "2019-13"])
+def test_a_month_no_quarter_can_hold_is_a_problem_and_the_rest_import(archive, plan, month):
+    odd = write(archive / "extracts" / "odd-street.csv", STREET,
+                [street_row(month, "Shoplifting"), street_row("2019-04", "Shoplifting")])
+    result = import_police_uk(archive, plan)
+    assert [(p.column, p.found) for p in result.problems if p.file == str(odd)] == [
+        ("Month", "1 row without a month such as 2019-06")]
+    assert counts(result, "asb-incidents")[("west-midlands", "2019/20 Q1")] == 8
+
+
+@pytest.mark.parametrize("month", ["0000-05", "0500-01", "9999-12"])
+def test_a_file_named_after_a_month_no_quarter_can_hold_uses_its_rows(plan, tmp_path, month):
+    named = write(tmp_path / f"{month}-west-midlands-street.csv", STREET,
+                  [street_row(m, "Shoplifting") for m in ("2019-04", "2019-05", "2019-06")])
+    result = import_police_uk(tmp_path, plan)
+    assert f"the month {month} in the file name" in [
+        p.found for p in result.problems if p.file == str(named)]
+    assert counts(result, "shoplifting")[("west-midlands", "2019/20 Q1")] == 3
+
+
+@pytest.mark.parametrize("content", [
+    bytes(range(256)) * 20,  # NUL bytes
+    bytes(range(1, 256)) * 20,  # no NUL, but a bare carriage return in the first line
+], ids=["nul", "carriage-return"])
+def test_a_binary_street_file_is_a_problem_and_the_rest_import(archive, plan, content):
+    binary = archive_file(archive, "2019-04", "cleveland")
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    binary.write_bytes(content)
+    result = import_police_uk(archive, plan)
+    assert [p.file for p in result.problems if "skipped" in p.expected] == [str(binary)]
+    assert counts(result, "asb-incidents")[("west-midlands", "2019/20 Q1")] == 8
+
+
 def test_outcomes_files_are_noted_not_read(archive, plan):
     result = import_police_uk(archive, plan)
     assert any("outcomes files were not read" in note for note in result.notes)

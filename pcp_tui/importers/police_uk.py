@@ -73,6 +73,19 @@ _ARCHIVE_NAME = re.compile(
     r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv$", re.IGNORECASE
 )
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})")
+
+
+def _month_date(year: int, month: int) -> date | None:
+    """The first of the month, or None when it is no month a quarter can hold (`0000-05`,
+    `2019-13`, or a year outside the financial years pcp-tui knows, such as `9999-12`)."""
+    if not 1 <= month <= 12 or year < 1:
+        return None
+    day = date(year, month, 1)
+    try:
+        Quarter.from_date(day)
+    except ValueError:  # PeriodError is a ValueError
+        return None
+    return day
 # One streaming scan per batch of files. Each extra batch costs a query start-up (about a
 # tenth of a second per batch at national scale), so batches are large: 18 months of
 # national street data (2 GB) is one scan, and a bigger archive is split to keep memory
@@ -304,9 +317,22 @@ def _describe(path: Path, run: _Run) -> ArchiveFile | None:
             "a police.uk CSV; its month counts as missing, not as zero",
         ))
         return None
+    if b"\x00" in first:
+        run.problems.append(Problem(
+            file, None, None, "a file that is not text (it holds binary data)",
+            "a police.uk CSV; the file is skipped and its month counts as missing",
+        ))
+        return None
     line = first.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
-    header = tuple(h.replace("\ufeff", "").strip()
-                   for h in next(csv.reader(io.StringIO(line)), []))
+    try:
+        header = tuple(h.replace("\ufeff", "").strip()
+                       for h in next(csv.reader(io.StringIO(line)), []))
+    except csv.Error as err:
+        run.problems.append(Problem(
+            file, 1, None, f"a header that cannot be read as CSV ({err})",
+            "a police.uk CSV; the file is skipped and its month counts as missing",
+        ))
+        return None
     columns: dict[str, str] = {}
     for name in header:
         canonical = FIELDS.get(_field_key(name))
@@ -333,11 +359,11 @@ def _describe(path: Path, run: _Run) -> ArchiveFile | None:
         year, month, slug = int(match.group(1)), int(match.group(2)), match.group(3).lower()
         found.slug = slug
         found.area = force_by_slug(slug)
-        if 1 <= month <= 12:
-            found.month = date(year, month, 1)
-        else:
-            run.problems.append(Problem(file, None, None, f"month {month:02d} in the file name",
-                                        "a month 01 to 12; the Month column is used"))
+        found.month = _month_date(year, month)
+        if found.month is None:
+            run.problems.append(Problem(
+                file, None, None, f"the month {year:04d}-{month:02d} in the file name",
+                "a month 01 to 12 in a year from 1900 to 2999; the Month column is used"))
         if found.area is None:
             run.problems.append(Problem(
                 file, None, None, f"the force slug '{slug}' in the file name",
@@ -505,9 +531,8 @@ def _attach_files(
         month = f.month
         if month is None:
             match = _MONTH.match(month_text or "")
-            if match and 1 <= int(match.group(2)) <= 12:
-                month = date(int(match.group(1)), int(match.group(2)), 1)
-            else:
+            month = _month_date(int(match.group(1)), int(match.group(2))) if match else None
+            if month is None:
                 bad_month[path] += rows
         area = f.area
         if area is None:
