@@ -663,7 +663,8 @@ def kpi_printout(
                 f"change {pct_text(status.national_change_pct)}"))
         if status.milestone_goal is not None:
             facts.add_row("milestone", literal(
-                f"{unit.format(status.milestone_planned)} planned now; goal "
+                f"{unit.format(status.milestone_planned)} planned for "
+                f"{(status.latest_quarter or status.as_of).label}; goal "
                 f"{unit.format(status.milestone_goal)}"))
         spc = status.spc
         if status.latest_lower is not None and spc.n_points == 0:

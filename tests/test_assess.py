@@ -619,3 +619,19 @@ def test_a_gap_is_a_data_alert_not_a_resolution(tmp_path):
     assert gap.resolved == ()
     assert [(al.rule, al.severity) for al in gap.alerts] == [("missing", "data")]
     assert "a quarter is missing from the 12 months to 2020/21 Q4" in gap.alerts[0].message
+
+
+def test_a_lagging_milestone_figure_is_set_against_the_path_at_its_own_quarter(tmp_path):
+    # the uplift figure stops at 2021/22 Q1 while another KPI reaches Q2: 7 of 14 quarters
+    # gone at the figure's quarter (planned 600), not 8 (685.7)
+    rows = (series("uplift", [0.0] * 7 + [590.0], first="2019/20 Q2")
+            + series("other", [1.0] * 10, first="2019/20 Q1"))
+    kpis = (kpi("uplift", MILESTONE, measure="stock", better="higher")
+            + kpi("other", '{ kind = "monitor" }'))
+    status = build(tmp_path, kpis, rows).status("uplift")
+    assert status.as_of == Quarter(2021, 2)
+    assert status.freshness == "lagging"
+    assert status.milestone_planned == pytest.approx(600.0)
+    assert status.rag == "amber"  # 10 behind; against the Q2 point it would be 96 behind, red
+    assert "against 600 planned" in status.explanation
+    assert "behind by 10" in status.explanation

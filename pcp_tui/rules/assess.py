@@ -456,7 +456,9 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     start_value = pl.coalesce(pl.col("m_start_value"), from_data)
     goal = pl.coalesce(pl.col("m_goal"), start_value + pl.col("m_increase"))
     span = (pl.col("m_deadline") - pl.col("m_start")).cast(pl.Float64)
-    progress = ((pl.col("as_of") - pl.col("m_start")).cast(pl.Float64) / span).clip(0.0, 1.0)
+    # a figure that lags the as-of quarter is set against the path at its own quarter
+    figure_ord = pl.coalesce(pl.col("value_ord"), pl.col("as_of"))
+    progress = ((figure_ord - pl.col("m_start")).cast(pl.Float64) / span).clip(0.0, 1.0)
     planned = start_value + (goal - start_value) * progress
     status = status.with_columns(goal.alias("m_goal_value"), planned.alias("m_planned"))
     reached = pl.when(pl.col("t_op") == ">").then(latest > pl.col("m_goal_value")).otherwise(
@@ -466,7 +468,7 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         pl.when(pl.col("m_goal_value").is_null() | pl.col("m_planned").is_null())
         .then(pl.lit("grey"))
         .when(pl.col("as_of") < pl.col("m_start")).then(pl.lit("grey"))
-        .when(pl.col("as_of") >= pl.col("m_deadline")).then(
+        .when(figure_ord >= pl.col("m_deadline")).then(
             pl.when(reached).then(pl.lit("green")).otherwise(pl.lit("red")))
         .when(shortfall <= 0).then(pl.lit("green"))
         .when(shortfall <= pl.col("t_tol") / 100 * pl.col("m_goal_value").abs())

@@ -120,7 +120,7 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
             return f"{title}: {latest}; no start value for the planned path."
         goal_words = (f"{OPERATORS[target.op]} {unit.format(goal)} by "
                       f"{target.deadline.label}")
-        if status.as_of >= target.deadline:
+        if (status.latest_quarter or status.as_of) >= target.deadline:
             met = "reached" if status.rag == "green" else "not reached"
             return f"{title}: {latest}; the goal of {goal_words} was {met}."
         gap = status.latest_value - planned

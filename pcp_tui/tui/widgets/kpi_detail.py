@@ -372,7 +372,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         grid.append(("Target", result))
         if isinstance(kpi.target, Milestone) and status.milestone_planned is not None:
             grid.append(("Planned", Text(
-                f"{unit.format(status.milestone_planned)} by {status.as_of.label} on the way to "
+                f"{unit.format(status.milestone_planned)} by "
+                f"{(status.latest_quarter or status.as_of).label} on the way to "
                 f"{unit.format(status.milestone_goal)} by {kpi.target.deadline.label}")))
 
         latest = Text(status_value(status))
