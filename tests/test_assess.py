@@ -618,7 +618,8 @@ def test_a_gap_is_a_data_alert_not_a_resolution(tmp_path):
     gap = timeline.at(Quarter(2020, 4))
     assert gap.resolved == ()
     assert [(al.rule, al.severity) for al in gap.alerts] == [("missing", "data")]
-    assert "a quarter is missing from the 12 months to 2020/21 Q4" in gap.alerts[0].message
+    assert ("no figure for Home Police for 2020/21 Q3 from the 12 months to 2020/21 Q4"
+            in gap.alerts[0].message)
 
 
 def test_a_lagging_milestone_figure_is_set_against_the_path_at_its_own_quarter(tmp_path):
@@ -635,3 +636,39 @@ def test_a_lagging_milestone_figure_is_set_against_the_path_at_its_own_quarter(t
     assert status.rag == "amber"  # 10 behind; against the Q2 point it would be 96 behind, red
     assert "against 600 planned" in status.explanation
     assert "behind by 10" in status.explanation
+
+
+def test_a_gap_in_the_baseline_year_is_a_data_alert_naming_the_quarter(tmp_path):
+    from pcp_tui.report import render_markdown
+
+    values = [100.0, None, 100.0, 100.0] + [90.0] * 4
+    a = build(tmp_path, kpi("k", '{ kind = "trajectory", direction = "decrease" }'),
+              series("k", values))
+    status = a.status("k")
+    assert status.missing_in_baseline == (Quarter(2019, 2),)
+    assert "no complete baseline for 2019/20 (2019/20 Q2 missing)" in status.explanation
+    gaps = [al for al in a.alerts if al.rule == "missing"]
+    assert [al.severity for al in gaps] == ["data"]
+    message = gaps[0].message
+    assert "no figure for Home Police for 2019/20 Q2 from the baseline 2019/20" in message
+    report = render_markdown(a, [])
+    missing = report.split("### Missing and stale figures")[1]
+    assert "2019/20 Q2 from the baseline 2019/20" in missing
+
+
+def test_no_gap_alerts_for_quarters_before_a_series_starts(tmp_path):
+    # the series starts in 2019/20 Q1: at its first three quarters the 12 months reach back
+    # before it, which is not a gap; a real hole later is
+    values = [100.0] * 6 + [None, 100.0]
+    a = build(tmp_path, kpi("k", '{ kind = "trajectory", direction = "decrease" }'),
+              series("k", values))
+    timeline = a.timeline
+    for quarter in (Quarter(2019, 1), Quarter(2019, 2), Quarter(2019, 3)):
+        assert not [al for al in timeline.at(quarter).alerts if al.rule == "missing"], quarter
+    assert [al.rule for al in timeline.at(Quarter(2020, 4)).alerts] == ["missing"]
+
+
+def test_the_bundled_first_quarter_has_no_gap_alerts(bundled):
+    first = bundled.timeline.quarters[0]
+    assert first == Quarter(2017, 1)
+    assert [al.id for al in bundled.timeline.at(first).alerts if al.rule == "missing"] == []

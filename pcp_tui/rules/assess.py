@@ -209,6 +209,11 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         # a milestone's start value, when the config does not give it
         pl.col("value").filter(pl.col("_ord") == pl.col("m_start")).first().alias("m_data_start"),
         (pl.col("lower").is_not_null() & pl.col("upper").is_not_null()).any().alias("survey"),
+        # where the series starts: a window reaching back before it has no gap, only history
+        # that was never collected
+        pl.col("_ord").filter(pl.col("value").is_not_null()).min().alias("first_value_ord"),
+        pl.col("_ord").filter(pl.col("denominator").is_not_null()).min()
+        .alias("first_rate_ord"),
     )
 
     # --- each series cut at each as-of quarter ----------------------------------------------
@@ -344,6 +349,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         .with_columns(pl.col("survey").fill_null(False))
     )
     status = _targets(status, settings)
+    status = _window_gaps(status, obs)
     status = _msf(status, config)
     status = status.sort(["as_of", "order", "force"])
     timeline = Timeline(config, observations, status, points, _no_alerts(), quarters)
@@ -498,6 +504,63 @@ def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     return status.with_columns(rag.alias("rag"))
 
 
+def _window_gaps(status: pl.DataFrame, obs: pl.DataFrame) -> pl.DataFrame:
+    """The quarters missing inside a trajectory's comparison or baseline window.
+
+    A window is only said to have a gap once the series has started by the window's first
+    quarter: the quarters before a series starts are not missing, they were never collected.
+    Only the few rows with a gap go through the (small) search for the missing quarters.
+    """
+    wlen = (pl.col("b_last") - pl.col("b_first") + 1).fill_null(4)
+    is_rate = pl.col("measure") == "rate"
+    first = pl.when(is_rate).then(pl.col("first_rate_ord")).otherwise(pl.col("first_value_ord"))
+    usable = pl.col("freshness").is_in(["current", "lagging"])
+    trajectory = pl.col("kind") == "trajectory"
+    # a flow or rate compares the window ending with its own latest figure; a stock its level
+    c_last = pl.col("comparison_ord")
+    c_first = c_last - wlen + 1
+    comparison_gap = (
+        trajectory & usable & pl.col("comparison").is_null() & (pl.col("measure") != "stock")
+        & c_last.is_not_null() & (c_first >= first)
+    ).fill_null(False)
+    b_first = pl.when(pl.col("measure") == "stock").then(pl.col("b_last")).otherwise(
+        pl.col("b_first"))
+    baseline_gap = (
+        trajectory & usable & pl.col("base_value").is_null()
+        & (pl.col("b_last") <= pl.col("as_of")) & (pl.col("b_first") >= first)
+    ).fill_null(False)
+    flagged = status.with_columns(
+        comparison_gap.alias("_cg"), baseline_gap.alias("_bg"),
+        c_first.alias("_cf"), b_first.alias("_bf"),
+    ).filter(pl.col("_cg") | pl.col("_bg"))
+    empty = pl.lit(None, dtype=pl.List(pl.Int32))
+    if flagged.is_empty():
+        return status.with_columns(empty.alias("missing_comparison"),
+                                   empty.alias("missing_baseline"))
+    present = obs.filter(
+        pl.when(pl.col("measure") == "rate").then(pl.col("denominator").is_not_null())
+        .otherwise(pl.col("value").is_not_null())
+    ).select("kpi", "force", "_ord").unique()
+
+    def missing(flag: str, lo: str, hi: str, name: str) -> pl.DataFrame:
+        return (
+            flagged.filter(pl.col(flag))
+            .select("kpi", "force", "as_of",
+                    pl.int_ranges(pl.col(lo), pl.col(hi) + 1, dtype=pl.Int32).alias("_ord"))
+            .explode("_ord")
+            .join(present, on=["kpi", "force", "_ord"], how="anti")
+            .group_by(["kpi", "force", "as_of"])
+            .agg(pl.col("_ord").sort().alias(name))
+        )
+
+    keys = ["kpi", "force", "as_of"]
+    return (
+        status
+        .join(missing("_cg", "_cf", "comparison_ord", "missing_comparison"), on=keys, how="left")
+        .join(missing("_bg", "_bf", "b_last", "missing_baseline"), on=keys, how="left")
+    )
+
+
 def _msf(status: pl.DataFrame, config: Config) -> pl.DataFrame:
     """Each force's comparison value (per 1,000 population for counts), rank and gap."""
     settings = config.settings
@@ -572,9 +635,9 @@ def _alert_history(timeline: Timeline) -> pl.DataFrame:
             .otherwise(pl.lit("signal"))),
         s.filter((pl.col("freshness") == "stale") & (pl.col("kind") != "commitment")).select(
             *KEYS, rule=pl.lit("stale"), severity=pl.lit("data")),
-        # a current figure, but a quarter missing from the window a trajectory compares
-        s.filter((pl.col("kind") == "trajectory") & pl.col("freshness").is_in(
-            ["current", "lagging"]) & pl.col("comparison").is_null()).select(
+        # a current figure, but a quarter missing from a window a trajectory compares
+        s.filter(pl.col("missing_comparison").is_not_null()
+                 | pl.col("missing_baseline").is_not_null()).select(
             *KEYS, rule=pl.lit("missing"), severity=pl.lit("data")),
     ]
     # a run of consecutive quarters is one alert that keeps firing; a warning that becomes a
@@ -659,6 +722,9 @@ class KpiStatus:
     survey_significant: bool | None
     milestone_planned: float | None
     milestone_goal: float | None
+    # quarters missing inside the comparison and baseline windows (after the series started)
+    missing_in_comparison: tuple[Quarter, ...]
+    missing_in_baseline: tuple[Quarter, ...]
     spc: SpcSummary
     msf: MsfPosition | None
     explanation: str
@@ -822,6 +888,9 @@ def _build_status(
         survey_significant=get("survey_significant"),
         milestone_planned=get("m_planned"),
         milestone_goal=get("m_goal_value"),
+        missing_in_comparison=tuple(Quarter.from_ordinal(o)
+                                    for o in get("missing_comparison") or ()),
+        missing_in_baseline=tuple(Quarter.from_ordinal(o) for o in get("missing_baseline") or ()),
         spc=spc,
         msf=_msf_position(assessment, kpi, get) if kpi.msf and row else None,
         explanation="",

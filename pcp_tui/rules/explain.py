@@ -8,6 +8,7 @@ from pcp_tui.framework import OPERATORS, Milestone, Threshold, Trajectory
 from pcp_tui.rules import spc as spc_plain
 
 if TYPE_CHECKING:
+    from pcp_tui.periods import Quarter
     from pcp_tui.rules.assess import Assessment, KpiStatus
 
 SPECIAL_CAUSE_WORDS = {
@@ -98,11 +99,16 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
 
     if isinstance(target, Trajectory) and home:
         if status.comparison is None:
+            if status.missing_in_comparison:
+                return (f"{title}: {latest}; {quarters_words(status.missing_in_comparison)} "
+                        f"missing from {status.comparison_label}, so it is not compared.")
             return f"{title}: {latest}; not enough quarters for {status.comparison_label}."
         if status.baseline is None:
+            gap = (f" ({quarters_words(status.missing_in_baseline)} missing)"
+                   if status.missing_in_baseline else "")
             return (f"{title}: {unit.format(status.comparison)} in "
                     f"{status.comparison_label}; no complete baseline for "
-                    f"{status.baseline_label}.")
+                    f"{status.baseline_label}{gap}.")
         verdict = {"green": "on track", "amber": "no clear change", "red": "off track"}.get(
             status.rag or "", "not judged")
         head = f"{title}: {unit.format(status.comparison)} in {status.comparison_label}"
@@ -144,6 +150,14 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
                 "; not a significant change")
         return sentence + "."
     return f"{sentence}; {spc_phrase(status)}."
+
+
+def quarters_words(quarters: tuple[Quarter, ...]) -> str:
+    """`2019/20 Q2`, `2019/20 Q2 and Q3`-style lists, spelled out in full."""
+    labels = [q.label for q in quarters]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def _the(label: str) -> str:
@@ -189,8 +203,15 @@ def alert_message(status: KpiStatus, rule: str, severity: str, assessment: Asses
                 f"({unit.format(status.latest_lower)} to {unit.format(status.latest_upper)}) "
                 "differs significantly from the estimate a year earlier.")
     if rule == "missing":
-        return (f"{kpi.title}: a quarter is missing from {status.comparison_label}, so it "
-                "cannot be compared with its baseline.")
+        gaps = []
+        if status.missing_in_comparison:
+            gaps.append(f"{quarters_words(status.missing_in_comparison)} from "
+                        f"{status.comparison_label}")
+        if status.missing_in_baseline:
+            gaps.append(f"{quarters_words(status.missing_in_baseline)} from the baseline "
+                        f"{status.baseline_label}")
+        return (f"{kpi.title}: no figure for {force} for " + " and ".join(gaps)
+                + ", so it cannot be compared with its baseline.")
     if rule == "stale":
         since = status.latest_quarter.label if status.latest_quarter else "the start"
         return f"{kpi.title}: no figure for {force} since {since}."
