@@ -669,6 +669,6 @@ def test_no_gap_alerts_for_quarters_before_a_series_starts(tmp_path):
 
 
 def test_the_bundled_first_quarter_has_no_gap_alerts(bundled):
-    first = bundled.timeline.quarters[0]
+    first = bundled.quarters[0]
     assert first == Quarter(2017, 1)
-    assert [al.id for al in bundled.timeline.at(first).alerts if al.rule == "missing"] == []
+    assert [al.id for al in bundled.at(first).alerts if al.rule == "missing"] == []
