@@ -520,12 +520,36 @@ def test_published_twelve_month_figures_are_compared_directly(tmp_path):
 
 def test_a_published_figure_wins_over_summing_quarters(tmp_path):
     rows = [f"k,home,{(Quarter(2019, 1) + i).label},100,,,,,," for i in range(7)]
-    rows.append("k,home,2020/21 Q4,100,,,,,,380")  # the official 12-month count beside it
+    rows[3] = "k,home,2019/20 Q4,100,,,,,,390"  # the official 12-month counts beside them
+    rows.append("k,home,2020/21 Q4,100,,,,,,380")
     a = build_12m(tmp_path, kpi("k", '{ kind = "monitor" }'), rows)
     status = a.status("k")
     assert status.comparison == 380
+    assert status.baseline == 390  # the baseline from the same published series
+    assert status.source == "published"
     assert status.latest_value == 100  # the quarter's own count is kept beside it
     assert status.spc.n_points == 8
+
+
+def test_baseline_and_comparison_come_from_the_same_source(tmp_path):
+    # a published figure for the latest 12 months but none for the baseline year: the
+    # quarterly counts give both, so both come from them (400 against 400, not 380 against 400)
+    rows = [f"k,home,{(Quarter(2019, 1) + i).label},100,,,,,," for i in range(7)]
+    rows.append("k,home,2020/21 Q4,100,,,,,,380")
+    a = build_12m(tmp_path, kpi("k", '{ kind = "monitor" }'), rows)
+    status = a.status("k")
+    assert (status.comparison, status.baseline, status.source) == (400, 400, "quarters")
+    # with only a published baseline beside quarterly counts, nothing is set across sources
+    rows = twelve_month_rows("k", {"2019/20 Q4": 390})
+    rows += [f"k,home,{(Quarter(2020, 1) + i).label},100,,,,,," for i in range(4)]
+    other = tmp_path / "other"
+    other.mkdir()
+    b = build_12m(other, kpi("k", '{ kind = "trajectory", direction = "decrease" }'), rows)
+    status = b.status("k")
+    assert status.comparison == 400
+    assert status.source == "quarters"
+    assert status.baseline is None
+    assert status.rag == "grey"
 
 
 def test_a_milestone_is_not_judged_before_its_start(tmp_path):
@@ -672,3 +696,50 @@ def test_the_bundled_first_quarter_has_no_gap_alerts(bundled):
     first = bundled.quarters[0]
     assert first == Quarter(2017, 1)
     assert [al.id for al in bundled.at(first).alerts if al.rule == "missing"] == []
+
+
+def test_msf_compares_every_force_on_the_home_forces_window(tmp_path):
+    # the home figure stops at 2020/21 Q4 (lagging at 2021/22 Q1); north runs on to 2021/22 Q1
+    # with a much higher last quarter; south stops at 2020/21 Q3 (not yet published for Q4)
+    rows = series("k", [100.0] * 8) + series("k", [100.0] * 8 + [900.0], force="north")
+    kpis = kpi("k", '{ kind = "monitor" }', msf=True)
+    (tmp_path / "config.toml").write_text(SETTINGS + kpis, encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.csv").write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    # south's own return, which stops a quarter earlier
+    (data / "b.csv").write_text(HEADER + "\n" + "\n".join(
+        series("k", [100.0] * 7, force="south")) + "\n", encoding="utf-8")
+    config = load_config(tmp_path / "config.toml")
+    a = assess(config, load_observations(data, config, today=TODAY))
+    assert a.as_of == Quarter(2021, 1)
+    msf = a.status("k").msf
+    assert msf.window == Quarter(2020, 4)
+    assert msf.window_label == "the 12 months to 2020/21 Q4"
+    by_force = {e.force: e for e in msf.entries}
+    assert by_force["north"].value == 400  # its 12 months to 2020/21 Q4, not to 2021/22 Q1
+    assert by_force["north"].basis == pytest.approx(0.8)
+    assert by_force["south"].basis is None
+    assert by_force["south"].missing == "not yet published"
+    assert msf.n == 2
+    assert msf.comparators_mean == pytest.approx(0.8)  # north alone
+    assert a.status("k", "north").msf.window == Quarter(2020, 4)
+
+
+def test_no_msf_rank_without_a_better_direction(tmp_path):
+    rows = (series("k", [100.0] * 4) + series("k", [100.0] * 4, force="north")
+            + series("k", [100.0] * 4, force="south"))
+    a = build(tmp_path, kpi("k", '{ kind = "monitor" }', msf=True, better="none"), rows)
+    msf = a.status("k").msf
+    assert msf.home_rank is None
+    assert {e.rank for e in msf.entries} == {None}
+    assert msf.comparators_mean == pytest.approx(0.5)
+
+
+def test_msf_a_force_the_same_return_gives_no_figure_for_is_suppressed(tmp_path):
+    # one return for all forces, whose south rows stop before the window (the ONS `..`)
+    rows = (series("k", [100.0] * 8) + series("k", [100.0] * 8, force="north")
+            + series("k", [100.0] * 6, force="south"))
+    a = build(tmp_path, kpi("k", '{ kind = "monitor" }', msf=True), rows)
+    south = next(e for e in a.status("k").msf.entries if e.force == "south")
+    assert (south.basis, south.missing) == (None, "suppressed in the source")

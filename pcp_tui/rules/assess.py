@@ -33,6 +33,7 @@ from pcp_tui.dataset import Observations, Revision
 from pcp_tui.framework import Kpi, Milestone, PlanNode, Threshold, Trajectory
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_frame import spc_points
 
 RAG_ORDER = ("red", "amber", "green", "grey")
@@ -103,7 +104,12 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
 
 
 def _window_value(first: str, last: str, suffix: str) -> list[pl.Expr]:
-    """Aggregations of a series over the window [first, last] (columns of quarter ordinals)."""
+    """Aggregations of a series over the window [first, last] (columns of quarter ordinals).
+
+    Two values, one per source: `{suffix}_q` from the force's quarterly figures (summed counts,
+    summed numerators over summed denominators, a stock's level at the end) and `{suffix}_p`,
+    the published 12-month figure ending with the window (flows over four quarters only).
+    """
     inside = (pl.col("_ord") >= pl.col(first)) & (pl.col("_ord") <= pl.col(last))
     length = pl.col(last).first() - pl.col(first).first() + 1
     at_end = pl.col("_ord") == pl.col(last)
@@ -114,22 +120,51 @@ def _window_value(first: str, last: str, suffix: str) -> list[pl.Expr]:
     n = (inside & pl.col("value").is_not_null()).sum()
     n_rates = (inside & pl.col("denominator").is_not_null()).sum()
     stock = pl.col("value").filter(at_end).first()
-    # a published 12-month figure ending with the window is used as it is
     published = pl.col("value_12m").filter(at_end).first()
-    value = (
+    quarters = (
         pl.when(measure == "stock").then(stock)
-        .when((measure == "flow") & (length == 4) & published.is_not_null()).then(published)
         .when(n < length).then(None)
         .when(measure == "flow").then(total)
         .when(n_rates == length).then(num / den * pl.col("scale").first())
         .otherwise(None)
     )
     return [
-        value.alias(f"{suffix}_value"),
+        quarters.alias(f"{suffix}_q"),
+        pl.when((measure == "flow") & (length == 4)).then(published).alias(f"{suffix}_p"),
         pl.col("lower").filter(at_end).first().alias(f"{suffix}_lower"),
         pl.col("upper").filter(at_end).first().alias(f"{suffix}_upper"),
         n.alias(f"{suffix}_n"),
     ]
+
+
+def _choose_source(status: pl.DataFrame) -> pl.DataFrame:
+    """One source per series and as-of quarter, for the comparison and its baselines alike.
+
+    A KPI's figure comes either from the force's quarterly figures or from published 12-month
+    figures (the ONS tables); the two differ (the force's own homicide count is 55 where the
+    ONS table says 53), so a comparison value is never set against a baseline from the other
+    source. The published figure is used when it is at least as recent as the quarterly ones,
+    unless only the quarterly figures can give both the comparison and the baseline.
+    """
+    base_done = pl.col("b_last") <= pl.col("as_of")
+    q_ok, p_ok = pl.col("cmp_q").is_not_null(), pl.col("cmp_p").is_not_null()
+    q_full = q_ok & pl.col("base_q").is_not_null() & base_done
+    p_full = p_ok & pl.col("base_p").is_not_null() & base_done
+    recent = p_ok & (pl.col("value_ord").is_null()
+                     | (pl.col("cmp_p_ord") >= pl.col("value_ord")))
+    published = (recent & (p_full | ~q_full)).fill_null(False)
+    pick = lambda p, q: pl.when(published).then(pl.col(p)).otherwise(pl.col(q))  # noqa: E731
+    return status.with_columns(
+        pick("cmp_p", "cmp_q").alias("comparison"),
+        pick("cmp_p_ord", "cmp_q_ord").alias("comparison_ord"),
+        pick("base_p", "base_q").alias("base_value"),
+        pick("nat_p", "nat_q").alias("nat_value"),
+        pl.when(published).then(pl.lit("published"))
+        .when(pl.col("value_ord").is_not_null() | pl.col("cmp_q_ord").is_not_null())
+        .then(pl.lit("quarters"))
+        .when(p_ok).then(pl.lit("published"))
+        .otherwise(None).alias("source"),
+    )
 
 
 @dataclass(frozen=True)
@@ -275,33 +310,27 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     measure = pl.col("measure_code").first()
     value_anchor, rate_anchor = pl.col("_va").first(), pl.col("_ra").first()
     published_anchor = pl.col("_pa").first()
-    # a published 12-month figure is used when it is at least as recent as the quarters
-    use_published = (
-        (measure == 0) & (length == 4) & published_anchor.is_not_null()
-        & (value_anchor.is_null() | (published_anchor >= value_anchor))
-    )
-    comparison = (
+    # both sources' figures for the window ending with each source's latest figure; which one
+    # is compared is settled once the baselines are known (`_choose_source`)
+    from_quarters = (
         pl.when(measure == 1).then(pl.col("_lv").max())
-        .when(use_published).then(pl.col("_pub").max())
         .when(measure == 0).then(
             pl.when(pl.col("_in_f").sum() == length).then(pl.col("_wv").sum()))
         .otherwise(
             pl.when(pl.col("_in_r").sum() == length).then(
                 pl.col("_wn").sum() / pl.col("_wd").sum() * pl.col("scale").first()))
     )
-    comparison_ord = (
-        pl.when(use_published).then(published_anchor)
-        .when(measure == 2).then(rate_anchor)
-        .otherwise(value_anchor)
-    )
+    published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub").max())
     per_series = expanded.group_by(["as_of", "sid"], maintain_order=True).agg(
         pl.col("_ord").last().alias("latest_ord"),
         value_anchor.alias("value_ord"),
         pl.col("_lv").max().alias("latest_value"),
         pl.col("_ll").max().alias("latest_lower"),
         pl.col("_lu").max().alias("latest_upper"),
-        comparison.alias("comparison"),
-        comparison_ord.alias("comparison_ord"),
+        from_quarters.alias("cmp_q"),
+        pl.when(measure == 2).then(rate_anchor).otherwise(value_anchor).alias("cmp_q_ord"),
+        published.alias("cmp_p"),
+        pl.when(published.is_not_null()).then(published_anchor).alias("cmp_p_ord"),
         pl.col("_yv").max().alias("year_ago_value"),
         pl.col("_yl").max().alias("year_ago_lower"),
         pl.col("_yu").max().alias("year_ago_upper"),
@@ -348,6 +377,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         .join(last_points, on=["sid", "as_of"], how="left")
         .with_columns(pl.col("survey").fill_null(False))
     )
+    status = _choose_source(status)
     status = _targets(status, settings)
     status = _window_gaps(status, obs)
     status = _msf(status, config)
@@ -562,28 +592,59 @@ def _window_gaps(status: pl.DataFrame, obs: pl.DataFrame) -> pl.DataFrame:
 
 
 def _msf(status: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Each force's comparison value (per 1,000 population for counts), rank and gap."""
+    """Each force's figure for the home force's window (per 1,000 population for counts), rank
+    and gap.
+
+    Every force is compared on the window and the source of the home force's figure: a home
+    figure for the 12 months to 2020/21 Q4 is set beside each comparator's 12 months to 2020/21
+    Q4 from the same kind of figure, never beside a comparator's later or earlier 12 months. A
+    force with no such figure has no `msf_value` and takes no part in the rank or the mean.
+    """
     settings = config.settings
+    home = settings.home_force
     pops = pl.DataFrame(
         {"force": list(settings.forces),
          "population": [f.population for f in settings.forces.values()]},
         schema={"force": pl.Utf8, "population": pl.Float64},
     )
     status = status.join(pops, on="force", how="left")
+    # each force's figure for the window ending at each quarter, from either source
+    windows = status.select(
+        "kpi", "force", pl.col("as_of").alias("msf_window"),
+        pl.when(pl.col("cmp_q_ord") == pl.col("as_of")).then(
+            pl.when(pl.col("survey")).then(pl.col("latest_value")).otherwise(pl.col("cmp_q"))
+        ).alias("_w_q"),
+        pl.when(pl.col("cmp_p_ord") == pl.col("as_of")).then(pl.col("cmp_p")).alias("_w_p"),
+    )
+    home_window = status.filter(pl.col("force") == home).select(
+        "kpi", "as_of", pl.col("comparison_ord").alias("msf_window"),
+        pl.col("source").alias("msf_source"),
+    )
+    status = (
+        status.join(home_window, on=["kpi", "as_of"], how="left")
+        .join(windows, on=["kpi", "force", "msf_window"], how="left")
+    )
+    same_window = (
+        pl.when(pl.col("msf_source") == "published").then(pl.col("_w_p"))
+        .otherwise(pl.col("_w_q"))
+    )
     msf_value = (
         pl.when(~pl.col("msf")).then(None)
-        .when(pl.col("per_pop")).then(pl.col("comparison") / pl.col("population") * 1000)
-        .otherwise(pl.col("comparison"))
+        .when(pl.col("per_pop")).then(same_window / pl.col("population") * 1000)
+        .otherwise(same_window)
     )
     in_group = pl.col("force").is_in(list(settings.all_forces))
-    status = status.with_columns(pl.when(in_group).then(msf_value).alias("msf_value"))
+    status = status.with_columns(
+        pl.when(in_group & pl.col("msf")).then(same_window).alias("msf_comparison"),
+        pl.when(in_group).then(msf_value).alias("msf_value"),
+    ).drop("_w_q", "_w_p")
     group = ["kpi", "as_of"]
-    # rank 1 is the best; with no better direction, the highest value ranks first
-    key = pl.col("msf_value") * pl.when(pl.col("dir_sign") < 0).then(1).otherwise(-1)
-    is_home = pl.col("force") == settings.home_force
+    # rank 1 is the best; with no better direction there is no rank
+    key = pl.col("msf_value") * -pl.col("dir_sign")
+    is_home = pl.col("force") == home
     comparators_mean = pl.col("msf_value").filter(~is_home).mean().over(group)
     status = status.with_columns(
-        key.rank("min").over(group).alias("msf_rank"),
+        pl.when(pl.col("dir_sign") != 0).then(key.rank("min").over(group)).alias("msf_rank"),
         pl.col("msf_value").count().over(group).alias("msf_n"),
         comparators_mean.alias("msf_mean"),
     )
@@ -680,15 +741,21 @@ class SpcSummary:
 @dataclass(frozen=True)
 class MsfEntry:
     force: str
-    value: float | None  # the comparison value, in the KPI's unit
+    value: float | None  # the figure for the home force's window, in the KPI's unit
     basis: float | None  # what is ranked: a rate per 1,000 population for counts
     rank: int | None
+    # why a force has no figure for the window: "suppressed in the source", "not yet
+    # published", …; None when it has one
+    missing: str | None = None
 
 
 @dataclass(frozen=True)
 class MsfPosition:
     entries: tuple[MsfEntry, ...]
     per_population: bool
+    window: Quarter | None  # the last quarter of the home force's window
+    window_label: str  # "the 12 months to 2019/20 Q3"
+    source: str | None  # quarters | published, as the home force's figure
     home_rank: int | None
     n: int
     comparators_mean: float | None
@@ -722,12 +789,19 @@ class KpiStatus:
     survey_significant: bool | None
     milestone_planned: float | None
     milestone_goal: float | None
+    source: str | None  # quarters (the force's quarterly figures) | published (12-month)
     # quarters missing inside the comparison and baseline windows (after the series started)
     missing_in_comparison: tuple[Quarter, ...]
     missing_in_baseline: tuple[Quarter, ...]
     spc: SpcSummary
     msf: MsfPosition | None
     explanation: str
+
+    @property
+    def twelve_month_only(self) -> bool:
+        """Only published 12-month figures: no quarter's own count, and no SPC (consecutive
+        12-month totals share nine months, so the XmR rules do not hold for them)."""
+        return self.latest_value is None and self.source == "published"
 
     @property
     def is_signal(self) -> bool:
@@ -790,15 +864,16 @@ class Assessment:
         return {kpi.id: self.status(kpi.id) for kpi in self.config.framework.kpis}
 
     def history(self, kpi_id: str, force: str | None = None) -> list[tuple[Quarter, float]]:
-        """The quarterly values up to the as-of quarter, oldest first."""
+        """The series up to the as-of quarter, oldest first: its quarterly values, or, for a
+        series of published 12-month figures only, those (see `figure_series`)."""
         force = force or self.home_force
         frame = self.timeline.observations.frame
         if self.as_of is None:
             return []
-        rows = frame.filter(
+        rows = figure_series(frame.filter(
             (pl.col("kpi") == kpi_id) & (pl.col("force") == force)
-            & (pl.col("period") <= self.as_of.start) & pl.col("value").is_not_null()
-        ).select("period", "value").sort("period")
+            & (pl.col("period") <= self.as_of.start)
+        )).select("period", "value")
         return [(Quarter.from_date(d), v) for d, v in rows.iter_rows()]
 
     def spc_points(self, kpi_id: str, force: str | None = None) -> list[SpcPoint]:
@@ -847,11 +922,7 @@ def _build_status(
         plan_window if kpi.objective is not None else national)
     # the quarter the figure is for: a lagging figure says which quarter it is, not the as-of
     ends = _quarter(get("comparison_ord")) or _quarter(get("value_ord")) or as_of
-    comparison_label = (
-        f"{ends.label}" if kpi.measure == "stock" or get("survey")
-        else f"the 12 months to {ends.label}" if (window is None or len(window) == 4)
-        else f"the {len(window)} quarters to {ends.label}"
-    )
+    comparison_label = window_words(kpi, window, ends, bool(get("survey")))
     spc = SpcSummary(
         n_points=get("spc_n") or 0,
         mean=get("spc_mean"),
@@ -888,11 +959,12 @@ def _build_status(
         survey_significant=get("survey_significant"),
         milestone_planned=get("m_planned"),
         milestone_goal=get("m_goal_value"),
+        source=get("source"),
         missing_in_comparison=tuple(Quarter.from_ordinal(o)
                                     for o in get("missing_comparison") or ()),
         missing_in_baseline=tuple(Quarter.from_ordinal(o) for o in get("missing_baseline") or ()),
         spc=spc,
-        msf=_msf_position(assessment, kpi, get) if kpi.msf and row else None,
+        msf=_msf_position(assessment, kpi, get, window) if kpi.msf and row else None,
         explanation="",
     )
     from pcp_tui.rules.explain import explain  # the wording lives apart from the numbers
@@ -901,16 +973,34 @@ def _build_status(
     return status
 
 
-def _msf_position(assessment: Assessment, kpi: Kpi, get: Any) -> MsfPosition:
+def window_words(kpi: Kpi, window: Any, ends: Quarter, survey: bool = False) -> str:
+    """What a comparison value covers: `the 12 months to 2019/20 Q3`, or a stock's quarter."""
+    if kpi.measure == "stock" or survey:
+        return ends.label
+    if window is None or len(window) == 4:
+        return f"the 12 months to {ends.label}"
+    return f"the {len(window)} quarters to {ends.label}"
+
+
+def _msf_position(assessment: Assessment, kpi: Kpi, get: Any, window: Any) -> MsfPosition:
     settings = assessment.config.settings
+    ends = _quarter(get("msf_window"))
+    source = get("msf_source")
     entries = []
     for force in settings.all_forces:
         other = assessment._rows.get((kpi.id, force), {})
-        entries.append(MsfEntry(force, other.get("comparison"), other.get("msf_value"),
-                                other.get("msf_rank")))
+        basis = other.get("msf_value")
+        missing = None
+        if basis is None and ends is not None:
+            missing = _no_figure_reason(assessment, kpi, force, ends, source)
+        entries.append(MsfEntry(force, other.get("msf_comparison"), basis,
+                                other.get("msf_rank"), missing))
     return MsfPosition(
         entries=tuple(entries),
         per_population=kpi.per_population,
+        window=ends,
+        window_label=window_words(kpi, window, ends, bool(get("survey"))) if ends else "",
+        source=source,
         home_rank=get("msf_rank"),
         n=get("msf_n") or 0,
         comparators_mean=get("msf_mean"),
@@ -918,3 +1008,36 @@ def _msf_position(assessment: Assessment, kpi: Kpi, get: Any) -> MsfPosition:
         gap_pct=get("msf_gap_pct"),
         worst=bool(get("msf_worst")),
     )
+
+
+def _no_figure_reason(
+    assessment: Assessment, kpi: Kpi, force: str, ends: Quarter, source: str | None,
+) -> str:
+    """Why a force has no figure for a window the home force has one for.
+
+    Suppressed: the return that gives the other forces' figure for the window has rows for this
+    force too, but not this one (the ONS tables' `..`). Not yet published: the force's figures
+    stop before the window ends. Otherwise the window is incomplete or only the other kind of
+    figure covers it.
+    """
+    frame = assessment.timeline.observations.frame
+    as_of = assessment.as_of or ends
+    column = "value_12m" if source == "published" else (
+        "denominator" if kpi.measure == "rate" else "value")
+    rows = frame.filter((pl.col("kpi") == kpi.id) & (pl.col("period") <= as_of.start))
+    own = rows.filter(pl.col("force") == force)
+    figures = own.filter(pl.col(column).is_not_null())
+    at_end = own.filter(pl.col("period") == ends.start)
+    if not figures.filter(pl.col("period") == ends.start).is_empty():
+        return "a quarter missing from the window"
+    if not at_end.is_empty():
+        other = "quarterly figures" if source == "published" else "a published 12-month figure"
+        return f"only {other} for this window"
+    others = rows.filter((pl.col("period") == ends.start) & pl.col(column).is_not_null())
+    files = others.get_column("file").unique().to_list()
+    if files and not own.filter(pl.col("file").is_in(files)).is_empty():
+        return "suppressed in the source"
+    latest = figures.get_column("period").max()
+    if latest is None or latest < ends.start:
+        return "not yet published"
+    return "no figure for this window"

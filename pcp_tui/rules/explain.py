@@ -45,6 +45,8 @@ def _force_name(status: KpiStatus, assessment: Assessment) -> str:
 
 def spc_phrase(status: KpiStatus) -> str:
     spc = status.spc
+    if status.twelve_month_only:
+        return "no control limits on overlapping 12-month figures"
     if spc.insufficient:
         return f"too few quarters for control limits ({spc.n_points})"
     if spc.last_point_type in (None, spc_plain.COMMON_CAUSE):
