@@ -37,7 +37,8 @@ from pcp_tui.rules.figures import figure_series
 if TYPE_CHECKING:
     from pcp_tui.alerts import Alert
     from pcp_tui.notes import Note
-    from pcp_tui.rules.assess import Assessment, KpiStatus, MsfPosition
+    from pcp_tui.rules.assess import Assessment, KpiStatus
+    from pcp_tui.rules.status import MsfPosition
 
 
 @dataclass(frozen=True, slots=True)

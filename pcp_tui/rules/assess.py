@@ -20,29 +20,30 @@ Definitions used throughout (where the plan is silent):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
-from pcp_tui.alerts import Alert, build_alerts
 from pcp_tui.config import Config
 from pcp_tui.dataset import Observations, Revision
 from pcp_tui.framework import Kpi, Milestone, PlanNode, Threshold, Trajectory
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.alerts import Alert, alert_history, build_alerts, no_alerts
+from pcp_tui.rules.compare import msf_frame, msf_position, window_words
+from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_frame import spc_points
+from pcp_tui.rules.status import KpiStatus, SpcPoint, SpcSummary
+from pcp_tui.rules.targets import target_frame
+from pcp_tui.rules.windows import choose_source, window_gaps, window_value
 
 RAG_ORDER = ("red", "amber", "green", "grey")
 SERIES = ["kpi", "force"]
 KEYS = ["kpi", "force", "as_of"]
 
-# Survey estimates: a 95 % interval is ±1.96 standard errors, so its width is 3.92 SE.
-CI_WIDTH_IN_SE = 3.92
-Z_95 = 1.96
 
 
 def quarter_ordinal(column: str = "period") -> pl.Expr:
@@ -103,70 +104,6 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def _window_value(first: str, last: str, suffix: str) -> list[pl.Expr]:
-    """Aggregations of a series over the window [first, last] (columns of quarter ordinals).
-
-    Two values, one per source: `{suffix}_q` from the force's quarterly figures (summed counts,
-    summed numerators over summed denominators, a stock's level at the end) and `{suffix}_p`,
-    the published 12-month figure ending with the window (flows over four quarters only).
-    """
-    inside = (pl.col("_ord") >= pl.col(first)) & (pl.col("_ord") <= pl.col(last))
-    length = pl.col(last).first() - pl.col(first).first() + 1
-    at_end = pl.col("_ord") == pl.col(last)
-    measure = pl.col("measure").first()
-    total = pl.col("value").filter(inside).sum()
-    num = pl.col("numerator").filter(inside).sum()
-    den = pl.col("denominator").filter(inside).sum()
-    n = (inside & pl.col("value").is_not_null()).sum()
-    n_rates = (inside & pl.col("denominator").is_not_null()).sum()
-    stock = pl.col("value").filter(at_end).first()
-    published = pl.col("value_12m").filter(at_end).first()
-    quarters = (
-        pl.when(measure == "stock").then(stock)
-        .when(n < length).then(None)
-        .when(measure == "flow").then(total)
-        .when(n_rates == length).then(num / den * pl.col("scale").first())
-        .otherwise(None)
-    )
-    return [
-        quarters.alias(f"{suffix}_q"),
-        pl.when((measure == "flow") & (length == 4)).then(published).alias(f"{suffix}_p"),
-        pl.col("lower").filter(at_end).first().alias(f"{suffix}_lower"),
-        pl.col("upper").filter(at_end).first().alias(f"{suffix}_upper"),
-        n.alias(f"{suffix}_n"),
-    ]
-
-
-def _choose_source(status: pl.DataFrame) -> pl.DataFrame:
-    """One source per series and as-of quarter, for the comparison and its baselines alike.
-
-    A KPI's figure comes either from the force's quarterly figures or from published 12-month
-    figures (the ONS tables); the two differ (the force's own homicide count is 55 where the
-    ONS table says 53), so a comparison value is never set against a baseline from the other
-    source. The published figure is used when it is at least as recent as the quarterly ones,
-    unless only the quarterly figures can give both the comparison and the baseline.
-    """
-    base_done = pl.col("b_last") <= pl.col("as_of")
-    q_ok, p_ok = pl.col("cmp_q").is_not_null(), pl.col("cmp_p").is_not_null()
-    q_full = q_ok & pl.col("base_q").is_not_null() & base_done
-    p_full = p_ok & pl.col("base_p").is_not_null() & base_done
-    recent = p_ok & (pl.col("value_ord").is_null()
-                     | (pl.col("cmp_p_ord") >= pl.col("value_ord")))
-    published = (recent & (p_full | ~q_full)).fill_null(False)
-    pick = lambda p, q: pl.when(published).then(pl.col(p)).otherwise(pl.col(q))  # noqa: E731
-    return status.with_columns(
-        pick("cmp_p", "cmp_q").alias("comparison"),
-        pick("cmp_p_ord", "cmp_q_ord").alias("comparison_ord"),
-        pick("base_p", "base_q").alias("base_value"),
-        pick("nat_p", "nat_q").alias("nat_value"),
-        pl.when(published).then(pl.lit("published"))
-        .when(pl.col("value_ord").is_not_null() | pl.col("cmp_q_ord").is_not_null())
-        .then(pl.lit("quarters"))
-        .when(p_ok).then(pl.lit("published"))
-        .otherwise(None).alias("source"),
-    )
-
-
 @dataclass(frozen=True)
 class Timeline:
     """Every as-of quarter's assessment, computed together; `at(q)` picks one."""
@@ -207,7 +144,9 @@ class Timeline:
             return Assessment(self, None, _empty_status(), self.points.clear(), (), ())
         if quarter not in self._cache:
             assessment = self.bare(quarter)
-            alerts, resolved = build_alerts(self, quarter, assessment)
+            alerts, resolved = build_alerts(
+                self.config, self.alert_frame, self.observations.revisions, quarter,
+                assessment.status, lambda: self.bare(quarter.minus(1)).status)
             object.__setattr__(assessment, "alerts", alerts)
             object.__setattr__(assessment, "resolved", resolved)
             self._cache[quarter] = assessment
@@ -231,7 +170,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     obs = observations.frame.with_columns(quarter_ordinal().alias("_ord"))
     if obs.is_empty():
         return Timeline(config, observations, _empty_status(),
-                        pl.DataFrame(schema={"as_of": pl.Int32}), _no_alerts(), ())
+                        pl.DataFrame(schema={"as_of": pl.Int32}), no_alerts(), ())
     first, last = obs.get_column("_ord").min(), obs.get_column("_ord").max()
     quarters = tuple(Quarter.from_ordinal(o) for o in range(first, last + 1))
     as_of = pl.DataFrame({"as_of": list(range(first, last + 1))}, schema={"as_of": pl.Int32})
@@ -239,8 +178,8 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
 
     # --- baselines (per series; do not depend on the as-of quarter) --------------------------
     base = obs.group_by(SERIES).agg(
-        *_window_value("b_first", "b_last", "base"),
-        *_window_value("n_first", "n_last", "nat"),
+        *window_value("b_first", "b_last", "base"),
+        *window_value("n_first", "n_last", "nat"),
         # a milestone's start value, when the config does not give it
         pl.col("value").filter(pl.col("_ord") == pl.col("m_start")).first().alias("m_data_start"),
         (pl.col("lower").is_not_null() & pl.col("upper").is_not_null()).any().alias("survey"),
@@ -377,438 +316,18 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         .join(last_points, on=["sid", "as_of"], how="left")
         .with_columns(pl.col("survey").fill_null(False))
     )
-    status = _choose_source(status)
-    status = _targets(status, settings)
-    status = _window_gaps(status, obs)
-    status = _msf(status, config)
+    status = choose_source(status)
+    status = target_frame(status, settings)
+    status = window_gaps(status, obs)
+    status = msf_frame(status, config)
     status = status.sort(["as_of", "order", "force"])
-    timeline = Timeline(config, observations, status, points, _no_alerts(), quarters)
-    object.__setattr__(timeline, "alert_frame", _alert_history(timeline))
+    timeline = Timeline(config, observations, status, points, no_alerts(), quarters)
+    object.__setattr__(timeline, "alert_frame",
+                       alert_history(status, config.settings.home_force))
     return timeline
 
 
-def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
-    """Freshness, change against baseline, SPC summary and the target's RAG (home force)."""
-    home = settings.home_force
-    lag = pl.col("as_of") - pl.col("latest_ord")
-    stale_after = settings.stale_after_quarters
-    min_points = min(settings.spc.run_length, settings.spc.trend_length)
-    status = status.with_columns(
-        pl.when(pl.col("latest_ord").is_null()).then(pl.lit("none"))
-        .when(lag == 0).then(pl.lit("current"))
-        .when(lag <= stale_after).then(pl.lit("lagging"))
-        .otherwise(pl.lit("stale")).alias("freshness"),
-        # a baseline that has not finished by the as-of quarter cannot be compared with
-        pl.when(pl.col("b_last") <= pl.col("as_of")).then(pl.col("base_value"))
-        .alias("base_value"),
-        pl.when(pl.col("n_last") <= pl.col("as_of")).then(pl.col("nat_value"))
-        .alias("nat_value"),
-        (pl.col("spc_n") < min_points).fill_null(True).alias("spc_insufficient"),
-        (pl.col("spc_n") < settings.spc.min_points).fill_null(True).alias("spc_trial"),
-    )
-    # survey KPIs compare the latest estimate with the baseline's
-    current = pl.when(pl.col("survey")).then(pl.col("latest_value")).otherwise(
-        pl.col("comparison"))
-    status = status.with_columns(current.alias("comparison"))
-    change = pl.col("comparison") - pl.col("base_value")
-    status = status.with_columns(
-        change.alias("change"),
-        pl.when(pl.col("base_value") != 0).then(change / pl.col("base_value").abs() * 100)
-        .alias("change_pct"),
-        pl.when(pl.col("nat_value") != 0)
-        .then((pl.col("comparison") - pl.col("nat_value")) / pl.col("nat_value").abs() * 100)
-        .alias("nat_change_pct"),
-    )
-    # significance of a survey change: |d| > 1.96 √(SE₁² + SE₂²), SE = CI width / 3.92
-    se = lambda lo, hi: (pl.col(hi) - pl.col(lo)) / CI_WIDTH_IN_SE  # noqa: E731
-    status = status.with_columns(
-        pl.when(pl.col("survey")).then(
-            change.abs() > Z_95 * (se("latest_lower", "latest_upper") ** 2
-                                   + se("base_lower", "base_upper") ** 2).sqrt()
-        ).alias("survey_significant"),
-        pl.when(pl.col("survey") & (pl.col("freshness") != "stale")).then(
-            (pl.col("latest_value") - pl.col("year_ago_value")).abs()
-            > Z_95 * (se("latest_lower", "latest_upper") ** 2
-                      + se("year_ago_lower", "year_ago_upper") ** 2).sqrt()
-        ).alias("survey_year_significant"),
-        # +1 when the year's change is the wanted way, −1 against it, 0 with no wanted way
-        ((pl.col("latest_value") - pl.col("year_ago_value")).sign() * pl.col("dir_sign"))
-        .alias("survey_year_direction"),
-    )
-    # SPC assurance against a threshold target, on the limits
-    status = status.with_columns(
-        pl.when(pl.col("t_value").is_null() | (pl.col("dir_sign") == 0)
-                | pl.col("spc_insufficient")).then(None)
-        .when(pl.col("t_value") > pl.col("spc_upl")).then(
-            pl.when(pl.col("dir_sign") > 0).then(pl.lit(spc_plain.ASSURANCE_FAIL))
-            .otherwise(pl.lit(spc_plain.ASSURANCE_PASS)))
-        .when(pl.col("t_value") < pl.col("spc_lpl")).then(
-            pl.when(pl.col("dir_sign") > 0).then(pl.lit(spc_plain.ASSURANCE_PASS))
-            .otherwise(pl.lit(spc_plain.ASSURANCE_FAIL)))
-        .otherwise(pl.lit(spc_plain.ASSURANCE_INCONSISTENT)).alias("assurance"),
-        # a series with no current figure signals nothing: its last point is history
-        pl.when(pl.col("spc_insufficient") | (pl.col("freshness") == "stale")).then(None)
-        .otherwise(pl.col("spc_point_type")).alias("signal"),
-    )
-
-    usable = pl.col("freshness").is_in(["current", "lagging"])
-    has_latest = pl.col("latest_value").is_not_null()
-    latest = pl.col("latest_value")
-    op, limit = pl.col("t_op"), pl.col("t_value")
-    meets = (
-        pl.when(op == ">").then(latest > limit).when(op == ">=").then(latest >= limit)
-        .when(op == "<").then(latest < limit).otherwise(latest <= limit)
-    )
-    threshold_rag = (
-        pl.when(~meets).then(pl.lit("red"))
-        .when(pl.col("assurance") == spc_plain.ASSURANCE_INCONSISTENT).then(pl.lit("amber"))
-        .otherwise(pl.lit("green"))
-    )
-
-    tol = pl.col("t_tol")
-    pct = pl.when(pl.col("change_pct").is_not_null()).then(pl.col("change_pct")).otherwise(
-        # a zero baseline: any rise is infinitely large, no change is no change
-        pl.when(pl.col("change") > 0).then(math.inf).when(pl.col("change") < 0).then(-math.inf)
-        .otherwise(0.0)
-    )
-    direction = pl.col("t_direction")
-    wanted = pl.when(direction.is_in(["decrease", "not-increase"])).then(-1).otherwise(1)
-    along = pct * wanted  # positive: moving the wanted way
-    sig = pl.col("survey_significant").fill_null(False)
-    strict = direction.is_in(["decrease", "increase"])
-    trajectory_rag = (
-        pl.when(pl.col("survey")).then(
-            pl.when(sig & (along > 0)).then(pl.lit("green"))
-            .when(sig & (along < 0)).then(pl.lit("red"))
-            .when(strict).then(pl.lit("amber")).otherwise(pl.lit("green")))
-        .when(along > tol).then(pl.lit("green"))
-        .when(along < -tol).then(pl.lit("red"))
-        .when(strict).then(pl.lit("amber"))
-        .otherwise(pl.lit("green"))
-    )
-
-    # the start value read from the data is known only once the start quarter has come
-    from_data = pl.when(pl.col("as_of") >= pl.col("m_start")).then(pl.col("m_data_start"))
-    start_value = pl.coalesce(pl.col("m_start_value"), from_data)
-    goal = pl.coalesce(pl.col("m_goal"), start_value + pl.col("m_increase"))
-    span = (pl.col("m_deadline") - pl.col("m_start")).cast(pl.Float64)
-    # a figure that lags the as-of quarter is set against the path at its own quarter
-    figure_ord = pl.coalesce(pl.col("value_ord"), pl.col("as_of"))
-    progress = ((figure_ord - pl.col("m_start")).cast(pl.Float64) / span).clip(0.0, 1.0)
-    planned = start_value + (goal - start_value) * progress
-    status = status.with_columns(goal.alias("m_goal_value"), planned.alias("m_planned"))
-    reached = pl.when(pl.col("t_op") == ">").then(latest > pl.col("m_goal_value")).otherwise(
-        latest >= pl.col("m_goal_value"))
-    shortfall = pl.col("m_planned") - latest
-    milestone_rag = (
-        pl.when(pl.col("m_goal_value").is_null() | pl.col("m_planned").is_null())
-        .then(pl.lit("grey"))
-        .when(pl.col("as_of") < pl.col("m_start")).then(pl.lit("grey"))
-        .when(figure_ord >= pl.col("m_deadline")).then(
-            pl.when(reached).then(pl.lit("green")).otherwise(pl.lit("red")))
-        .when(shortfall <= 0).then(pl.lit("green"))
-        .when(shortfall <= pl.col("t_tol") / 100 * pl.col("m_goal_value").abs())
-        .then(pl.lit("amber"))
-        .otherwise(pl.lit("red"))
-    )
-
-    commitment_rag = pl.col("commitment_status").replace_strict(
-        {"complete": "green", "in-progress": "amber", "at-risk": "red", "not-started": "grey"},
-        default="grey", return_dtype=pl.Utf8,
-    )
-    kind = pl.col("kind")
-    rag = (
-        pl.when(pl.col("force") != home).then(None)
-        .when(kind == "monitor").then(pl.when(usable).then(None).otherwise(pl.lit("grey")))
-        .when(kind == "commitment").then(
-            pl.when(pl.col("latest_ord").is_null()).then(pl.lit("grey")).otherwise(commitment_rag))
-        .when(~usable).then(pl.lit("grey"))
-        .when(kind.is_in(["threshold", "milestone"]) & ~has_latest).then(pl.lit("grey"))
-        .when(kind == "threshold").then(threshold_rag)
-        .when(kind == "trajectory").then(
-            pl.when(pl.col("comparison").is_null() | pl.col("base_value").is_null())
-            .then(pl.lit("grey")).otherwise(trajectory_rag))
-        .when(kind == "milestone").then(milestone_rag)
-        .otherwise(None)
-    )
-    return status.with_columns(rag.alias("rag"))
-
-
-def _window_gaps(status: pl.DataFrame, obs: pl.DataFrame) -> pl.DataFrame:
-    """The quarters missing inside a trajectory's comparison or baseline window.
-
-    A window is only said to have a gap once the series has started by the window's first
-    quarter: the quarters before a series starts are not missing, they were never collected.
-    Only the few rows with a gap go through the (small) search for the missing quarters.
-    """
-    wlen = (pl.col("b_last") - pl.col("b_first") + 1).fill_null(4)
-    is_rate = pl.col("measure") == "rate"
-    first = pl.when(is_rate).then(pl.col("first_rate_ord")).otherwise(pl.col("first_value_ord"))
-    usable = pl.col("freshness").is_in(["current", "lagging"])
-    trajectory = pl.col("kind") == "trajectory"
-    # a flow or rate compares the window ending with its own latest figure; a stock its level
-    c_last = pl.col("comparison_ord")
-    c_first = c_last - wlen + 1
-    comparison_gap = (
-        trajectory & usable & pl.col("comparison").is_null() & (pl.col("measure") != "stock")
-        & c_last.is_not_null() & (c_first >= first)
-    ).fill_null(False)
-    b_first = pl.when(pl.col("measure") == "stock").then(pl.col("b_last")).otherwise(
-        pl.col("b_first"))
-    baseline_gap = (
-        trajectory & usable & pl.col("base_value").is_null()
-        & (pl.col("b_last") <= pl.col("as_of")) & (pl.col("b_first") >= first)
-    ).fill_null(False)
-    flagged = status.with_columns(
-        comparison_gap.alias("_cg"), baseline_gap.alias("_bg"),
-        c_first.alias("_cf"), b_first.alias("_bf"),
-    ).filter(pl.col("_cg") | pl.col("_bg"))
-    empty = pl.lit(None, dtype=pl.List(pl.Int32))
-    if flagged.is_empty():
-        return status.with_columns(empty.alias("missing_comparison"),
-                                   empty.alias("missing_baseline"))
-    present = obs.filter(
-        pl.when(pl.col("measure") == "rate").then(pl.col("denominator").is_not_null())
-        .otherwise(pl.col("value").is_not_null())
-    ).select("kpi", "force", "_ord").unique()
-
-    def missing(flag: str, lo: str, hi: str, name: str) -> pl.DataFrame:
-        return (
-            flagged.filter(pl.col(flag))
-            .select("kpi", "force", "as_of",
-                    pl.int_ranges(pl.col(lo), pl.col(hi) + 1, dtype=pl.Int32).alias("_ord"))
-            .explode("_ord")
-            .join(present, on=["kpi", "force", "_ord"], how="anti")
-            .group_by(["kpi", "force", "as_of"])
-            .agg(pl.col("_ord").sort().alias(name))
-        )
-
-    keys = ["kpi", "force", "as_of"]
-    return (
-        status
-        .join(missing("_cg", "_cf", "comparison_ord", "missing_comparison"), on=keys, how="left")
-        .join(missing("_bg", "_bf", "b_last", "missing_baseline"), on=keys, how="left")
-    )
-
-
-def _msf(status: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Each force's figure for the home force's window (per 1,000 population for counts), rank
-    and gap.
-
-    Every force is compared on the window and the source of the home force's figure: a home
-    figure for the 12 months to 2020/21 Q4 is set beside each comparator's 12 months to 2020/21
-    Q4 from the same kind of figure, never beside a comparator's later or earlier 12 months. A
-    force with no such figure has no `msf_value` and takes no part in the rank or the mean.
-    """
-    settings = config.settings
-    home = settings.home_force
-    pops = pl.DataFrame(
-        {"force": list(settings.forces),
-         "population": [f.population for f in settings.forces.values()]},
-        schema={"force": pl.Utf8, "population": pl.Float64},
-    )
-    status = status.join(pops, on="force", how="left")
-    # each force's figure for the window ending at each quarter, from either source
-    windows = status.select(
-        "kpi", "force", pl.col("as_of").alias("msf_window"),
-        pl.when(pl.col("cmp_q_ord") == pl.col("as_of")).then(
-            pl.when(pl.col("survey")).then(pl.col("latest_value")).otherwise(pl.col("cmp_q"))
-        ).alias("_w_q"),
-        pl.when(pl.col("cmp_p_ord") == pl.col("as_of")).then(pl.col("cmp_p")).alias("_w_p"),
-    )
-    home_window = status.filter(pl.col("force") == home).select(
-        "kpi", "as_of", pl.col("comparison_ord").alias("msf_window"),
-        pl.col("source").alias("msf_source"),
-    )
-    status = (
-        status.join(home_window, on=["kpi", "as_of"], how="left")
-        .join(windows, on=["kpi", "force", "msf_window"], how="left")
-    )
-    same_window = (
-        pl.when(pl.col("msf_source") == "published").then(pl.col("_w_p"))
-        .otherwise(pl.col("_w_q"))
-    )
-    msf_value = (
-        pl.when(~pl.col("msf")).then(None)
-        .when(pl.col("per_pop")).then(same_window / pl.col("population") * 1000)
-        .otherwise(same_window)
-    )
-    in_group = pl.col("force").is_in(list(settings.all_forces))
-    status = status.with_columns(
-        pl.when(in_group & pl.col("msf")).then(same_window).alias("msf_comparison"),
-        pl.when(in_group).then(msf_value).alias("msf_value"),
-    ).drop("_w_q", "_w_p")
-    group = ["kpi", "as_of"]
-    # rank 1 is the best; with no better direction there is no rank
-    key = pl.col("msf_value") * -pl.col("dir_sign")
-    is_home = pl.col("force") == home
-    comparators_mean = pl.col("msf_value").filter(~is_home).mean().over(group)
-    status = status.with_columns(
-        pl.when(pl.col("dir_sign") != 0).then(key.rank("min").over(group)).alias("msf_rank"),
-        pl.col("msf_value").count().over(group).alias("msf_n"),
-        comparators_mean.alias("msf_mean"),
-    )
-    gap = pl.col("msf_value") - pl.col("msf_mean")
-    gap_pct = pl.when(pl.col("msf_mean") != 0).then(gap / pl.col("msf_mean").abs() * 100)
-    worse = gap_pct * pl.col("dir_sign") * -1  # positive: worse than the comparators' mean
-    return status.with_columns(
-        gap.alias("msf_gap"),
-        gap_pct.alias("msf_gap_pct"),
-        (
-            is_home & (pl.col("msf_n") >= 2) & (pl.col("msf_rank") == pl.col("msf_n"))
-            & (pl.col("dir_sign") != 0) & (worse > settings.msf_margin_pct)
-            & (pl.col("msf_value").is_not_null())
-        ).fill_null(False).alias("msf_worst"),
-    )
-
-
-# Alerts over time --------------------------------------------------------------------------
-
-
-ALERT_SCHEMA = {"kpi": pl.Utf8, "force": pl.Utf8, "as_of": pl.Int32, "rule": pl.Utf8,
-                "severity": pl.Utf8}
-
-
-def _no_alerts() -> pl.DataFrame:
-    return pl.DataFrame(schema={**ALERT_SCHEMA, "since": pl.Int32})
-
-
-def _alert_history(timeline: Timeline) -> pl.DataFrame:
-    """Which rule fires for which KPI in which quarter, and since when it has been firing."""
-    status = timeline.status
-    home = timeline.config.settings.home_force
-    s = status.filter(pl.col("force") == home)
-    spc = pl.col("signal")
-    frames = [
-        s.filter(pl.col("rag") == "red").select(*KEYS, rule=pl.lit("target"),
-                                                severity=pl.lit("breach")),
-        s.filter(pl.col("rag") == "amber").select(*KEYS, rule=pl.lit("target"),
-                                                  severity=pl.lit("warning")),
-        s.filter(pl.col("msf_worst")).select(*KEYS, rule=pl.lit("msf"),
-                                             severity=pl.lit("warning")),
-        s.filter(spc == spc_plain.SPECIAL_CAUSE_CONCERN).select(
-            *KEYS, rule=pl.lit("spc"), severity=pl.lit("signal")),
-        s.filter(spc == spc_plain.SPECIAL_CAUSE_IMPROVEMENT).select(
-            *KEYS, rule=pl.lit("spc"), severity=pl.lit("improvement")),
-        s.filter(pl.col("survey_year_significant").fill_null(False)).select(
-            *KEYS, rule=pl.lit("survey"),
-            severity=pl.when(pl.col("survey_year_direction") > 0).then(pl.lit("improvement"))
-            .otherwise(pl.lit("signal"))),
-        s.filter((pl.col("freshness") == "stale") & (pl.col("kind") != "commitment")).select(
-            *KEYS, rule=pl.lit("stale"), severity=pl.lit("data")),
-        # a current figure, but a quarter missing from a window a trajectory compares
-        s.filter(pl.col("missing_comparison").is_not_null()
-                 | pl.col("missing_baseline").is_not_null()).select(
-            *KEYS, rule=pl.lit("missing"), severity=pl.lit("data")),
-    ]
-    # a run of consecutive quarters is one alert that keeps firing; a warning that becomes a
-    # breach is a new alert
-    identity = ["kpi", "force", "rule", "severity"]
-    alerts = pl.concat([f.cast(ALERT_SCHEMA) for f in frames]).sort([*identity, "as_of"])
-    gap = pl.col("as_of") - pl.col("as_of").shift(1)
-    alerts = alerts.with_columns((gap != 1).fill_null(True).cum_sum().over(identity)
-                                 .alias("_run"))
-    return alerts.with_columns(
-        pl.col("as_of").min().over([*identity, "_run"]).alias("since")
-    ).drop("_run")
-
-
 # The assessment of one quarter ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpcPoint:
-    quarter: Quarter
-    value: float
-    special_cause_type: str
-    point_type: str
-
-
-@dataclass(frozen=True)
-class SpcSummary:
-    n_points: int
-    mean: float | None
-    lpl: float | None
-    upl: float | None
-    last_special_cause: str | None
-    last_point_type: str | None
-    variation_icon: str | None
-    assurance: str | None
-    trial_limits: bool
-    insufficient: bool
-
-
-@dataclass(frozen=True)
-class MsfEntry:
-    force: str
-    value: float | None  # the figure for the home force's window, in the KPI's unit
-    basis: float | None  # what is ranked: a rate per 1,000 population for counts
-    rank: int | None
-    # why a force has no figure for the window: "suppressed in the source", "not yet
-    # published", …; None when it has one
-    missing: str | None = None
-
-
-@dataclass(frozen=True)
-class MsfPosition:
-    entries: tuple[MsfEntry, ...]
-    per_population: bool
-    window: Quarter | None  # the last quarter of the home force's window
-    window_label: str  # "the 12 months to 2019/20 Q3"
-    source: str | None  # quarters | published, as the home force's figure
-    home_rank: int | None
-    n: int
-    comparators_mean: float | None
-    gap: float | None
-    gap_pct: float | None
-    worst: bool
-
-
-@dataclass(frozen=True)
-class KpiStatus:
-    """Everything the views show about one KPI for one force at one as-of quarter."""
-
-    kpi: Kpi
-    force: str
-    as_of: Quarter
-    latest_quarter: Quarter | None
-    latest_value: float | None
-    latest_lower: float | None
-    latest_upper: float | None
-    freshness: str  # current | lagging | stale | none
-    comparison: float | None
-    comparison_label: str
-    baseline: float | None
-    baseline_label: str
-    change: float | None
-    change_pct: float | None
-    national_baseline: float | None
-    national_change_pct: float | None
-    rag: str | None
-    commitment_status: str | None
-    survey_significant: bool | None
-    milestone_planned: float | None
-    milestone_goal: float | None
-    source: str | None  # quarters (the force's quarterly figures) | published (12-month)
-    # quarters missing inside the comparison and baseline windows (after the series started)
-    missing_in_comparison: tuple[Quarter, ...]
-    missing_in_baseline: tuple[Quarter, ...]
-    spc: SpcSummary
-    msf: MsfPosition | None
-    explanation: str
-
-    @property
-    def twelve_month_only(self) -> bool:
-        """Only published 12-month figures: no quarter's own count, and no SPC (consecutive
-        12-month totals share nine months, so the XmR rules do not hold for them)."""
-        return self.latest_value is None and self.source == "published"
-
-    @property
-    def is_signal(self) -> bool:
-        """A special-cause concern on the latest point of a current series with enough history
-        (the ◆ of a monitored KPI, and what roll-ups count as a signal)."""
-        return (self.spc.last_point_type == spc_plain.SPECIAL_CAUSE_CONCERN
-                and not self.spc.insufficient and self.freshness != "stale")
 
 
 def _quarter(ordinal: Any) -> Quarter | None:
@@ -964,80 +483,9 @@ def _build_status(
                                     for o in get("missing_comparison") or ()),
         missing_in_baseline=tuple(Quarter.from_ordinal(o) for o in get("missing_baseline") or ()),
         spc=spc,
-        msf=_msf_position(assessment, kpi, get, window) if kpi.msf and row else None,
+        msf=msf_position(settings, assessment._rows, assessment.timeline.observations.frame,
+                         assessment.as_of, kpi, get, window) if kpi.msf and row else None,
         explanation="",
     )
-    from pcp_tui.rules.explain import explain  # the wording lives apart from the numbers
-
-    object.__setattr__(status, "explanation", explain(status, assessment))
+    object.__setattr__(status, "explanation", explain(status, settings))
     return status
-
-
-def window_words(kpi: Kpi, window: Any, ends: Quarter, survey: bool = False) -> str:
-    """What a comparison value covers: `the 12 months to 2019/20 Q3`, or a stock's quarter."""
-    if kpi.measure == "stock" or survey:
-        return ends.label
-    if window is None or len(window) == 4:
-        return f"the 12 months to {ends.label}"
-    return f"the {len(window)} quarters to {ends.label}"
-
-
-def _msf_position(assessment: Assessment, kpi: Kpi, get: Any, window: Any) -> MsfPosition:
-    settings = assessment.config.settings
-    ends = _quarter(get("msf_window"))
-    source = get("msf_source")
-    entries = []
-    for force in settings.all_forces:
-        other = assessment._rows.get((kpi.id, force), {})
-        basis = other.get("msf_value")
-        missing = None
-        if basis is None and ends is not None:
-            missing = _no_figure_reason(assessment, kpi, force, ends, source)
-        entries.append(MsfEntry(force, other.get("msf_comparison"), basis,
-                                other.get("msf_rank"), missing))
-    return MsfPosition(
-        entries=tuple(entries),
-        per_population=kpi.per_population,
-        window=ends,
-        window_label=window_words(kpi, window, ends, bool(get("survey"))) if ends else "",
-        source=source,
-        home_rank=get("msf_rank"),
-        n=get("msf_n") or 0,
-        comparators_mean=get("msf_mean"),
-        gap=get("msf_gap"),
-        gap_pct=get("msf_gap_pct"),
-        worst=bool(get("msf_worst")),
-    )
-
-
-def _no_figure_reason(
-    assessment: Assessment, kpi: Kpi, force: str, ends: Quarter, source: str | None,
-) -> str:
-    """Why a force has no figure for a window the home force has one for.
-
-    Suppressed: the return that gives the other forces' figure for the window has rows for this
-    force too, but not this one (the ONS tables' `..`). Not yet published: the force's figures
-    stop before the window ends. Otherwise the window is incomplete or only the other kind of
-    figure covers it.
-    """
-    frame = assessment.timeline.observations.frame
-    as_of = assessment.as_of or ends
-    column = "value_12m" if source == "published" else (
-        "denominator" if kpi.measure == "rate" else "value")
-    rows = frame.filter((pl.col("kpi") == kpi.id) & (pl.col("period") <= as_of.start))
-    own = rows.filter(pl.col("force") == force)
-    figures = own.filter(pl.col(column).is_not_null())
-    at_end = own.filter(pl.col("period") == ends.start)
-    if not figures.filter(pl.col("period") == ends.start).is_empty():
-        return "a quarter missing from the window"
-    if not at_end.is_empty():
-        other = "quarterly figures" if source == "published" else "a published 12-month figure"
-        return f"only {other} for this window"
-    others = rows.filter((pl.col("period") == ends.start) & pl.col(column).is_not_null())
-    files = others.get_column("file").unique().to_list()
-    if files and not own.filter(pl.col("file").is_in(files)).is_empty():
-        return "suppressed in the source"
-    latest = figures.get_column("period").max()
-    if latest is None or latest < ends.start:
-        return "not yet published"
-    return "no figure for this window"

@@ -8,8 +8,9 @@ from pcp_tui.framework import OPERATORS, Milestone, Threshold, Trajectory
 from pcp_tui.rules import spc as spc_plain
 
 if TYPE_CHECKING:
+    from pcp_tui.framework import Settings
     from pcp_tui.periods import Quarter
-    from pcp_tui.rules.assess import Assessment, KpiStatus
+    from pcp_tui.rules.status import KpiStatus
 
 SPECIAL_CAUSE_WORDS = {
     spc_plain.ABOVE_UCL: "the latest quarter is above the upper process limit",
@@ -39,8 +40,8 @@ def _pct(value: float) -> str:
     return f"{abs(value):.0f}%" if abs(value) >= 10 else f"{abs(value):.1f}%"
 
 
-def _force_name(status: KpiStatus, assessment: Assessment) -> str:
-    return assessment.config.settings.forces[status.force].name
+def _force_name(status: KpiStatus, settings: Settings) -> str:
+    return settings.forces[status.force].name
 
 
 def spc_phrase(status: KpiStatus) -> str:
@@ -59,7 +60,7 @@ def spc_phrase(status: KpiStatus) -> str:
     return f"{kind}: {words}" if words else kind
 
 
-def explain(status: KpiStatus, assessment: Assessment) -> str:
+def explain(status: KpiStatus, settings: Settings) -> str:
     """`Homicides: 43 in the 12 months to 2020/21 Q4, 22% below the 55 of the 12 months ending
     June 2019; target: reduce — on track.`"""
     kpi = status.kpi
@@ -79,11 +80,11 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
         # only published 12-month figures (e.g. from the ONS tables)
         latest = f"{unit.format(status.comparison)} in {status.comparison_label}"
     else:
-        return f"{title}: no figure for {_force_name(status, assessment)} yet."
+        return f"{title}: no figure for {_force_name(status, settings)} yet."
     if status.freshness == "stale":
         since = status.latest_quarter.label if status.latest_quarter else "the start"
         return f"{title}: no figure since {since}; not judged."
-    home = status.force == assessment.home_force
+    home = status.force == settings.home_force
 
     if isinstance(target, (Threshold, Milestone)) and home and not quarterly:
         return f"{title}: {latest}; the target is judged on a quarter's figure, which is missing."
@@ -177,11 +178,11 @@ def _change_words(status: KpiStatus) -> str:
     return f"{_pct(status.change_pct)} {'above' if status.change_pct > 0 else 'below'}"
 
 
-def alert_message(status: KpiStatus, rule: str, severity: str, assessment: Assessment) -> str:
+def alert_message(status: KpiStatus, rule: str, severity: str, settings: Settings) -> str:
     """The alert's one sentence, with the evidence."""
     kpi = status.kpi
     unit = kpi.unit
-    force = _force_name(status, assessment)
+    force = _force_name(status, settings)
     if rule == "target":
         return status.explanation
     if rule == "msf" and status.msf is not None:
