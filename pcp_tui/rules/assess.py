@@ -185,8 +185,9 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         (pl.col("lower").is_not_null() & pl.col("upper").is_not_null()).any().alias("survey"),
         # where the series starts: a window reaching back before it has no gap, only history
         # that was never collected
-        pl.col("_ord").filter(pl.col("value").is_not_null()).min().alias("first_value_ord"),
-        pl.col("_ord").filter(pl.col("denominator").is_not_null()).min()
+        pl.when(pl.col("value").is_not_null()).then(pl.col("_ord")).min()
+        .alias("first_value_ord"),
+        pl.when(pl.col("denominator").is_not_null()).then(pl.col("_ord")).min()
         .alias("first_rate_ord"),
     )
 
