@@ -33,12 +33,14 @@ from pcp_tui.framework import (
 )
 from pcp_tui.periods import Quarter
 from pcp_tui.rules.explain import SURVEY_SPC_WORDS
+from pcp_tui.rules.figures import figure_series
 
 if TYPE_CHECKING:
     from pcp_tui.alerts import Alert
     from pcp_tui.dataset import Observations
     from pcp_tui.notes import Note
     from pcp_tui.rules.assess import Assessment, KpiStatus
+    from pcp_tui.rules.status import MsfPosition
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,21 @@ def rollup_counts(counts: dict[str, int]) -> Text:
     return text
 
 
+NO_SPC_ON_12M = ("no control limits on overlapping 12-month figures (consecutive totals share "
+                 "nine months, so the XmR rules do not apply)")
+SOURCE_WORDS = {
+    "quarters": "from quarterly figures",
+    "published": "from published 12-month figures",
+}
+
+
+def msf_heading(msf: MsfPosition) -> str:
+    """`the 12 months to 2019/20 Q3; published 12-month figures`: the window and the source
+    every force in a comparison is shown for."""
+    source = SOURCE_WORDS.get(msf.source or "", "")
+    return "; ".join(part for part in (msf.window_label, source) if part) or "no figure"
+
+
 # Shared view helpers: numbers, histories and alert facts ---------------------------------------
 #
 # Everything below reads an `Assessment` and never recomputes a rule; the printouts, the board
@@ -195,6 +212,8 @@ def value_text(status: KpiStatus) -> str:
     kpi = status.kpi
     if kpi.target.kind == "commitment":
         return (status.commitment_status or "no status").replace("-", " ")
+    if status.twelve_month_only and status.comparison is not None:
+        return f"{kpi.unit.format(status.comparison)} (12m)"
     return kpi.unit.format(status.latest_value)
 
 
@@ -207,11 +226,10 @@ def histories(
     if assessment.as_of is None:
         return out
     frame = assessment.timeline.observations.frame
-    wanted = (pl.col("force") == force) & (pl.col("period") <= assessment.as_of.start) & (
-        pl.col("value").is_not_null())
+    wanted = (pl.col("force") == force) & (pl.col("period") <= assessment.as_of.start)
     if kpi_ids is not None:
         wanted = wanted & pl.col("kpi").is_in(list(kpi_ids))
-    rows = frame.filter(wanted).select("kpi", "period", "value").sort(["kpi", "period"])
+    rows = figure_series(frame.filter(wanted)).select("kpi", "period", "value")
     for kpi_id, day, value in rows.iter_rows():
         out.setdefault(kpi_id, []).append((Quarter.from_date(day), value))
     return out
@@ -670,10 +688,13 @@ def kpi_printout(
                 f"change {pct_text(status.national_change_pct)}"))
         if status.milestone_goal is not None:
             facts.add_row("milestone", literal(
-                f"{unit.format(status.milestone_planned)} planned now; goal "
+                f"{unit.format(status.milestone_planned)} planned for "
+                f"{(status.latest_quarter or status.as_of).label}; goal "
                 f"{unit.format(status.milestone_goal)}"))
         spc = status.spc
-        if status.latest_lower is not None and spc.n_points == 0:
+        if status.twelve_month_only:
+            spc_words = NO_SPC_ON_12M
+        elif status.latest_lower is not None and spc.n_points == 0:
             spc_words = (f"{SURVEY_SPC_WORDS}: changes are judged by their 95% intervals")
         elif spc.insufficient:
             spc_words = f"too few quarters for control limits ({spc.n_points})"
@@ -698,9 +719,12 @@ def kpi_printout(
     if history_rows is not None:
         rows = rows[-history_rows:]
     if rows:
-        parts += [Text(""), Text(f"History to {status.as_of.label}", style="bold")]
+        heading = (f"Published 12-month figures to {status.as_of.label}"
+                   if status.twelve_month_only else f"History to {status.as_of.label}")
+        parts += [Text(""), Text(heading, style="bold")]
         table = Table(box=box.SIMPLE_HEAD)
-        table.add_column("quarter", no_wrap=True)
+        table.add_column("12 months to" if status.twelve_month_only else "quarter",
+                         no_wrap=True)
         table.add_column("value", justify="right", no_wrap=True)
         has_ci = status.latest_lower is not None
         if has_ci:
@@ -732,22 +756,24 @@ def kpi_printout(
     # most similar forces
     if status.msf is not None:
         msf = status.msf
-        parts += [Text(""), Text(f"Most similar forces ({status.comparison_label})",
-                                 style="bold")]
+        parts += [Text(""), Text(f"Most similar forces ({msf_heading(msf)})", style="bold")]
         table = Table(box=box.SIMPLE_HEAD)
         table.add_column("force")
         table.add_column("value", justify="right")
         if msf.per_population:
             table.add_column("per 1,000", justify="right")
-        table.add_column("rank", justify="right")
-        for entry in sorted(msf.entries, key=lambda e: (e.rank is None, e.rank or 0)):
+        if kpi.better in ("higher", "lower"):
+            table.add_column("rank", justify="right")
+        for entry in sorted(msf.entries, key=lambda e: (e.basis is None, e.rank or 0)):
             name = settings.forces[entry.force].name if entry.force in settings.forces \
                 else entry.force
             cells = [literal(name, "bold" if entry.force == force else ""),
-                     Text(unit.format(entry.value))]
+                     Text(entry.missing or unit.format(entry.value),
+                          style="dim" if entry.missing else "")]
             if msf.per_population:
                 cells.append(Text("–" if entry.basis is None else f"{entry.basis:,.2f}"))
-            cells.append(Text("–" if entry.rank is None else str(entry.rank)))
+            if kpi.better in ("higher", "lower"):
+                cells.append(Text("–" if entry.rank is None else str(entry.rank)))
             table.add_row(*cells)
         parts.append(table)
         mean = ("–" if msf.comparators_mean is None else
@@ -758,7 +784,9 @@ def kpi_printout(
                 " (better)" if msf.gap_pct * better > 0 else " (worse)")
         parts.append(Text(
             f"  Comparators' mean {mean}; gap {pct_text(msf.gap_pct)}{side}"
-            + ("; the worst of the group" if msf.worst else ""), style="dim"))
+            + ("; the worst of the group" if msf.worst else "")
+            + ("; forces without a figure for the window are left out of the rank and the mean"
+               if any(e.missing for e in msf.entries) else ""), style="dim"))
 
     # alerts on this KPI
     mine = [a for a in assessment.alerts if a.kpi == kpi_id and a.force == force]

@@ -34,6 +34,7 @@ from pcp_tui.render import (
     histories,
     is_signal,
     kpi_glyph,
+    msf_heading,
     pct_text,
     range_text,
     severity_counts,
@@ -162,6 +163,15 @@ class BoardReport:
     sample_notice: str | None = None
 
 
+MSF_INTRO = (
+    "Every force is shown for the window of the home force's figure (the 12 months to its "
+    "latest quarter; the latest level for stocks) and from the same kind of figure (quarterly "
+    "figures or published 12-month figures), as the basis column says; a force without a "
+    "figure for that window is marked with the reason and left out of the rank and the mean. "
+    "Counts per 1,000 population. Rank 1 is best."
+)
+
+
 def build_report(assessment: Assessment, notes: Sequence[Note],
                  today: date | None = None) -> BoardReport:
     """Everything the board report shows, computed once for both formats."""
@@ -253,11 +263,13 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
         for force_id in forces:
             entry = by_force.get(force_id)
             basis = entry.basis if entry else None
-            cells.append("–" if basis is None else
+            cells.append((f"– ({entry.missing})" if entry and entry.missing else "–")
+                         if basis is None else
                          f"{basis:,.2f}" if msf.per_population else kpi.unit.format(basis))
         msf_rows.append(MsfRow(
             kpi=kpi,
-            basis="per 1,000 population" if msf.per_population else kpi.unit.words,
+            basis=("per 1,000 population" if msf.per_population else kpi.unit.words)
+            + f", {msf_heading(msf)}",
             values=tuple(cells),
             rank="–" if msf.home_rank is None else f"{msf.home_rank} of {msf.n}",
             gap=pct_text(msf.gap_pct),
@@ -466,8 +478,7 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
                 out += _md_notes((note,), "")
 
     out += ["## Most similar forces", "",
-            "Comparison values for the 12 months to the as-of quarter (latest level for "
-            "stocks); counts per 1,000 population. Rank 1 is best.", ""]
+            _md(MSF_INTRO), ""]
     if report.msf:
         out += [md_table(
             ("KPI", "basis", *report.force_names, f"{report.force_names[0]} rank",
@@ -791,8 +802,7 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
 
     # most similar forces
     out.append('<h2 id="msf">Most similar forces</h2>')
-    out.append("<p>Comparison values for the 12 months to the as-of quarter (latest level for "
-               "stocks); counts per 1,000 population. Rank 1 is best.</p>")
+    out.append(f"<p>{_h(MSF_INTRO)}</p>")
     if report.msf:
         out.append(_html_table(
             ("KPI", "basis", *report.force_names, f"{report.force_names[0]} rank",

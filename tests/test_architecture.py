@@ -84,3 +84,31 @@ def test_no_import_cycle_between_the_command_line_and_the_importers():
     involved = [c for c in cycles(graph)
                 if any(m.startswith(("pcp_tui.cli", "pcp_tui.importers")) for m in c)]
     assert involved == []
+
+
+def test_the_rules_import_no_cycle():
+    """Every import inside the rules (and `pcp_tui.alerts`), also the ones for type checking
+    only or inside functions, points one way: assess → alerts → explain → status."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "pcp_tui"
+    files = {f"pcp_tui.rules.{p.stem}": p for p in (package / "rules").glob("*.py")}
+    files["pcp_tui.alerts"] = package / "alerts.py"
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets.add(node.module)
+                targets.update(f"{node.module}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                targets.update(a.name for a in node.names)
+        graph[name] = {t for t in targets if t in files and t != name}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(t == goal or (t not in seen and reaches(t, goal, seen | {t}))
+                   for t in graph[start])
+
+    cycles = sorted(name for name in graph if reaches(name, name, {name}))
+    assert cycles == []

@@ -20,28 +20,30 @@ Definitions used throughout (where the plan is silent):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
-from pcp_tui.alerts import Alert, build_alerts
 from pcp_tui.config import Config
 from pcp_tui.dataset import Observations, Revision
 from pcp_tui.framework import Kpi, Milestone, PlanNode, Threshold, Trajectory
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.alerts import Alert, alert_history, build_alerts, no_alerts
+from pcp_tui.rules.compare import msf_frame, msf_position, window_words
+from pcp_tui.rules.explain import explain
+from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_frame import spc_points
+from pcp_tui.rules.status import KpiStatus, SpcPoint, SpcSummary
+from pcp_tui.rules.targets import target_frame
+from pcp_tui.rules.windows import choose_source, window_gaps, window_value
 
 RAG_ORDER = ("red", "amber", "green", "grey")
 SERIES = ["kpi", "force"]
 KEYS = ["kpi", "force", "as_of"]
 
-# Survey estimates: a 95 % interval is ±1.96 standard errors, so its width is 3.92 SE.
-CI_WIDTH_IN_SE = 3.92
-Z_95 = 1.96
 
 
 def quarter_ordinal(column: str = "period") -> pl.Expr:
@@ -102,36 +104,6 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def _window_value(first: str, last: str, suffix: str) -> list[pl.Expr]:
-    """Aggregations of a series over the window [first, last] (columns of quarter ordinals)."""
-    inside = (pl.col("_ord") >= pl.col(first)) & (pl.col("_ord") <= pl.col(last))
-    length = pl.col(last).first() - pl.col(first).first() + 1
-    at_end = pl.col("_ord") == pl.col(last)
-    measure = pl.col("measure").first()
-    total = pl.col("value").filter(inside).sum()
-    num = pl.col("numerator").filter(inside).sum()
-    den = pl.col("denominator").filter(inside).sum()
-    n = (inside & pl.col("value").is_not_null()).sum()
-    n_rates = (inside & pl.col("denominator").is_not_null()).sum()
-    stock = pl.col("value").filter(at_end).first()
-    # a published 12-month figure ending with the window is used as it is
-    published = pl.col("value_12m").filter(at_end).first()
-    value = (
-        pl.when(measure == "stock").then(stock)
-        .when((measure == "flow") & (length == 4) & published.is_not_null()).then(published)
-        .when(n < length).then(None)
-        .when(measure == "flow").then(total)
-        .when(n_rates == length).then(num / den * pl.col("scale").first())
-        .otherwise(None)
-    )
-    return [
-        value.alias(f"{suffix}_value"),
-        pl.col("lower").filter(at_end).first().alias(f"{suffix}_lower"),
-        pl.col("upper").filter(at_end).first().alias(f"{suffix}_upper"),
-        n.alias(f"{suffix}_n"),
-    ]
-
-
 @dataclass(frozen=True)
 class Timeline:
     """Every as-of quarter's assessment, computed together; `at(q)` picks one."""
@@ -172,7 +144,9 @@ class Timeline:
             return Assessment(self, None, _empty_status(), self.points.clear(), (), ())
         if quarter not in self._cache:
             assessment = self.bare(quarter)
-            alerts, resolved = build_alerts(self, quarter, assessment)
+            alerts, resolved = build_alerts(
+                self.config, self.alert_frame, self.observations.revisions, quarter,
+                assessment.status, lambda: self.bare(quarter.minus(1)).status)
             object.__setattr__(assessment, "alerts", alerts)
             object.__setattr__(assessment, "resolved", resolved)
             self._cache[quarter] = assessment
@@ -196,7 +170,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     obs = observations.frame.with_columns(quarter_ordinal().alias("_ord"))
     if obs.is_empty():
         return Timeline(config, observations, _empty_status(),
-                        pl.DataFrame(schema={"as_of": pl.Int32}), _no_alerts(), ())
+                        pl.DataFrame(schema={"as_of": pl.Int32}), no_alerts(), ())
     first, last = obs.get_column("_ord").min(), obs.get_column("_ord").max()
     quarters = tuple(Quarter.from_ordinal(o) for o in range(first, last + 1))
     as_of = pl.DataFrame({"as_of": list(range(first, last + 1))}, schema={"as_of": pl.Int32})
@@ -204,11 +178,17 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
 
     # --- baselines (per series; do not depend on the as-of quarter) --------------------------
     base = obs.group_by(SERIES).agg(
-        *_window_value("b_first", "b_last", "base"),
-        *_window_value("n_first", "n_last", "nat"),
+        *window_value("b_first", "b_last", "base"),
+        *window_value("n_first", "n_last", "nat"),
         # a milestone's start value, when the config does not give it
         pl.col("value").filter(pl.col("_ord") == pl.col("m_start")).first().alias("m_data_start"),
         (pl.col("lower").is_not_null() & pl.col("upper").is_not_null()).any().alias("survey"),
+        # where the series starts: a window reaching back before it has no gap, only history
+        # that was never collected
+        pl.when(pl.col("value").is_not_null()).then(pl.col("_ord")).min()
+        .alias("first_value_ord"),
+        pl.when(pl.col("denominator").is_not_null()).then(pl.col("_ord")).min()
+        .alias("first_rate_ord"),
     )
 
     # --- each series cut at each as-of quarter ----------------------------------------------
@@ -270,33 +250,27 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     measure = pl.col("measure_code").first()
     value_anchor, rate_anchor = pl.col("_va").first(), pl.col("_ra").first()
     published_anchor = pl.col("_pa").first()
-    # a published 12-month figure is used when it is at least as recent as the quarters
-    use_published = (
-        (measure == 0) & (length == 4) & published_anchor.is_not_null()
-        & (value_anchor.is_null() | (published_anchor >= value_anchor))
-    )
-    comparison = (
+    # both sources' figures for the window ending with each source's latest figure; which one
+    # is compared is settled once the baselines are known (`_choose_source`)
+    from_quarters = (
         pl.when(measure == 1).then(pl.col("_lv").max())
-        .when(use_published).then(pl.col("_pub").max())
         .when(measure == 0).then(
             pl.when(pl.col("_in_f").sum() == length).then(pl.col("_wv").sum()))
         .otherwise(
             pl.when(pl.col("_in_r").sum() == length).then(
                 pl.col("_wn").sum() / pl.col("_wd").sum() * pl.col("scale").first()))
     )
-    comparison_ord = (
-        pl.when(use_published).then(published_anchor)
-        .when(measure == 2).then(rate_anchor)
-        .otherwise(value_anchor)
-    )
+    published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub").max())
     per_series = expanded.group_by(["as_of", "sid"], maintain_order=True).agg(
         pl.col("_ord").last().alias("latest_ord"),
         value_anchor.alias("value_ord"),
         pl.col("_lv").max().alias("latest_value"),
         pl.col("_ll").max().alias("latest_lower"),
         pl.col("_lu").max().alias("latest_upper"),
-        comparison.alias("comparison"),
-        comparison_ord.alias("comparison_ord"),
+        from_quarters.alias("cmp_q"),
+        pl.when(measure == 2).then(rate_anchor).otherwise(value_anchor).alias("cmp_q_ord"),
+        published.alias("cmp_p"),
+        pl.when(published.is_not_null()).then(published_anchor).alias("cmp_p_ord"),
         pl.col("_yv").max().alias("year_ago_value"),
         pl.col("_yl").max().alias("year_ago_lower"),
         pl.col("_yu").max().alias("year_ago_upper"),
@@ -343,330 +317,18 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         .join(last_points, on=["sid", "as_of"], how="left")
         .with_columns(pl.col("survey").fill_null(False))
     )
-    status = _targets(status, settings)
-    status = _msf(status, config)
+    status = choose_source(status)
+    status = target_frame(status, settings)
+    status = window_gaps(status, obs)
+    status = msf_frame(status, config)
     status = status.sort(["as_of", "order", "force"])
-    timeline = Timeline(config, observations, status, points, _no_alerts(), quarters)
-    object.__setattr__(timeline, "alert_frame", _alert_history(timeline))
+    timeline = Timeline(config, observations, status, points, no_alerts(), quarters)
+    object.__setattr__(timeline, "alert_frame",
+                       alert_history(status, config.settings.home_force))
     return timeline
 
 
-def _targets(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
-    """Freshness, change against baseline, SPC summary and the target's RAG (home force)."""
-    home = settings.home_force
-    lag = pl.col("as_of") - pl.col("latest_ord")
-    stale_after = settings.stale_after_quarters
-    min_points = min(settings.spc.run_length, settings.spc.trend_length)
-    status = status.with_columns(
-        pl.when(pl.col("latest_ord").is_null()).then(pl.lit("none"))
-        .when(lag == 0).then(pl.lit("current"))
-        .when(lag <= stale_after).then(pl.lit("lagging"))
-        .otherwise(pl.lit("stale")).alias("freshness"),
-        # a baseline that has not finished by the as-of quarter cannot be compared with
-        pl.when(pl.col("b_last") <= pl.col("as_of")).then(pl.col("base_value"))
-        .alias("base_value"),
-        pl.when(pl.col("n_last") <= pl.col("as_of")).then(pl.col("nat_value"))
-        .alias("nat_value"),
-        (pl.col("spc_n") < min_points).fill_null(True).alias("spc_insufficient"),
-        (pl.col("spc_n") < settings.spc.min_points).fill_null(True).alias("spc_trial"),
-    )
-    # survey KPIs compare the latest estimate with the baseline's
-    current = pl.when(pl.col("survey")).then(pl.col("latest_value")).otherwise(
-        pl.col("comparison"))
-    status = status.with_columns(current.alias("comparison"))
-    change = pl.col("comparison") - pl.col("base_value")
-    status = status.with_columns(
-        change.alias("change"),
-        pl.when(pl.col("base_value") != 0).then(change / pl.col("base_value").abs() * 100)
-        .alias("change_pct"),
-        pl.when(pl.col("nat_value") != 0)
-        .then((pl.col("comparison") - pl.col("nat_value")) / pl.col("nat_value").abs() * 100)
-        .alias("nat_change_pct"),
-    )
-    # significance of a survey change: |d| > 1.96 √(SE₁² + SE₂²), SE = CI width / 3.92
-    se = lambda lo, hi: (pl.col(hi) - pl.col(lo)) / CI_WIDTH_IN_SE  # noqa: E731
-    status = status.with_columns(
-        pl.when(pl.col("survey")).then(
-            change.abs() > Z_95 * (se("latest_lower", "latest_upper") ** 2
-                                   + se("base_lower", "base_upper") ** 2).sqrt()
-        ).alias("survey_significant"),
-        pl.when(pl.col("survey") & (pl.col("freshness") != "stale")).then(
-            (pl.col("latest_value") - pl.col("year_ago_value")).abs()
-            > Z_95 * (se("latest_lower", "latest_upper") ** 2
-                      + se("year_ago_lower", "year_ago_upper") ** 2).sqrt()
-        ).alias("survey_year_significant"),
-        # +1 when the year's change is the wanted way, −1 against it, 0 with no wanted way
-        ((pl.col("latest_value") - pl.col("year_ago_value")).sign() * pl.col("dir_sign"))
-        .alias("survey_year_direction"),
-    )
-    # SPC assurance against a threshold target, on the limits
-    status = status.with_columns(
-        pl.when(pl.col("t_value").is_null() | (pl.col("dir_sign") == 0)
-                | pl.col("spc_insufficient")).then(None)
-        .when(pl.col("t_value") > pl.col("spc_upl")).then(
-            pl.when(pl.col("dir_sign") > 0).then(pl.lit(spc_plain.ASSURANCE_FAIL))
-            .otherwise(pl.lit(spc_plain.ASSURANCE_PASS)))
-        .when(pl.col("t_value") < pl.col("spc_lpl")).then(
-            pl.when(pl.col("dir_sign") > 0).then(pl.lit(spc_plain.ASSURANCE_PASS))
-            .otherwise(pl.lit(spc_plain.ASSURANCE_FAIL)))
-        .otherwise(pl.lit(spc_plain.ASSURANCE_INCONSISTENT)).alias("assurance"),
-        # a series with no current figure signals nothing: its last point is history
-        pl.when(pl.col("spc_insufficient") | (pl.col("freshness") == "stale")).then(None)
-        .otherwise(pl.col("spc_point_type")).alias("signal"),
-    )
-
-    usable = pl.col("freshness").is_in(["current", "lagging"])
-    has_latest = pl.col("latest_value").is_not_null()
-    latest = pl.col("latest_value")
-    op, limit = pl.col("t_op"), pl.col("t_value")
-    meets = (
-        pl.when(op == ">").then(latest > limit).when(op == ">=").then(latest >= limit)
-        .when(op == "<").then(latest < limit).otherwise(latest <= limit)
-    )
-    threshold_rag = (
-        pl.when(~meets).then(pl.lit("red"))
-        .when(pl.col("assurance") == spc_plain.ASSURANCE_INCONSISTENT).then(pl.lit("amber"))
-        .otherwise(pl.lit("green"))
-    )
-
-    tol = pl.col("t_tol")
-    pct = pl.when(pl.col("change_pct").is_not_null()).then(pl.col("change_pct")).otherwise(
-        # a zero baseline: any rise is infinitely large, no change is no change
-        pl.when(pl.col("change") > 0).then(math.inf).when(pl.col("change") < 0).then(-math.inf)
-        .otherwise(0.0)
-    )
-    direction = pl.col("t_direction")
-    wanted = pl.when(direction.is_in(["decrease", "not-increase"])).then(-1).otherwise(1)
-    along = pct * wanted  # positive: moving the wanted way
-    sig = pl.col("survey_significant").fill_null(False)
-    strict = direction.is_in(["decrease", "increase"])
-    trajectory_rag = (
-        pl.when(pl.col("survey")).then(
-            pl.when(sig & (along > 0)).then(pl.lit("green"))
-            .when(sig & (along < 0)).then(pl.lit("red"))
-            .when(strict).then(pl.lit("amber")).otherwise(pl.lit("green")))
-        .when(along > tol).then(pl.lit("green"))
-        .when(along < -tol).then(pl.lit("red"))
-        .when(strict).then(pl.lit("amber"))
-        .otherwise(pl.lit("green"))
-    )
-
-    # the start value read from the data is known only once the start quarter has come
-    from_data = pl.when(pl.col("as_of") >= pl.col("m_start")).then(pl.col("m_data_start"))
-    start_value = pl.coalesce(pl.col("m_start_value"), from_data)
-    goal = pl.coalesce(pl.col("m_goal"), start_value + pl.col("m_increase"))
-    span = (pl.col("m_deadline") - pl.col("m_start")).cast(pl.Float64)
-    progress = ((pl.col("as_of") - pl.col("m_start")).cast(pl.Float64) / span).clip(0.0, 1.0)
-    planned = start_value + (goal - start_value) * progress
-    status = status.with_columns(goal.alias("m_goal_value"), planned.alias("m_planned"))
-    reached = pl.when(pl.col("t_op") == ">").then(latest > pl.col("m_goal_value")).otherwise(
-        latest >= pl.col("m_goal_value"))
-    shortfall = pl.col("m_planned") - latest
-    milestone_rag = (
-        pl.when(pl.col("m_goal_value").is_null() | pl.col("m_planned").is_null())
-        .then(pl.lit("grey"))
-        .when(pl.col("as_of") < pl.col("m_start")).then(pl.lit("grey"))
-        .when(pl.col("as_of") >= pl.col("m_deadline")).then(
-            pl.when(reached).then(pl.lit("green")).otherwise(pl.lit("red")))
-        .when(shortfall <= 0).then(pl.lit("green"))
-        .when(shortfall <= pl.col("t_tol") / 100 * pl.col("m_goal_value").abs())
-        .then(pl.lit("amber"))
-        .otherwise(pl.lit("red"))
-    )
-
-    commitment_rag = pl.col("commitment_status").replace_strict(
-        {"complete": "green", "in-progress": "amber", "at-risk": "red", "not-started": "grey"},
-        default="grey", return_dtype=pl.Utf8,
-    )
-    kind = pl.col("kind")
-    rag = (
-        pl.when(pl.col("force") != home).then(None)
-        .when(kind == "monitor").then(pl.when(usable).then(None).otherwise(pl.lit("grey")))
-        .when(kind == "commitment").then(
-            pl.when(pl.col("latest_ord").is_null()).then(pl.lit("grey")).otherwise(commitment_rag))
-        .when(~usable).then(pl.lit("grey"))
-        .when(kind.is_in(["threshold", "milestone"]) & ~has_latest).then(pl.lit("grey"))
-        .when(kind == "threshold").then(threshold_rag)
-        .when(kind == "trajectory").then(
-            pl.when(pl.col("comparison").is_null() | pl.col("base_value").is_null())
-            .then(pl.lit("grey")).otherwise(trajectory_rag))
-        .when(kind == "milestone").then(milestone_rag)
-        .otherwise(None)
-    )
-    return status.with_columns(rag.alias("rag"))
-
-
-def _msf(status: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Each force's comparison value (per 1,000 population for counts), rank and gap."""
-    settings = config.settings
-    pops = pl.DataFrame(
-        {"force": list(settings.forces),
-         "population": [f.population for f in settings.forces.values()]},
-        schema={"force": pl.Utf8, "population": pl.Float64},
-    )
-    status = status.join(pops, on="force", how="left")
-    msf_value = (
-        pl.when(~pl.col("msf")).then(None)
-        .when(pl.col("per_pop")).then(pl.col("comparison") / pl.col("population") * 1000)
-        .otherwise(pl.col("comparison"))
-    )
-    in_group = pl.col("force").is_in(list(settings.all_forces))
-    status = status.with_columns(pl.when(in_group).then(msf_value).alias("msf_value"))
-    group = ["kpi", "as_of"]
-    # rank 1 is the best; with no better direction, the highest value ranks first
-    key = pl.col("msf_value") * pl.when(pl.col("dir_sign") < 0).then(1).otherwise(-1)
-    is_home = pl.col("force") == settings.home_force
-    comparators_mean = pl.col("msf_value").filter(~is_home).mean().over(group)
-    status = status.with_columns(
-        key.rank("min").over(group).alias("msf_rank"),
-        pl.col("msf_value").count().over(group).alias("msf_n"),
-        comparators_mean.alias("msf_mean"),
-    )
-    gap = pl.col("msf_value") - pl.col("msf_mean")
-    gap_pct = pl.when(pl.col("msf_mean") != 0).then(gap / pl.col("msf_mean").abs() * 100)
-    worse = gap_pct * pl.col("dir_sign") * -1  # positive: worse than the comparators' mean
-    return status.with_columns(
-        gap.alias("msf_gap"),
-        gap_pct.alias("msf_gap_pct"),
-        (
-            is_home & (pl.col("msf_n") >= 2) & (pl.col("msf_rank") == pl.col("msf_n"))
-            & (pl.col("dir_sign") != 0) & (worse > settings.msf_margin_pct)
-            & (pl.col("msf_value").is_not_null())
-        ).fill_null(False).alias("msf_worst"),
-    )
-
-
-# Alerts over time --------------------------------------------------------------------------
-
-
-ALERT_SCHEMA = {"kpi": pl.Utf8, "force": pl.Utf8, "as_of": pl.Int32, "rule": pl.Utf8,
-                "severity": pl.Utf8}
-
-
-def _no_alerts() -> pl.DataFrame:
-    return pl.DataFrame(schema={**ALERT_SCHEMA, "since": pl.Int32})
-
-
-def _alert_history(timeline: Timeline) -> pl.DataFrame:
-    """Which rule fires for which KPI in which quarter, and since when it has been firing."""
-    status = timeline.status
-    home = timeline.config.settings.home_force
-    s = status.filter(pl.col("force") == home)
-    spc = pl.col("signal")
-    frames = [
-        s.filter(pl.col("rag") == "red").select(*KEYS, rule=pl.lit("target"),
-                                                severity=pl.lit("breach")),
-        s.filter(pl.col("rag") == "amber").select(*KEYS, rule=pl.lit("target"),
-                                                  severity=pl.lit("warning")),
-        s.filter(pl.col("msf_worst")).select(*KEYS, rule=pl.lit("msf"),
-                                             severity=pl.lit("warning")),
-        s.filter(spc == spc_plain.SPECIAL_CAUSE_CONCERN).select(
-            *KEYS, rule=pl.lit("spc"), severity=pl.lit("signal")),
-        s.filter(spc == spc_plain.SPECIAL_CAUSE_IMPROVEMENT).select(
-            *KEYS, rule=pl.lit("spc"), severity=pl.lit("improvement")),
-        s.filter(pl.col("survey_year_significant").fill_null(False)).select(
-            *KEYS, rule=pl.lit("survey"),
-            severity=pl.when(pl.col("survey_year_direction") > 0).then(pl.lit("improvement"))
-            .otherwise(pl.lit("signal"))),
-        s.filter((pl.col("freshness") == "stale") & (pl.col("kind") != "commitment")).select(
-            *KEYS, rule=pl.lit("stale"), severity=pl.lit("data")),
-        # a current figure, but a quarter missing from the window a trajectory compares
-        s.filter((pl.col("kind") == "trajectory") & pl.col("freshness").is_in(
-            ["current", "lagging"]) & pl.col("comparison").is_null()).select(
-            *KEYS, rule=pl.lit("missing"), severity=pl.lit("data")),
-    ]
-    # a run of consecutive quarters is one alert that keeps firing; a warning that becomes a
-    # breach is a new alert
-    identity = ["kpi", "force", "rule", "severity"]
-    alerts = pl.concat([f.cast(ALERT_SCHEMA) for f in frames]).sort([*identity, "as_of"])
-    gap = pl.col("as_of") - pl.col("as_of").shift(1)
-    alerts = alerts.with_columns((gap != 1).fill_null(True).cum_sum().over(identity)
-                                 .alias("_run"))
-    return alerts.with_columns(
-        pl.col("as_of").min().over([*identity, "_run"]).alias("since")
-    ).drop("_run")
-
-
 # The assessment of one quarter ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpcPoint:
-    quarter: Quarter
-    value: float
-    special_cause_type: str
-    point_type: str
-
-
-@dataclass(frozen=True)
-class SpcSummary:
-    n_points: int
-    mean: float | None
-    lpl: float | None
-    upl: float | None
-    last_special_cause: str | None
-    last_point_type: str | None
-    variation_icon: str | None
-    assurance: str | None
-    trial_limits: bool
-    insufficient: bool
-
-
-@dataclass(frozen=True)
-class MsfEntry:
-    force: str
-    value: float | None  # the comparison value, in the KPI's unit
-    basis: float | None  # what is ranked: a rate per 1,000 population for counts
-    rank: int | None
-
-
-@dataclass(frozen=True)
-class MsfPosition:
-    entries: tuple[MsfEntry, ...]
-    per_population: bool
-    home_rank: int | None
-    n: int
-    comparators_mean: float | None
-    gap: float | None
-    gap_pct: float | None
-    worst: bool
-
-
-@dataclass(frozen=True)
-class KpiStatus:
-    """Everything the views show about one KPI for one force at one as-of quarter."""
-
-    kpi: Kpi
-    force: str
-    as_of: Quarter
-    latest_quarter: Quarter | None
-    latest_value: float | None
-    latest_lower: float | None
-    latest_upper: float | None
-    freshness: str  # current | lagging | stale | none
-    comparison: float | None
-    comparison_label: str
-    baseline: float | None
-    baseline_label: str
-    change: float | None
-    change_pct: float | None
-    national_baseline: float | None
-    national_change_pct: float | None
-    rag: str | None
-    commitment_status: str | None
-    survey_significant: bool | None
-    milestone_planned: float | None
-    milestone_goal: float | None
-    spc: SpcSummary
-    msf: MsfPosition | None
-    explanation: str
-
-    @property
-    def is_signal(self) -> bool:
-        """A special-cause concern on the latest point of a current series with enough history
-        (the ◆ of a monitored KPI, and what roll-ups count as a signal)."""
-        return (self.spc.last_point_type == spc_plain.SPECIAL_CAUSE_CONCERN
-                and not self.spc.insufficient and self.freshness != "stale")
 
 
 def _quarter(ordinal: Any) -> Quarter | None:
@@ -722,15 +384,16 @@ class Assessment:
         return {kpi.id: self.status(kpi.id) for kpi in self.config.framework.kpis}
 
     def history(self, kpi_id: str, force: str | None = None) -> list[tuple[Quarter, float]]:
-        """The quarterly values up to the as-of quarter, oldest first."""
+        """The series up to the as-of quarter, oldest first: its quarterly values, or, for a
+        series of published 12-month figures only, those (see `figure_series`)."""
         force = force or self.home_force
         frame = self.timeline.observations.frame
         if self.as_of is None:
             return []
-        rows = frame.filter(
+        rows = figure_series(frame.filter(
             (pl.col("kpi") == kpi_id) & (pl.col("force") == force)
-            & (pl.col("period") <= self.as_of.start) & pl.col("value").is_not_null()
-        ).select("period", "value").sort("period")
+            & (pl.col("period") <= self.as_of.start)
+        )).select("period", "value")
         return [(Quarter.from_date(d), v) for d, v in rows.iter_rows()]
 
     def spc_points(self, kpi_id: str, force: str | None = None) -> list[SpcPoint]:
@@ -779,11 +442,7 @@ def _build_status(
         plan_window if kpi.objective is not None else national)
     # the quarter the figure is for: a lagging figure says which quarter it is, not the as-of
     ends = _quarter(get("comparison_ord")) or _quarter(get("value_ord")) or as_of
-    comparison_label = (
-        f"{ends.label}" if kpi.measure == "stock" or get("survey")
-        else f"the 12 months to {ends.label}" if (window is None or len(window) == 4)
-        else f"the {len(window)} quarters to {ends.label}"
-    )
+    comparison_label = window_words(kpi, window, ends, bool(get("survey")))
     spc = SpcSummary(
         n_points=get("spc_n") or 0,
         mean=get("spc_mean"),
@@ -820,30 +479,14 @@ def _build_status(
         survey_significant=get("survey_significant"),
         milestone_planned=get("m_planned"),
         milestone_goal=get("m_goal_value"),
+        source=get("source"),
+        missing_in_comparison=tuple(Quarter.from_ordinal(o)
+                                    for o in get("missing_comparison") or ()),
+        missing_in_baseline=tuple(Quarter.from_ordinal(o) for o in get("missing_baseline") or ()),
         spc=spc,
-        msf=_msf_position(assessment, kpi, get) if kpi.msf and row else None,
+        msf=msf_position(settings, assessment._rows, assessment.timeline.observations.frame,
+                         assessment.as_of, kpi, get, window) if kpi.msf and row else None,
         explanation="",
     )
-    from pcp_tui.rules.explain import explain  # the wording lives apart from the numbers
-
-    object.__setattr__(status, "explanation", explain(status, assessment))
+    object.__setattr__(status, "explanation", explain(status, settings))
     return status
-
-
-def _msf_position(assessment: Assessment, kpi: Kpi, get: Any) -> MsfPosition:
-    settings = assessment.config.settings
-    entries = []
-    for force in settings.all_forces:
-        other = assessment._rows.get((kpi.id, force), {})
-        entries.append(MsfEntry(force, other.get("comparison"), other.get("msf_value"),
-                                other.get("msf_rank")))
-    return MsfPosition(
-        entries=tuple(entries),
-        per_population=kpi.per_population,
-        home_rank=get("msf_rank"),
-        n=get("msf_n") or 0,
-        comparators_mean=get("msf_mean"),
-        gap=get("msf_gap"),
-        gap_pct=get("msf_gap_pct"),
-        worst=bool(get("msf_worst")),
-    )

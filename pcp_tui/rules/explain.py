@@ -8,7 +8,9 @@ from pcp_tui.framework import OPERATORS, Milestone, Threshold, Trajectory
 from pcp_tui.rules import spc as spc_plain
 
 if TYPE_CHECKING:
-    from pcp_tui.rules.assess import Assessment, KpiStatus
+    from pcp_tui.framework import Settings
+    from pcp_tui.periods import Quarter
+    from pcp_tui.rules.status import KpiStatus
 
 SPECIAL_CAUSE_WORDS = {
     spc_plain.ABOVE_UCL: "the latest quarter is above the upper process limit",
@@ -38,8 +40,8 @@ def _pct(value: float) -> str:
     return f"{abs(value):.0f}%" if abs(value) >= 10 else f"{abs(value):.1f}%"
 
 
-def _force_name(status: KpiStatus, assessment: Assessment) -> str:
-    return assessment.config.settings.forces[status.force].name
+def _force_name(status: KpiStatus, settings: Settings) -> str:
+    return settings.forces[status.force].name
 
 
 SURVEY_SPC_WORDS = "no control limits on survey estimates"
@@ -47,6 +49,8 @@ SURVEY_SPC_WORDS = "no control limits on survey estimates"
 
 def spc_phrase(status: KpiStatus) -> str:
     spc = status.spc
+    if status.twelve_month_only:
+        return "no control limits on overlapping 12-month figures"
     if status.latest_lower is not None and spc.n_points == 0:
         return SURVEY_SPC_WORDS
     if spc.insufficient:
@@ -61,7 +65,7 @@ def spc_phrase(status: KpiStatus) -> str:
     return f"{kind}: {words}" if words else kind
 
 
-def explain(status: KpiStatus, assessment: Assessment) -> str:
+def explain(status: KpiStatus, settings: Settings) -> str:
     """`Homicides: 43 in the 12 months to 2020/21 Q4, 22% below the 55 of the 12 months ending
     June 2019; target: reduce — on track.`"""
     kpi = status.kpi
@@ -81,11 +85,11 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
         # only published 12-month figures (e.g. from the ONS tables)
         latest = f"{unit.format(status.comparison)} in {status.comparison_label}"
     else:
-        return f"{title}: no figure for {_force_name(status, assessment)} yet."
+        return f"{title}: no figure for {_force_name(status, settings)} yet."
     if status.freshness == "stale":
         since = status.latest_quarter.label if status.latest_quarter else "the start"
         return f"{title}: no figure since {since}; not judged."
-    home = status.force == assessment.home_force
+    home = status.force == settings.home_force
 
     if isinstance(target, (Threshold, Milestone)) and home and not quarterly:
         return f"{title}: {latest}; the target is judged on a quarter's figure, which is missing."
@@ -103,11 +107,16 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
 
     if isinstance(target, Trajectory) and home:
         if status.comparison is None:
+            if status.missing_in_comparison:
+                return (f"{title}: {latest}; {quarters_words(status.missing_in_comparison)} "
+                        f"missing from {status.comparison_label}, so it is not compared.")
             return f"{title}: {latest}; not enough quarters for {status.comparison_label}."
         if status.baseline is None:
+            gap = (f" ({quarters_words(status.missing_in_baseline)} missing)"
+                   if status.missing_in_baseline else "")
             return (f"{title}: {unit.format(status.comparison)} in "
                     f"{status.comparison_label}; no complete baseline for "
-                    f"{status.baseline_label}.")
+                    f"{status.baseline_label}{gap}.")
         verdict = {"green": "on track", "amber": "no clear change", "red": "off track"}.get(
             status.rag or "", "not judged")
         head = f"{title}: {unit.format(status.comparison)} in {status.comparison_label}"
@@ -125,7 +134,7 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
             return f"{title}: {latest}; no start value for the planned path."
         goal_words = (f"{OPERATORS[target.op]} {unit.format(goal)} by "
                       f"{target.deadline.label}")
-        if status.as_of >= target.deadline:
+        if (status.latest_quarter or status.as_of) >= target.deadline:
             met = "reached" if status.rag == "green" else "not reached"
             return f"{title}: {latest}; the goal of {goal_words} was {met}."
         gap = status.latest_value - planned
@@ -151,6 +160,14 @@ def explain(status: KpiStatus, assessment: Assessment) -> str:
     return f"{sentence}; {spc_phrase(status)}."
 
 
+def quarters_words(quarters: tuple[Quarter, ...]) -> str:
+    """`2019/20 Q2`, `2019/20 Q2 and Q3`-style lists, spelled out in full."""
+    labels = [q.label for q in quarters]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
 def _the(label: str) -> str:
     """`the 12 months ending June 2019`, but plain `2019/20`."""
     return f"the {label}" if label.startswith("12 months") else label
@@ -166,11 +183,11 @@ def _change_words(status: KpiStatus) -> str:
     return f"{_pct(status.change_pct)} {'above' if status.change_pct > 0 else 'below'}"
 
 
-def alert_message(status: KpiStatus, rule: str, severity: str, assessment: Assessment) -> str:
+def alert_message(status: KpiStatus, rule: str, severity: str, settings: Settings) -> str:
     """The alert's one sentence, with the evidence."""
     kpi = status.kpi
     unit = kpi.unit
-    force = _force_name(status, assessment)
+    force = _force_name(status, settings)
     if rule == "target":
         return status.explanation
     if rule == "msf" and status.msf is not None:
@@ -194,8 +211,15 @@ def alert_message(status: KpiStatus, rule: str, severity: str, assessment: Asses
                 f"({unit.format(status.latest_lower)} to {unit.format(status.latest_upper)}) "
                 "differs significantly from the estimate a year earlier.")
     if rule == "missing":
-        return (f"{kpi.title}: a quarter is missing from {status.comparison_label}, so it "
-                "cannot be compared with its baseline.")
+        gaps = []
+        if status.missing_in_comparison:
+            gaps.append(f"{quarters_words(status.missing_in_comparison)} from "
+                        f"{status.comparison_label}")
+        if status.missing_in_baseline:
+            gaps.append(f"{quarters_words(status.missing_in_baseline)} from the baseline "
+                        f"{status.baseline_label}")
+        return (f"{kpi.title}: no figure for {force} for " + " and ".join(gaps)
+                + ", so it cannot be compared with its baseline.")
     if rule == "stale":
         since = status.latest_quarter.label if status.latest_quarter else "the start"
         return f"{kpi.title}: no figure for {force} since {since}."

@@ -94,6 +94,11 @@ def status_value(status: KpiStatus, *, compact: bool = False) -> str:
     if status.kpi.target.kind == "commitment":
         return (status.commitment_status or "–").replace("-", " ")
     unit = status.kpi.unit
+    if status.twelve_month_only and status.comparison is not None:
+        # only published 12-month figures: the latest of them, marked as such
+        figure = compact_value(unit, status.comparison) if compact else unit.format(
+            status.comparison)
+        return f"{figure} 12m" if compact else f"{figure} (12 months)"
     return compact_value(unit, status.latest_value) if compact else unit.format(
         status.latest_value)
 

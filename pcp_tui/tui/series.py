@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pcp_tui.periods import Quarter
+from pcp_tui.rules.figures import figure_series
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class SeriesPoint:
 
 @dataclass
 class SeriesIndex:
-    """Quarterly values per KPI × force, oldest first (nulls dropped); built lazily per force."""
+    """Figures per KPI × force, oldest first (nulls dropped); built lazily per force."""
 
     frame: pl.DataFrame
     _by_force: dict[str, dict[str, tuple[list[int], list[SeriesPoint]]]] = field(
@@ -33,12 +34,9 @@ class SeriesIndex:
 
     def _force(self, force: str) -> dict[str, tuple[list[int], list[SeriesPoint]]]:
         if force not in self._by_force:
-            rows = (
-                self.frame.filter((pl.col("force") == force) & pl.col("value").is_not_null()
-                                  & pl.col("value").is_finite())
-                .select("kpi", "period", "value", "file")
-                .sort(["kpi", "period"])
-            )
+            # quarterly values; a series of published 12-month figures only is those
+            rows = figure_series(self.frame.filter(pl.col("force") == force)).select(
+                "kpi", "period", "value", "file")
             series: dict[str, tuple[list[int], list[SeriesPoint]]] = {}
             for kpi, period, value, file in rows.iter_rows():
                 quarter = Quarter.from_date(period)

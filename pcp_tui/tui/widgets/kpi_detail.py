@@ -19,7 +19,7 @@ from textual.reactive import var
 from pcp_tui.alerts import Alert
 from pcp_tui.framework import Framework, Milestone, Threshold
 from pcp_tui.notes import Note
-from pcp_tui.render import change_text, literal
+from pcp_tui.render import change_text, literal, msf_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import spc_phrase
@@ -372,7 +372,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         grid.append(("Target", result))
         if isinstance(kpi.target, Milestone) and status.milestone_planned is not None:
             grid.append(("Planned", Text(
-                f"{unit.format(status.milestone_planned)} by {status.as_of.label} on the way to "
+                f"{unit.format(status.milestone_planned)} by "
+                f"{(status.latest_quarter or status.as_of).label} on the way to "
                 f"{unit.format(status.milestone_goal)} by {kpi.target.deadline.label}")))
 
         latest = Text(status_value(status))
@@ -454,7 +455,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             text.append(f" {words}", style=self._style("label"))
 
         chart = self.query_one(HistoryChart)
-        item("⣀", chart.line_style("series"), "quarterly values")
+        item("⣀", chart.line_style("series"),
+             "published 12-month figures" if status.twelve_month_only else "quarterly values")
         if target is not None:
             item("━", chart.line_style("target"), f"target {unit.format_target(target)}")
         if planned:
@@ -465,6 +467,9 @@ class KpiDetail(Toned, Vertical, can_focus=True):
                  f"limits {unit.format(spc.lpl)} to {unit.format(spc.upl)}")
         if marked:
             item("◆", tone_style(self, "signal"), "special cause")
+        if status.twelve_month_only:
+            text.append("\nno control limits: consecutive 12-month totals share nine months, "
+                        "so the XmR rules do not apply", style=self._style("label"))
         return text
 
     def _msf_table(self, status: KpiStatus, assessment: Assessment) -> RenderableType:
@@ -478,7 +483,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             header.append(Text("per 1,000", style=label))
         header += [Text("rank", style=label), Text("gap to mean", style=label)]
         rows: list[list[Text]] = [header]
-        for entry in sorted(msf.entries, key=lambda e: (e.rank is None, e.rank or 0)):
+        for entry in sorted(msf.entries, key=lambda e: (e.basis is None, e.rank or 0)):
             force = forces.get(entry.force)
             home = entry.force == assessment.home_force
             name = literal(force.name if force else entry.force,
@@ -504,8 +509,15 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         justify = ["left"] + ["right"] * (len(widths) - 1)
         table = table_lines(rows, widths, justify)
         basis = "rates per 1,000 population" if msf.per_population else "values"
-        heading = self._heading(f"Most similar forces: {basis}, {status.comparison_label}")
+        heading = self._heading(f"Most similar forces: {basis}, {msf_heading(msf)}")
         parts: list[RenderableType] = [heading, table]
+        for entry in msf.entries:
+            if entry.missing:  # no figure for the window: out of the rank and the mean
+                force = forces.get(entry.force)
+                line = literal(force.name if force else entry.force, style=label)
+                line.append(f": {entry.missing}; left out of the rank and the mean",
+                            style=label)
+                parts.append(line)
         if msf.worst:
             parts.append(Text("▲ the worst of its most similar forces",
                               style=tone_style(self, "amber")))
@@ -522,9 +534,12 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             return Text(f"Quarterly values: {commitment.replace('-', ' ') if commitment else '–'}")
         label = self._style("label")
         out = Text()
-        out.append_text(self._heading(f"Quarterly values ({len(history)}), latest first"))
+        twelve = status.twelve_month_only
+        heading = "Published 12-month figures" if twelve else "Quarterly values"
+        out.append_text(self._heading(f"{heading} ({len(history)}), latest first"))
         out.append("\n")
-        out.append_text(table_lines([[Text("quarter", style=label), Text("value", style=label)]],
+        out.append_text(table_lines([[Text("12 months to" if twelve else "quarter",
+                                           style=label), Text("value", style=label)]],
                                     [10, 14], ["left", "right"]))
         for point in reversed(history):
             note = Text()

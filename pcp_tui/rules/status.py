@@ -1,0 +1,108 @@
+"""What the rules say about one KPI for one force at one as-of quarter: plain records.
+
+`assess()` builds them; the views, the explanations and the alerts read them. Nothing here
+computes a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pcp_tui.framework import Kpi
+from pcp_tui.periods import Quarter
+from pcp_tui.rules import spc as spc_plain
+
+
+@dataclass(frozen=True)
+class SpcPoint:
+    quarter: Quarter
+    value: float
+    special_cause_type: str
+    point_type: str
+
+
+@dataclass(frozen=True)
+class SpcSummary:
+    n_points: int
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    last_special_cause: str | None
+    last_point_type: str | None
+    variation_icon: str | None
+    assurance: str | None
+    trial_limits: bool
+    insufficient: bool
+
+
+@dataclass(frozen=True)
+class MsfEntry:
+    force: str
+    value: float | None  # the figure for the home force's window, in the KPI's unit
+    basis: float | None  # what is ranked: a rate per 1,000 population for counts
+    rank: int | None
+    # why a force has no figure for the window: "suppressed in the source", "not yet
+    # published", …; None when it has one
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class MsfPosition:
+    entries: tuple[MsfEntry, ...]
+    per_population: bool
+    window: Quarter | None  # the last quarter of the home force's window
+    window_label: str  # "the 12 months to 2019/20 Q3"
+    source: str | None  # quarters | published, as the home force's figure
+    home_rank: int | None
+    n: int
+    comparators_mean: float | None
+    gap: float | None
+    gap_pct: float | None
+    worst: bool
+
+
+@dataclass(frozen=True)
+class KpiStatus:
+    """Everything the views show about one KPI for one force at one as-of quarter."""
+
+    kpi: Kpi
+    force: str
+    as_of: Quarter
+    latest_quarter: Quarter | None
+    latest_value: float | None
+    latest_lower: float | None
+    latest_upper: float | None
+    freshness: str  # current | lagging | stale | none
+    comparison: float | None
+    comparison_label: str
+    baseline: float | None
+    baseline_label: str
+    change: float | None
+    change_pct: float | None
+    national_baseline: float | None
+    national_change_pct: float | None
+    rag: str | None
+    commitment_status: str | None
+    survey_significant: bool | None
+    milestone_planned: float | None
+    milestone_goal: float | None
+    source: str | None  # quarters (the force's quarterly figures) | published (12-month)
+    # quarters missing inside the comparison and baseline windows (after the series started)
+    missing_in_comparison: tuple[Quarter, ...]
+    missing_in_baseline: tuple[Quarter, ...]
+    spc: SpcSummary
+    msf: MsfPosition | None
+    explanation: str
+
+    @property
+    def twelve_month_only(self) -> bool:
+        """Only published 12-month figures: no quarter's own count, and no SPC (consecutive
+        12-month totals share nine months, so the XmR rules do not hold for them)."""
+        return self.latest_value is None and self.source == "published"
+
+    @property
+    def is_signal(self) -> bool:
+        """A special-cause concern on the latest point of a current series with enough history
+        (the ◆ of a monitored KPI, and what roll-ups count as a signal)."""
+        return (self.spc.last_point_type == spc_plain.SPECIAL_CAUSE_CONCERN
+                and not self.spc.insufficient and self.freshness != "stale")
