@@ -115,7 +115,7 @@ def locate_config(explicit: str | Path | None, cwd: Path | None = None) -> Path:
 # Schema: allowed keys per table, so that a typo gets a "did you mean".
 SETTINGS_KEYS = {
     "home_force", "comparators", "data_folder", "stale_after_quarters",
-    "baselines", "tolerances", "spc", "notes_file",
+    "baselines", "tolerances", "spc", "notes_file", "significance_level",
 }
 TOLERANCE_KEYS = {"trajectory_pct", "milestone_pct", "msf_margin_pct"}
 SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
@@ -130,7 +130,7 @@ KPI_KEYS = {
 }
 TARGET_KEYS = {
     "threshold": {"kind", "op", "value"},
-    "trajectory": {"kind", "direction", "baseline", "tolerance_pct"},
+    "trajectory": {"kind", "direction", "baseline", "tolerance_pct", "judged_by"},
     "milestone": {
         "kind", "goal", "increase", "op", "start", "start_value", "deadline", "tolerance_pct",
     },
@@ -382,6 +382,12 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
             reader.problem("settings.spc", key, f"found {getattr(spc, key)}; expected 2 or more")
 
     stale = reader.get(table, "stale_after_quarters", int, where, required=False, default=1)
+    level = float(reader.get(table, "significance_level", (int, float), where, required=False,
+                             default=0.95))
+    if not 0.5 <= level < 1:
+        reader.problem(where, "significance_level",
+                       f"found {level}; expected a level such as 0.95 (at least 0.5, below 1)")
+        level = 0.95
     return Settings(
         home_force=home or "",
         comparators=tuple(comparators),
@@ -392,6 +398,7 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
         milestone_tolerance_pct=tol["milestone_pct"],
         msf_margin_pct=tol["msf_margin_pct"],
         stale_after_quarters=stale,
+        significance_level=level,
         spc=spc,
         notes_file=reader.get(table, "notes_file", str, where, required=False),
     )
@@ -588,7 +595,10 @@ def _read_target(
             window = reader.window(name, where, "baseline")
         if direction is None or window is None:
             return None
-        return Trajectory(direction, window, name, float(tolerance))  # type: ignore[arg-type]
+        judged_by = reader.choice(table, "judged_by", ("significance", "tolerance"), where,
+                                  required=False, default="significance")
+        return Trajectory(direction, window, name, float(tolerance),  # type: ignore[arg-type]
+                          judged_by=judged_by or "significance")  # type: ignore[arg-type]
     if kind == "milestone":
         goal = reader.get(table, "goal", (int, float), where, required=False)
         increase = reader.get(table, "increase", (int, float), where, required=False)

@@ -95,6 +95,9 @@ class Trajectory:
     baseline_name: str  # "plan", "national" or the window as written
     tolerance_pct: float
     kind: Literal["trajectory"] = "trajectory"
+    # `significance`: a test of the change (counts and rates); `tolerance`: ± tolerance_pct,
+    # for targets the plan states as a percentage (and for levels, which no count test fits)
+    judged_by: Literal["significance", "tolerance"] = "significance"
 
     def words(self, unit: Unit) -> str:
         verb = {
@@ -242,6 +245,7 @@ class Settings:
     data_folder: str
     baselines: dict[str, Window] = field(hash=False)
     trajectory_tolerance_pct: float = 2.0
+    significance_level: float = 0.95
     milestone_tolerance_pct: float = 2.0
     msf_margin_pct: float = 10.0
     stale_after_quarters: int = 1

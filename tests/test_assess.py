@@ -148,21 +148,48 @@ def test_threshold_met_with_limits_clear_of_the_target_is_green(tmp_path):
 
 
 def test_trajectory_rolling_twelve_months_against_the_financial_year(tmp_path):
-    # 2019/20: 100 a quarter (400); the 12 months to 2021/22 Q2: 90 a quarter (360), −10 %
-    values = [100.0] * 4 + [95.0] * 2 + [90.0] * 4
+    # 2019/20: 10,000 a quarter (40,000); the 12 months to 2021/22 Q2: 9,000 a quarter
+    # (36,000), −10 %: z = −4,000 / √(φ · 76,000) with φ = 2 · 500² / (2 · 9 · 9,500) = 2.92
+    values = [10000.0] * 4 + [9500.0] * 2 + [9000.0] * 4
     a = build(tmp_path, kpi("burglary", '{ kind = "trajectory", direction = "decrease" }'),
               series("burglary", values))
     status = a.status("burglary")
     assert status.as_of == Quarter(2021, 2)
-    assert status.comparison == 360
-    assert status.baseline == 400
-    assert status.change == -40
+    assert status.comparison == 36000
+    assert status.baseline == 40000
+    assert status.change == -4000
     assert status.change_pct == pytest.approx(-10.0)
+    assert status.change_z == pytest.approx(-4000 / math.sqrt(76000 * 500000 / (18 * 9500)))
     assert status.rag == "green"
     assert status.explanation == (
-        "Burglary: 360 in the 12 months to 2021/22 Q2, 10% below the 400 of 2019/20; "
-        "target: reduce — on track."
+        "Burglary: 36,000 in the 12 months to 2021/22 Q2, 10% below the 40,000 of 2019/20: "
+        "a significant fall (p < 0.001); target: reduce — on track."
     )
+
+
+def test_the_same_fall_on_small_counts_is_no_significant_change(tmp_path):
+    # 400 against 360: z = −40 / √760 = −1.45, p = 0.15: amber, and no warning for it
+    values = [100.0] * 4 + [95.0] * 2 + [90.0] * 4
+    a = build(tmp_path, kpi("burglary", '{ kind = "trajectory", direction = "decrease" }'),
+              series("burglary", values))
+    status = a.status("burglary")
+    assert status.change_z == pytest.approx(-40 / math.sqrt(760))
+    assert status.rag == "amber"
+    assert status.explanation == (
+        "Burglary: 360 in the 12 months to 2021/22 Q2, 10% below the 400 of 2019/20: "
+        "no significant change (p = 0.1); target: reduce — no clear change."
+    )
+    assert [al for al in a.alerts if al.kpi == "burglary" and al.severity == "warning"] == []
+
+
+def test_a_tolerance_judged_trajectory_keeps_the_band(tmp_path):
+    values = [100.0] * 4 + [95.0] * 2 + [90.0] * 4
+    a = build(tmp_path, kpi("burglary", '{ kind = "trajectory", direction = "decrease", '
+                                        'judged_by = "tolerance" }'),
+              series("burglary", values))
+    status = a.status("burglary")
+    assert status.rag == "green"
+    assert "significant" not in status.explanation
 
 
 @pytest.mark.parametrize(
@@ -180,19 +207,27 @@ def test_trajectory_rolling_twelve_months_against_the_financial_year(tmp_path):
 )
 def test_trajectory_tolerance_and_directions(tmp_path, latest_year, direction, rag):
     values = [100.0] * 4 + [latest_year / 4] * 4
-    a = build(tmp_path, kpi("k", f'{{ kind = "trajectory", direction = "{direction}" }}'),
+    a = build(tmp_path, kpi("k", f'{{ kind = "trajectory", direction = "{direction}", '
+                                 'judged_by = "tolerance" }'),
               series("k", values))
     assert a.status("k").rag == rag
 
 
 def test_trajectory_with_a_zero_baseline(tmp_path):
     values = [0.0] * 4 + [1.0, 0.0, 0.0, 0.0]
-    a = build(tmp_path, kpi("k", '{ kind = "trajectory", direction = "decrease" }'),
+    a = build(tmp_path, kpi("k", '{ kind = "trajectory", direction = "decrease", '
+                                 'judged_by = "tolerance" }'),
               series("k", values))
     status = a.status("k")
     assert status.baseline == 0
     assert status.change_pct is None
     assert status.rag == "red"  # any rise on nothing is against a reduction
+    # tested, one event against none is no significant change
+    (tmp_path / "tested").mkdir()
+    tested = build(tmp_path / "tested", kpi("k", '{ kind = "trajectory", '
+                                                 'direction = "decrease" }'),
+                   series("k", values))
+    assert tested.status("k").rag == "amber"
 
 
 def test_trajectory_with_a_missing_baseline_quarter_is_grey(tmp_path):
@@ -398,7 +433,8 @@ def test_survey_change_within_the_intervals_is_not_significant(tmp_path):
 def test_alerts_know_since_when_they_fire_and_what_resolved(tmp_path):
     # red from 2020/21 Q1 (above baseline) until 2021/22 Q1 when it drops
     values = [100.0] * 4 + [120.0] * 4 + [50.0, 50.0]
-    a = build(tmp_path, kpi("k", '{ kind = "trajectory", direction = "decrease" }'),
+    a = build(tmp_path, kpi("k", '{ kind = "trajectory", direction = "decrease", '
+                                 'judged_by = "tolerance" }'),
               series("k", values), as_of="2020/21 Q4")
     breach = [al for al in a.alerts if al.severity == "breach"]
     assert [al.id for al in breach] == ["k/home/target/2020-21_Q4"]
@@ -439,7 +475,7 @@ def test_bundled_explanations_state_the_quoted_figures(bundled):
     homicides = bundled.at(Quarter(2020, 4)).status("homicides")
     assert homicides.explanation == (
         "Homicides: 43 in the 12 months to 2020/21 Q4, 22% below the 55 of the 12 months "
-        "ending June 2019; target: reduce — on track."
+        "ending June 2019: no significant change (p = 0.2); target: reduce — no clear change."
     )
     discharges = bundled.at(Quarter(2020, 4)).status("firearm-discharges")
     assert "157 in the 12 months to 2020/21 Q4" in discharges.explanation
@@ -597,7 +633,8 @@ def test_a_flow_one_quarter_behind_is_judged_on_its_own_latest_twelve_months(tmp
     values = [100.0 + i for i in range(13)]
     rows = series("burglary", values, first="2018/19 Q1") + series("other", [1.0] * 14,
                                                                   first="2018/19 Q1")
-    kpis = (kpi("burglary", '{ kind = "trajectory", direction = "decrease" }')
+    kpis = (kpi("burglary", '{ kind = "trajectory", direction = "decrease", '
+                            'judged_by = "tolerance" }')
             + kpi("other", '{ kind = "monitor" }'))
     status = build(tmp_path, kpis, rows).status("burglary")
     assert status.as_of == Quarter(2021, 2)
@@ -635,7 +672,7 @@ def test_a_gap_is_a_data_alert_not_a_resolution(tmp_path):
     # amber while the 12 months are level with 2019/20; 2020/21 Q3 never arrives. In Q3 the
     # figure to Q2 is still judged (it lags by one quarter); in Q4 the window has a hole.
     values = [100.0] * 6 + [None, 100.0]
-    kpis = kpi("k", '{ kind = "trajectory", direction = "decrease" }')
+    kpis = kpi("k", '{ kind = "trajectory", direction = "decrease", judged_by = "tolerance" }')
     a = build(tmp_path, kpis, series("k", values))
     timeline = a.timeline
     assert [al.severity for al in timeline.at(Quarter(2020, 3)).alerts] == ["warning"]

@@ -186,8 +186,8 @@ def alert_history(status: pl.DataFrame, home: str) -> pl.DataFrame:
     frames = [
         s.filter(pl.col("rag") == "red").select(*KEYS, rule=pl.lit("target"),
                                                 severity=pl.lit("breach")),
-        s.filter(pl.col("rag") == "amber").select(*KEYS, rule=pl.lit("target"),
-                                                  severity=pl.lit("warning")),
+        s.filter((pl.col("rag") == "amber") & ~pl.col("no_clear_change").fill_null(False))
+        .select(*KEYS, rule=pl.lit("target"), severity=pl.lit("warning")),
         s.filter(pl.col("msf_worst")).select(*KEYS, rule=pl.lit("msf"),
                                              severity=pl.lit("warning")),
         s.filter(spc == spc_plain.SPECIAL_CAUSE_CONCERN).select(

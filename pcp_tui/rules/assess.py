@@ -83,6 +83,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "t_direction": target.direction if isinstance(target, Trajectory) else None,
             "t_tol": target.tolerance_pct if isinstance(target, (Trajectory, Milestone))
             else None,
+            "t_judge": target.judged_by if isinstance(target, Trajectory) else None,
             "b_first": window.first.ordinal if window else None,
             "b_last": window.last.ordinal if window else None,
             "n_first": national.first.ordinal if national else None,
@@ -97,6 +98,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
         "kpi": pl.Utf8, "order": pl.Int32, "measure": pl.Utf8, "scale": pl.Float64,
         "dir_sign": pl.Int32, "kind": pl.Utf8, "per_pop": pl.Boolean, "msf": pl.Boolean,
         "t_op": pl.Utf8, "t_value": pl.Float64, "t_direction": pl.Utf8, "t_tol": pl.Float64,
+        "t_judge": pl.Utf8,
         "b_first": pl.Int32, "b_last": pl.Int32, "n_first": pl.Int32, "n_last": pl.Int32,
         "m_start": pl.Int32, "m_deadline": pl.Int32, "m_goal": pl.Float64,
         "m_increase": pl.Float64, "m_start_value": pl.Float64,
@@ -274,6 +276,13 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.col("_yv").max().alias("year_ago_value"),
         pl.col("_yl").max().alias("year_ago_lower"),
         pl.col("_yu").max().alias("year_ago_upper"),
+        # the comparison window's numerators and denominators, for a test of a rate's change
+        pl.col("_wn").sum().alias("cmp_num"),
+        pl.col("_wd").sum().alias("cmp_den"),
+        # overdispersion of the quarterly counts so far (successive differences)
+        pl.col("value").diff().pow(2).sum().alias("phi_squares"),
+        pl.col("value").count().alias("phi_n"),
+        pl.col("value").mean().alias("phi_mean"),
     )
 
     commitments = (
@@ -487,6 +496,7 @@ def _build_status(
         msf=msf_position(settings, assessment._rows, assessment.timeline.observations.frame,
                          assessment.as_of, kpi, get, window) if kpi.msf and row else None,
         explanation="",
+        change_z=get("change_z"),
     )
     object.__setattr__(status, "explanation", explain(status, settings))
     return status

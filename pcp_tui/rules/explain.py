@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from pcp_tui.framework import OPERATORS, Milestone, Threshold, Trajectory
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.significance import critical_z, p_text
 
 if TYPE_CHECKING:
     from pcp_tui.framework import Settings
@@ -121,8 +122,8 @@ def explain(status: KpiStatus, settings: Settings) -> str:
             status.rag or "", "not judged")
         head = f"{title}: {unit.format(status.comparison)} in {status.comparison_label}"
         return (f"{head}, {_change_words(status)} the {unit.format(status.baseline)} of "
-                f"{_the(status.baseline_label)}; target: {TRAJECTORY_VERBS[target.direction]} — "
-                f"{verdict}.")
+                f"{_the(status.baseline_label)}{test_words(status, settings)}; target: "
+                f"{TRAJECTORY_VERBS[target.direction]} — {verdict}.")
 
     if isinstance(target, Milestone) and home:
         goal = status.milestone_goal
@@ -158,6 +159,19 @@ def explain(status: KpiStatus, settings: Settings) -> str:
                 "; not a significant change")
         return sentence + "."
     return f"{sentence}; {spc_phrase(status)}."
+
+
+def test_words(status: KpiStatus, settings: Settings) -> str:
+    """`: no significant change (p = 0.9)`, `: a significant fall (p < 0.001)`, or nothing
+    where the change is judged by a tolerance (levels, targets stated as a percentage)."""
+    target = status.kpi.target
+    if (status.change_z is None or status.change_p is None
+            or getattr(target, "judged_by", "significance") == "tolerance"):
+        return ""
+    p = p_text(status.change_p)
+    if abs(status.change_z) < critical_z(settings.significance_level):
+        return f": no significant change ({p})"
+    return f": a significant {'rise' if status.change_z > 0 else 'fall'} ({p})"
 
 
 def quarters_words(quarters: tuple[Quarter, ...]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pcp_tui.framework import Kpi
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.significance import two_sided_p
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,13 @@ class KpiStatus:
     spc: SpcSummary
     msf: MsfPosition | None
     explanation: str
+    # the test of the change on the baseline (None where none applies: levels, surveys)
+    change_z: float | None = None
+
+    @property
+    def change_p(self) -> float | None:
+        """The two-sided p-value of the change on the baseline."""
+        return None if self.change_z is None else two_sided_p(self.change_z)
 
     @property
     def twelve_month_only(self) -> bool:

@@ -8,6 +8,13 @@ from typing import Any
 import polars as pl
 
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.significance import (
+    MIN_QUARTERS_FOR_PHI,
+    count_z_expr,
+    critical_z,
+    proportion_z_expr,
+    rate_z_expr,
+)
 
 # Survey estimates: a 95 % interval is ±1.96 standard errors, so its width is 3.92 SE.
 CI_WIDTH_IN_SE = 3.92
@@ -62,6 +69,7 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         ((pl.col("latest_value") - pl.col("year_ago_value")).sign() * pl.col("dir_sign"))
         .alias("survey_year_direction"),
     )
+    status = status.with_columns(change_test(settings).alias("change_z"))
     # SPC assurance against a threshold target, on the limits
     status = status.with_columns(
         pl.when(pl.col("t_value").is_null() | (pl.col("dir_sign") == 0)
@@ -103,10 +111,20 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     along = pct * wanted  # positive: moving the wanted way
     sig = pl.col("survey_significant").fill_null(False)
     strict = direction.is_in(["decrease", "increase"])
+    tested = pl.col("change_z").is_not_null() & (pl.col("t_judge") != "tolerance")
+    tested_sig = pl.col("change_z").abs() >= critical_z(settings.significance_level)
+    # amber by a test that found no significant change: shown, but nothing to warn about
+    status = status.with_columns(
+        (tested & ~tested_sig & (pl.col("kind") == "trajectory")).fill_null(False)
+        .alias("no_clear_change"))
     trajectory_rag = (
         pl.when(pl.col("survey")).then(
             pl.when(sig & (along > 0)).then(pl.lit("green"))
             .when(sig & (along < 0)).then(pl.lit("red"))
+            .when(strict).then(pl.lit("amber")).otherwise(pl.lit("green")))
+        .when(tested).then(
+            pl.when(tested_sig & (along > 0)).then(pl.lit("green"))
+            .when(tested_sig & (along < 0)).then(pl.lit("red"))
             .when(strict).then(pl.lit("amber")).otherwise(pl.lit("green")))
         .when(along > tol).then(pl.lit("green"))
         .when(along < -tol).then(pl.lit("red"))
@@ -159,3 +177,35 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         .otherwise(None)
     )
     return status.with_columns(rag.alias("rag"))
+
+
+def change_test(settings: Any) -> pl.Expr:
+    """z of the change from the baseline to the comparison (null where no test applies).
+
+    Counts (flows from the force's quarterly figures or published 12-month totals) over two
+    windows of equal length, and headcounts (levels of a count): Poisson counts with φ from
+    the series' quarter-to-quarter changes; rates
+    from numerators and denominators: a two-proportion test for percentages, a Poisson-rate
+    test otherwise. Other levels (days, hours) and survey estimates are not tested here."""
+    n, mean = pl.col("phi_n"), pl.col("phi_mean")
+    phi = (pl.when((n >= MIN_QUARTERS_FOR_PHI) & (mean > 0))
+           .then(pl.max_horizontal(pl.col("phi_squares") / (2 * (n - 1) * mean), pl.lit(1.0)))
+           .otherwise(pl.lit(1.0)))
+    same_length = (pl.col("b_last") - pl.col("b_first") + 1) == 4
+    measure = pl.col("measure")
+    comparison, baseline = pl.col("comparison"), pl.col("base_value")
+    rate_args = [pl.col("cmp_num"), pl.col("cmp_den"), pl.col("base_num"), pl.col("base_den")]
+    from_quarters = pl.col("source") == "quarters"
+    return (
+        pl.when(pl.col("survey") | comparison.is_null() | baseline.is_null()).then(None)
+        .when((measure == "flow") & same_length & (comparison >= 0) & (baseline >= 0))
+        .then(count_z_expr(comparison, baseline, phi))
+        # a headcount (a level) set against its level at the end of the baseline: two counts,
+        # each varying by φ times itself, φ from the level's own quarter-to-quarter changes
+        .when((measure == "stock") & pl.col("per_pop") & (comparison >= 0) & (baseline >= 0))
+        .then(count_z_expr(comparison, baseline, phi))
+        .when((measure == "rate") & from_quarters & (pl.col("scale") == 100))
+        .then(proportion_z_expr(*rate_args))
+        .when((measure == "rate") & from_quarters).then(rate_z_expr(*rate_args))
+        .otherwise(None)
+    )

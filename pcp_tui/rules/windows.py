@@ -36,6 +36,8 @@ def window_value(first: str, last: str, suffix: str) -> list[pl.Expr]:
         pl.col("lower").filter(at_end).first().alias(f"{suffix}_lower"),
         pl.col("upper").filter(at_end).first().alias(f"{suffix}_upper"),
         n.alias(f"{suffix}_n"),
+        num.alias(f"{suffix}_num"),
+        den.alias(f"{suffix}_den"),
     ]
 
 
