@@ -489,8 +489,9 @@ class PcpApp(App[int]):
         self._show_problems_banner()
         latest = self.timeline.latest.label if self.timeline.latest else "no quarters"
         problems = len(self.observations.problems)
-        message = (f"{event.reason.capitalize()}: {len(self.observations.files)} files, data to "
-                   f"{latest}.")
+        # only the first letter: `capitalize` would lowercase the file names the reason quotes
+        reason = event.reason[:1].upper() + event.reason[1:]
+        message = f"{reason}: {len(self.observations.files)} files, data to {latest}."
         if problems:
             message += f" {problems} problem{'s' if problems != 1 else ''} (press d)."
         self.tell(message, title="Data reloaded",
