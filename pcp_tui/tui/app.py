@@ -26,7 +26,7 @@ from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
-from pcp_tui.render import plural
+from pcp_tui.render import plural, status_legend
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
@@ -359,7 +359,7 @@ class PcpApp(App[int]):
     def action_help(self) -> None:
         from pcp_tui.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.help_panes()))
+        self.push_screen(HelpScreen(self.help_panes(), symbols=status_legend()))
 
     def help_panes(self) -> list[Pane]:
         """The keys of each pane, from the BINDINGS of its class."""
