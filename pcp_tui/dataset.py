@@ -1,8 +1,9 @@
 """Quarterly returns in `data/` → one canonical Polars frame and a list of Problems.
 
 A bad row never stops the load: it becomes a Problem naming the file, the row (as a
-spreadsheet shows it: the header is row 1), the column, what was found and what was expected,
-and every good row still loads.
+spreadsheet shows it: the header is row 1 of a CSV, a workbook's is the row it is on), the
+column as the header writes it, what was found and what was expected, and every good row still
+loads.
 
 Canonical frame, one row per KPI × force × quarter:
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import difflib
 import functools
 import io
@@ -122,6 +124,25 @@ def empty_frame() -> pl.DataFrame:
     return pl.DataFrame(schema=CANONICAL_SCHEMA)
 
 
+@dataclass
+class Heading:
+    """A file's header as the analyst wrote it: the spreadsheet row it is on and each cleaned
+    column name's own spelling, so that problems quote `'2020/21 Q3'`, not `'2020/21_q3'`."""
+
+    row: int = 1
+    written: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def name(self, column: str) -> str:
+        return self.written.get(column, column)
+
+    def as_written(self, problem: Problem) -> Problem:
+        """A data row's problem with its column named as the header writes it."""
+        if problem.column is None or problem.row is None or problem.row <= self.row:
+            return problem  # a file's or the header's own problem already quotes it
+        return Problem(problem.file, problem.row, self.name(problem.column), problem.found,
+                       problem.expected)
+
+
 # Reading files ----------------------------------------------------------------------------
 
 
@@ -139,21 +160,27 @@ BATCH_ROWS = 100_000
 SNIFF_BYTES = 8 << 20
 
 
-def read_batches(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
+def read_batches(
+    path: Path, problems: list[Problem], heading: Heading | None = None,
+) -> Iterator[pl.DataFrame]:
     """One file as frames of text columns plus `_row` (the spreadsheet row number).
+
+    `heading`, when given, is filled with the header's row and the columns as written.
 
     A CSV is streamed in batches of `BATCH_ROWS` rows, so a file of any size is checked in
     bounded memory; Parquet and spreadsheets come whole. Raises UnreadableFile when the file as
     a whole cannot be used.
     """
     suffix = path.suffix.lower()
+    heading = heading if heading is not None else Heading()
     if suffix == ".parquet":
         try:
             frame = pl.read_parquet(path)
         except Exception as err:  # polars raises several types for corrupt files
             raise UnreadableFile(f"is not a readable Parquet file ({_first_line(err)})") from None
         try:
-            frame = _clean_columns(frame, path, problems).with_columns(pl.all().cast(pl.Utf8))
+            frame = _clean_columns(frame, path, problems, heading)
+            frame = frame.with_columns(pl.all().cast(pl.Utf8))
         except Exception as err:  # a list or struct column has no text form
             raise UnreadableFile(
                 f"has columns that are not plain values ({_first_line(err)})"
@@ -161,9 +188,9 @@ def read_batches(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
         yield frame.with_row_index("_row", offset=2)
         return
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        yield _read_workbook(path, problems)
+        yield _read_workbook(path, problems, heading)
         return
-    yield from _read_csv(path, problems)
+    yield from _read_csv(path, problems, heading)
 
 
 def _open_text(path: Path) -> io.TextIOWrapper:
@@ -190,7 +217,7 @@ def _open_text(path: Path) -> io.TextIOWrapper:
     return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline="")
 
 
-def _read_csv(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
+def _read_csv(path: Path, problems: list[Problem], heading: Heading) -> Iterator[pl.DataFrame]:
     with _open_text(path) as text:
         first_line = text.readline()
         text.seek(0)
@@ -199,9 +226,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
             header = next(reader)
         except (StopIteration, csv.Error) as err:
             raise UnreadableFile(f"has no header row ({err})") from None
-        names = [_clean_header(name) for name in header]
-        first = _first_columns(names, path, problems)
-        width = len(names)
+        first = _first_columns(header, path, problems, heading)
+        width = len(header)
         rows: list[list[str]] = []
         row_numbers: list[int] = []
         record = 1
@@ -239,7 +265,7 @@ def _read_csv(path: Path, problems: list[Problem]) -> Iterator[pl.DataFrame]:
 HEADER_SEARCH_ROWS = 20
 
 
-def _read_workbook(path: Path, problems: list[Problem]) -> pl.DataFrame:
+def _read_workbook(path: Path, problems: list[Problem], heading: Heading) -> pl.DataFrame:
     """The return in a workbook: the first visible sheet with a `kpi` column heading.
 
     Hidden sheets (lookups, workings) are passed over; title rows and merged heading cells
@@ -259,8 +285,8 @@ def _read_workbook(path: Path, problems: list[Problem]) -> pl.DataFrame:
         if found is not None:
             chosen, header = grid, found
             break
-    names = [_clean_header(cell) for cell in chosen.rows[header]] if chosen.rows else []
-    first = _first_columns(names, path, problems)
+    heading.row = chosen.row_number(header)
+    first = _first_columns(chosen.rows[header] if chosen.rows else [], path, problems, heading)
     body = [row for row in chosen.rows[header + 1:]]
     keep = [i for i, row in enumerate(body) if any(cell.strip() for cell in row)]
     data = {name: [body[i][col] if col < len(body[i]) else "" for i in keep]
@@ -270,29 +296,39 @@ def _read_workbook(path: Path, problems: list[Problem]) -> pl.DataFrame:
     return frame.with_columns(pl.Series("_row", rows, dtype=pl.UInt32))
 
 
-def _first_columns(names: list[str], path: Path, problems: list[Problem]) -> dict[str, int]:
-    """Position of each (cleaned) column name; a second column of the same kind is reported.
+def _first_columns(
+    headers: Sequence[str], path: Path, problems: list[Problem], heading: Heading,
+) -> dict[str, int]:
+    """Position of each cleaned column name; a second column of the same kind is reported.
 
     `value` and `count` both mean the value: rather than let the later one win unseen (or, for
     a spreadsheet, crash on the duplicate name), the first is used and the second reported.
+    `heading` keeps each column's own spelling for the messages.
     """
     first: dict[str, int] = {}
-    for i, name in enumerate(names):
+    for i, header in enumerate(headers):
+        name = _clean_header(header)
         if not name:
             continue
+        written = str(header).replace("\ufeff", "").strip()
         if name in first:
             problems.append(Problem(
-                str(path), 1, shorten(name), f"a second {quote(name)} column (column {i + 1})",
+                str(path), heading.row, shorten(written),
+                f"a second {name} column, {quote(written)} (column {i + 1}), "
+                f"after {quote(heading.name(name))} (column {first[name] + 1})",
                 "one column of each kind; the first is used and this one ignored",
             ))
             continue
         first[name] = i
+        heading.written[name] = written
     return first
 
 
-def _clean_columns(frame: pl.DataFrame, path: Path, problems: list[Problem]) -> pl.DataFrame:
+def _clean_columns(
+    frame: pl.DataFrame, path: Path, problems: list[Problem], heading: Heading,
+) -> pl.DataFrame:
     """Header spellings to canonical names, as for CSV, keeping the first of any duplicate."""
-    first = _first_columns([_clean_header(name) for name in frame.columns], path, problems)
+    first = _first_columns(frame.columns, path, problems, heading)
     return frame.select(
         pl.col(frame.columns[i]).alias(name) for name, i in first.items()
     )
@@ -396,12 +432,18 @@ CHECKED_COLUMNS = (
 )
 
 
-def header_problems(columns: set[str], file: str) -> tuple[list[Problem], bool]:
-    """What a file's header lacks or has too much of; False when the file cannot be used."""
+def header_problems(
+    columns: set[str], file: str, heading: Heading | None = None,
+) -> tuple[list[Problem], bool]:
+    """What a file's header lacks or has too much of; False when the file cannot be used.
+
+    `heading` (from `read_batches`) gives the header's row and the columns as written."""
+    heading = heading if heading is not None else Heading()
     problems: list[Problem] = []
     for name in sorted(c for c in columns if c not in KNOWN_COLUMNS):
         problems.append(Problem(
-            file, 1, shorten(name), f"an unknown column {quote(name)}",
+            file, heading.row, shorten(heading.name(name)),
+            f"an unknown column {quote(heading.name(name))}",
             f"only {', '.join(KNOWN_COLUMNS)}; the column is ignored"
             + _did_you_mean(name, KNOWN_COLUMNS),
         ))
@@ -416,7 +458,7 @@ def header_problems(columns: set[str], file: str) -> tuple[list[Problem], bool]:
         "period": "a 'period' column, or a file named after its quarter such as 2021-22_Q2.csv",
     }
     for name in missing:
-        problems.append(Problem(file, 1, name, "no such column",
+        problems.append(Problem(file, heading.row, name, "no such column",
                                 expected[name] + "; the file is skipped"))
     return problems, not missing
 
@@ -865,8 +907,10 @@ class _Problems:
 
 def _read_returns(
     files: Sequence[Path], config: Config, today: date, problems: _Problems,
+    headings: dict[str, Heading],
 ) -> list[pl.DataFrame]:
-    """Every file's rows, checked in batches of about `BATCH_ROWS` across files."""
+    """Every file's rows, checked in batches of about `BATCH_ROWS` across files; `headings`
+    gets each file's header."""
     checked: list[pl.DataFrame] = []
     pending: list[pl.DataFrame] = []
     seen: pl.DataFrame | None = None  # keys of the rows kept so far
@@ -884,15 +928,16 @@ def _read_returns(
     for path in files:
         file = str(path)
         read: list[Problem] = []  # problems of reading (ragged rows, duplicate headers)
+        heading = headings[file] = Heading()
         try:
-            for number, table in enumerate(read_batches(path, read)):
+            for number, table in enumerate(read_batches(path, read, heading)):
                 columns = set(table.columns) - {"_row"}
                 if number == 0:
                     if table.height == 0 and not columns:
                         problems.add([Problem(file, None, None, "an empty file",
                                               "a header row and data rows")])
                         break
-                    found, usable = header_problems(columns, file)
+                    found, usable = header_problems(columns, file, heading)
                     problems.add(found)
                     if not usable:
                         break
@@ -922,10 +967,12 @@ def load_observations(
     problems: list[Problem] = []
     files = sorted(data_files(paths, problems), key=_return_order)
     by_file = _Problems()
-    checked = _read_returns(files, config, today, by_file)
+    headings: dict[str, Heading] = {}
+    checked = _read_returns(files, config, today, by_file, headings)
     frame, finish_problems = finish_returns(checked)
     by_file.add(finish_problems)
-    problems += by_file.in_order([str(f) for f in files])
+    problems += [headings[p.file].as_written(p) if p.file in headings else p
+                 for p in by_file.in_order([str(f) for f in files])]
     frames: list[pl.DataFrame] = []
     if not frame.is_empty():
         # the later return wins: keep the files' order for the merge below

@@ -58,6 +58,11 @@ RAG_GLYPHS: dict[str | None, Glyph] = {
     None: Glyph("○", "cyan", "monitor"),
 }
 SIGNAL_GLYPH = Glyph("◆", "bold magenta", "signal")
+# A figure too old to judge: shown with its own mark, never as "no data" beside a value.
+STALE_GLYPH = Glyph("◌", "yellow", "stale")
+STALE_MEANING = "figure older than the as-of quarter allows; not judged"
+LAGGING_MARK = "†"  # beside a figure for an earlier quarter that is still judged
+LAGGING_MEANING = "a figure for an earlier quarter, still judged"
 SEVERITY_GLYPHS: dict[str, Glyph] = {
     "breach": Glyph("✖", "bold red", "breach"),
     "warning": Glyph("▲", "bold yellow", "warning"),
@@ -120,12 +125,18 @@ def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
     return "".join(SPARK_CHARS[round((v - low) / (high - low) * top)] for v in points)
 
 
+def status_legend() -> str:
+    """Every status mark and its word, as each view's legend gives it: `✖ red  ▲ amber  …`."""
+    glyphs = "  ".join(f"{g.char} {g.word}" for g in (*RAG_GLYPHS.values(), SIGNAL_GLYPH))
+    return f"{glyphs}  {STALE_GLYPH.char} {STALE_GLYPH.word}: {STALE_MEANING}"
+
+
 def rollup_counts(counts: dict[str, int]) -> Text:
     """`✖3 ▲2 ●9 ◆1` — only the statuses that occur."""
     text = Text()
     for key, glyph in (("red", RAG_GLYPHS["red"]), ("amber", RAG_GLYPHS["amber"]),
                        ("green", RAG_GLYPHS["green"]), ("signal", SIGNAL_GLYPH),
-                       ("grey", RAG_GLYPHS["grey"])):
+                       ("grey", RAG_GLYPHS["grey"]), ("stale", STALE_GLYPH)):
         if counts.get(key):
             if text:
                 text.append(" ")
@@ -201,7 +212,10 @@ def is_signal(status: KpiStatus) -> bool:
 
 
 def kpi_glyph(status: KpiStatus) -> Glyph:
-    """RAG, signal or monitor; a monitored KPI with no figure at all shows as no data."""
+    """RAG, signal or monitor; a monitored KPI with no figure at all shows as no data, a
+    figure too old to judge as stale."""
+    if status.is_stale:
+        return STALE_GLYPH
     if status.rag is None and status.latest_quarter is None:
         return RAG_GLYPHS["grey"]
     return status_glyph(status.rag, is_signal(status))
@@ -495,8 +509,8 @@ def _ordered_children(node: PlanNode) -> list[PlanNode | Kpi]:
 
 def _leaf_value(status: KpiStatus) -> Text:
     value = Text(value_text(status))
-    if status.kpi.target.kind != "commitment" and status.freshness in ("lagging", "stale"):
-        value.append("†", style="yellow")  # an earlier quarter's figure
+    if status.kpi.target.kind != "commitment" and status.freshness == "lagging":
+        value.append(LAGGING_MARK, style="yellow")  # a stale figure has its own glyph
     return value
 
 
@@ -610,8 +624,7 @@ def summary_tree(
 
 
 def summary_legend(by: str = "plan", points: int = 12) -> Text:
-    glyphs = "  ".join(f"{g.char} {g.word}" for g in (*RAG_GLYPHS.values(), SIGNAL_GLYPH))
-    glyphs += "  † an earlier quarter's figure"
+    glyphs = f"{status_legend()}\n{LAGGING_MARK} {LAGGING_MEANING}"
     baseline = ("12 months ending June 2019" if by == "priority"
                 else "2019/20 for the plan, 12 months ending June 2019 for national measures")
     return Text(

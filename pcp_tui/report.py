@@ -30,6 +30,8 @@ from pcp_tui.render import (
     RAG_GLYPHS,
     SEVERITY_GLYPHS,
     SIGNAL_GLYPH,
+    STALE_GLYPH,
+    STALE_MEANING,
     alert_facts,
     histories,
     is_signal,
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 
 MAX_PROBLEM_ROWS = 200
 GLYPH_CLASSES = {"red": "red", "amber": "amber", "green": "green", "no data": "grey",
-                 "monitor": "monitor", "signal": "signal"}
+                 "monitor": "monitor", "signal": "signal", "stale": "stale"}
 SEVERITY_TITLES = {
     "breach": "Breaches",
     "warning": "Warnings",
@@ -358,6 +360,7 @@ def _counts_words(counts: dict[str, int]) -> list[tuple[str, str, int]]:
         (RAG_GLYPHS["grey"].char, "no data", counts.get("grey", 0)),
         (RAG_GLYPHS[None].char, "monitor", counts.get("monitor", 0)),
         (SIGNAL_GLYPH.char, "signal", counts.get("signal", 0)),
+        (STALE_GLYPH.char, "stale", counts.get("stale", 0)),
     ]
 
 
@@ -396,7 +399,8 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
         f"from {_md(report.data_summary)}.",
         "",
         "Status is shown by symbol as well as by word: "
-        + ", ".join(f"{g.char} {g.word}" for g in (*RAG_GLYPHS.values(), SIGNAL_GLYPH)) + ".",
+        + ", ".join(f"{g.char} {g.word}" for g in (*RAG_GLYPHS.values(), SIGNAL_GLYPH))
+        + f", {STALE_GLYPH.char} {STALE_GLYPH.word} ({STALE_MEANING}).",
         "",
         "## At a glance",
         "",
@@ -416,7 +420,7 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
     headers = ["Section / objective"] + [f"{g} {w}" for g, w, _ in _counts_words({})]
     rows = [[("" if row.level == 1 else "↳ ") + row.title]
             + [str(n) for _, _, n in _counts_words(row.counts)] for row in report.summary]
-    out += [md_table(headers, rows, ["l"] + ["r"] * 6), ""]
+    out += [md_table(headers, rows, ["l"] + ["r"] * (len(headers) - 1)), ""]
 
     out += ["## Breaches, warnings and signals", ""]
     for severity, items in report.alert_sections:
@@ -571,6 +575,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 tr.section td { font-weight: bold; background: var(--faint); }
 .red { color: var(--red); } .amber { color: var(--amber); } .green { color: var(--green); }
 .grey { color: var(--grey); } .none, .monitor { color: var(--monitor); }
+.stale { color: var(--amber); }
 .signal { color: var(--signal); } .breach { color: var(--red); } .warning { color: var(--amber); }
 .improvement { color: var(--green); } .data { color: var(--grey); }
 .glyph { font-weight: bold; white-space: nowrap; }
@@ -699,7 +704,8 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
         '<p class="legend">Status is shown by symbol as well as by word and colour: '
         + " ".join(_glyph_html(g.char, g.word, key or "monitor") + " "
                    for key, g in RAG_GLYPHS.items())
-        + _glyph_html(SIGNAL_GLYPH.char, "signal", "signal")
+        + _glyph_html(SIGNAL_GLYPH.char, "signal", "signal") + " "
+        + _glyph_html(STALE_GLYPH.char, STALE_GLYPH.word, "stale") + f" ({_h(STALE_MEANING)})"
         + ". Charts show the last 12 quarters, the mean (grey), the process limits (dotted) "
         "and a threshold target (red dashes); they are scaled to their own range.</p>",
         "</header>",
@@ -723,7 +729,7 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
     head = "".join(f'<th class="num" scope="col">{_glyph_html(g, w, c)}</th>'
                    for (g, w, _), c in zip(_counts_words({}),
                                            ("red", "amber", "green", "grey", "monitor",
-                                            "signal")))
+                                            "signal", "stale")))
     rows = []
     for row in report.summary:
         cls = ' class="section"' if row.level == 1 else ""

@@ -438,6 +438,22 @@ def test_summary_tree_holds_the_plan(run, assessment: Assessment) -> None:
             assert kpi.unit.format(status_.latest_value) in line, kpi.id
 
 
+def test_summary_marks_a_stale_figure_stale_never_no_data(run, assessment: Assessment) -> None:
+    status, out, _ = run("summary", "--width", "200")
+    assert status == EXIT_OK
+    lines = out.splitlines()
+    stale = [s for s in assessment.home_statuses.values() if s.is_stale]
+    assert stale  # the sample's CSEW figures end in 2019/20 Q4
+    for status_ in stale:
+        line = next(line for line in lines if f" {status_.kpi.short} " in line)
+        figure = status_.kpi.unit.format(status_.latest_value)
+        assert f"◌ {status_.kpi.short} " in line and figure in line
+        assert f"{figure}†" not in line  # one mark, not two
+    legend = " ".join(out.split())
+    assert "◌ stale: figure older than the as-of quarter allows; not judged" in legend
+    assert "† a figure for an earlier quarter, still judged" in legend
+
+
 def test_summary_objective_rollups(run, assessment: Assessment) -> None:
     _, out, _ = run("summary", "--width", "200", "--depth", "2")
     framework = assessment.config.framework

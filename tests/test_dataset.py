@@ -357,9 +357,10 @@ def test_header_only_file(write_data: Write, load_paths: LoadPaths, data_dir: Pa
 
 
 def test_two_columns_of_one_kind(load: Load, data_dir: Path) -> None:
-    obs = load("2021-22_Q2.csv", "kpi,force,value,count\npcsos,WMP,470,999\n")
-    check(the_problem(obs), data_dir / "2021-22_Q2.csv", 1, "value",
-          "a second 'value' column (column 4)", "the first is used")
+    obs = load("2021-22_Q2.csv", "kpi,force,Value,Count\npcsos,WMP,470,999\n")
+    check(the_problem(obs), data_dir / "2021-22_Q2.csv", 1, "Count",
+          "a second value column, 'Count' (column 4), after 'Value' (column 3)",
+          "the first is used")
     assert values(obs) == GOOD
 
 
@@ -369,7 +370,21 @@ def test_two_columns_of_one_kind_in_a_spreadsheet(config: Config, data_dir: Path
         path
     )
     obs = load_observations([path], config, today=date(2021, 11, 26))
-    check(the_problem(obs), path, 1, "value", "a second 'value' column", "the first is used")
+    check(the_problem(obs), path, 1, "count", "a second value column, 'count' (column 4), "
+          "after 'Value'", "the first is used")
+    assert values(obs) == GOOD
+
+
+def test_problems_quote_the_header_as_written(load: Load, data_dir: Path) -> None:
+    """A header is matched without case or spaces, but quoted as the analyst typed it."""
+    obs = load("2021-22_Q2.csv", "KPI ID,Force Name,Value,2020/21 Q3\n"
+                                 "pcsos,WMP,470,1\npcsos,Nowhere,3,1\n")
+    unknown, force = obs.problems
+    check(unknown, data_dir / "2021-22_Q2.csv", 1, "2020/21 Q3",
+          "an unknown column '2020/21 Q3'", "the column is ignored")
+    assert "2020/21_q3" not in str(unknown)
+    check(force, data_dir / "2021-22_Q2.csv", 3, "Force Name", "'Nowhere'", "a force")
+    assert str(force).startswith(f"{data_dir / '2021-22_Q2.csv'}, row 3, column 'Force Name'")
     assert values(obs) == GOOD
 
 

@@ -33,7 +33,39 @@ def test_a_workbook_with_a_hidden_sheet_and_a_merged_title(config, data_dir: Pat
     obs = load_observations(data_dir, config, today=TODAY)
     assert obs.frame.select("kpi", "value").rows() == [("pcsos", 471.0)]
     (problem,) = obs.problems
-    assert (problem.row, problem.column, problem.found) == (6, "force", "'Nowhere'")
+    assert (problem.row, problem.column, problem.found) == (6, "Force", "'Nowhere'")
+
+
+def test_header_problems_in_a_workbook_give_the_row_the_header_is_on(config, data_dir: Path):
+    path = data_dir / "2021-22_Q2.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("return")
+    sheet.write_row(0, 0, ["West Midlands quarterly return, 2021/22 Q2"])
+    sheet.write_row(1, 0, ["Prepared by the performance team"])
+    sheet.write_row(2, 0, ["KPI", "Force", "Value", "Count", "2020/21 Q3"])  # row 3
+    sheet.write_row(3, 0, ["pcsos", "WMP", 471, 9, 1])
+    book.close()
+    obs = load_observations(data_dir, config, today=TODAY)
+    assert obs.frame.select("kpi", "value").rows() == [("pcsos", 471.0)]
+    found = sorted((p.row, p.column, p.found) for p in obs.problems)
+    assert found == [
+        (3, "2020/21 Q3", "an unknown column '2020/21 Q3'"),
+        (3, "Count", "a second value column, 'Count' (column 4), after 'Value' (column 3)"),
+    ]
+
+
+def test_a_workbook_without_a_kpi_column_says_so_at_its_header_row(config, data_dir: Path):
+    path = data_dir / "2021-22_Q2.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("return")
+    sheet.write_row(1, 0, ["Indicator name", "Force", "Value"])  # row 2; no kpi id column
+    sheet.write_row(2, 0, ["PCSOs", "WMP", 471])
+    book.close()
+    obs = load_observations(data_dir, config, today=TODAY)
+    assert sorted((p.row, p.column, p.found) for p in obs.problems) == [
+        (2, "Indicator name", "an unknown column 'Indicator name'"),
+        (2, "kpi", "no such column"),
+    ]
 
 
 def test_a_loop_of_links_and_a_folder_named_like_a_return(config, data_dir: Path) -> None:

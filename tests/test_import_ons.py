@@ -602,7 +602,7 @@ def test_the_import_command_writes_into_the_data_folder(workbook, own_config, ca
     written = own_config.parent / "data" / "ons-pfa_2019-20_Q1.csv"
     assert written.exists()
     out = capsys.readouterr().out
-    assert "problem in the source files:" in out  # the 'twelve' cell
+    assert "1 problem in the source files" in out  # the 'twelve' cell
     assert "Wrote" in out and "ons-pfa_2019-20_Q1.csv" in out
     assert "Robbery" in out  # listed as unmapped, with the reason
     # a second run keeps the first return unless --force is given

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
@@ -230,11 +232,26 @@ def test_summary_tree_fits(assessment: Assessment, width: int) -> None:
     assert out.splitlines()[0].startswith("West Midlands Police · Police and Crime Plan")
 
 
-def test_summary_tree_marks_an_earlier_quarters_figure(assessment: Assessment) -> None:
+def test_summary_tree_marks_a_stale_figure_with_the_stale_glyph(assessment: Assessment) -> None:
     out = render(summary_tree(assessment), 160)
     line = next(line for line in out.splitlines() if " CSEW confidence " in line
                 or "CSEW co" in line)
-    assert "†" in line
+    assert line.split("CSEW")[0].endswith("◌ ")  # not "· no data" beside its 55.3%
+    assert "55.3%" in line and "†" not in line
+
+
+def test_summary_tree_marks_a_lagging_figure_with_a_dagger(assessment: Assessment) -> None:
+    observations = assessment.timeline.observations  # PCSOs without their latest quarter
+    cut = observations.frame.filter((pl.col("kpi") != "pcsos")
+                                    | (pl.col("period") < assessment.as_of.start))
+    earlier = build_timeline(assessment.config, replace(observations, frame=cut)).at(
+        assessment.as_of)
+    status = earlier.status("pcsos")
+    assert status.freshness == "lagging"
+    out = render(summary_tree(earlier), 160)
+    line = next(line for line in out.splitlines() if f" {status.kpi.short} " in line)
+    assert f"{status.kpi.unit.format(status.latest_value)}†" in line
+    assert "◌" not in line
 
 
 def test_kpi_printout_for_a_commitment(assessment: Assessment) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pcp_tui.cli import EXIT_OK, EXIT_USAGE, main
@@ -151,7 +153,36 @@ def test_status_by_objective_matches_the_rollups(assessment: Assessment) -> None
                        if line.startswith((f"| {title} |", f"| ↳ {title} |")))
             cells = [c.strip() for c in row.strip("|").split("|")][1:]
             assert cells == [str(counts[k]) for k in
-                             ("red", "amber", "green", "grey", "monitor", "signal")]
+                             ("red", "amber", "green", "grey", "monitor", "signal", "stale")]
+
+
+def test_a_stale_figure_is_marked_stale_never_no_data(assessment: Assessment) -> None:
+    """A proxy metric with no figure since 2020/21 Q3 shows its figure beside the stale mark,
+    and the legend says what the mark means, in both formats."""
+    observations = assessment.timeline.observations
+    cut = observations.frame.filter(
+        (pl.col("kpi") != "robbery-personal") | (pl.col("period") < date(2021, 1, 1)))
+    stale = build_timeline(assessment.config, replace(observations, frame=cut)).at()
+    status = stale.status("robbery-personal")
+    assert status.freshness == "stale" and status.latest_value is not None
+    figure = status.kpi.unit.format(status.latest_value)
+    meaning = "◌ stale (figure older than the as-of quarter allows; not judged)"
+
+    text = markdown(stale)
+    assert meaning + "." in text.splitlines()[6]  # the legend, under the title lines
+    section = md_section(text, "## National priorities")
+    row = next(line for line in section.splitlines()
+               if f"| {md_cell(status.kpi.title)} |" in line)
+    assert row.startswith("| ◌ stale |") and figure in row
+
+    page = html_report(stale)
+    assert '<span class="glyph stale">◌ stale</span> (figure older than the as-of quarter ' \
+           "allows; not judged)" in page
+    cell = re.search(r"<tr><td>(<span [^<]*</span>)</td><td>"
+                     + re.escape(status.kpi.title) + "</td><td class=num>([^<]*)</td>", page)
+    assert cell is not None, "no metric row"
+    assert cell.group(1) == '<span class="glyph stale">◌ stale</span>'
+    assert figure in cell.group(2)
 
 
 def test_msf_tables_and_data_sections(assessment: Assessment) -> None:

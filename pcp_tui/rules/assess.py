@@ -416,15 +416,16 @@ class Assessment:
         return [SpcPoint(Quarter.from_ordinal(o), y, s, p) for o, y, s, p in rows.iter_rows()]
 
     def rollup(self, node: PlanNode) -> dict[str, int]:
-        """Counts by status over the KPIs of a node: red, amber, green, grey, monitor, signal."""
-        counts = dict.fromkeys((*RAG_ORDER, "monitor", "signal"), 0)
+        """Counts by status over the KPIs of a node: red, amber, green, grey, monitor, signal,
+        and stale (a figure too old to judge, counted there rather than as grey or monitor)."""
+        counts = dict.fromkeys((*RAG_ORDER, "monitor", "signal", "stale"), 0)
         seen = set()
         for kpi in node.walk_kpis():
             if kpi.id in seen:
                 continue
             seen.add(kpi.id)
             status = self.home_statuses[kpi.id]
-            counts[status.rag or "monitor"] += 1
+            counts["stale" if status.is_stale else status.rag or "monitor"] += 1
             if status.is_signal:
                 counts["signal"] += 1
         return counts
@@ -434,7 +435,7 @@ class Assessment:
         for rag in RAG_ORDER:
             if counts[rag]:
                 return rag
-        return None
+        return "grey" if counts["stale"] else None  # stale figures are not judged
 
 
 def _build_status(

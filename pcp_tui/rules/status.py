@@ -103,6 +103,12 @@ class KpiStatus:
         return None if self.change_z is None else two_sided_p(self.change_z)
 
     @property
+    def is_stale(self) -> bool:
+        """A figure older than `stale_after_quarters` allows: shown, never judged (a
+        commitment's status stands until it is next reported)."""
+        return self.freshness == "stale" and self.kpi.target.kind != "commitment"
+
+    @property
     def twelve_month_only(self) -> bool:
         """Only published 12-month figures: no quarter's own count, and no SPC (consecutive
         12-month totals share nine months, so the XmR rules do not hold for them)."""

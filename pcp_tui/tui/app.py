@@ -26,7 +26,7 @@ from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
-from pcp_tui.render import plural
+from pcp_tui.render import plural, status_legend
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
@@ -359,7 +359,7 @@ class PcpApp(App[int]):
     def action_help(self) -> None:
         from pcp_tui.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.help_panes()))
+        self.push_screen(HelpScreen(self.help_panes(), symbols=status_legend()))
 
     def help_panes(self) -> list[Pane]:
         """The keys of each pane, from the BINDINGS of its class."""
@@ -489,8 +489,9 @@ class PcpApp(App[int]):
         self._show_problems_banner()
         latest = self.timeline.latest.label if self.timeline.latest else "no quarters"
         problems = len(self.observations.problems)
-        message = (f"{event.reason.capitalize()}: {len(self.observations.files)} files, data to "
-                   f"{latest}.")
+        # only the first letter: `capitalize` would lowercase the file names the reason quotes
+        reason = event.reason[:1].upper() + event.reason[1:]
+        message = f"{reason}: {len(self.observations.files)} files, data to {latest}."
         if problems:
             message += f" {problems} problem{'s' if problems != 1 else ''} (press d)."
         self.tell(message, title="Data reloaded",

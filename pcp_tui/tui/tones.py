@@ -9,13 +9,26 @@ its COMPONENT_CLASSES and `tone_css("WidgetName")` to its DEFAULT_CSS, then asks
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from pcp_tui.render import RAG_GLYPHS, SEVERITY_GLYPHS, SIGNAL_GLYPH, Glyph, status_glyph
+from pcp_tui.render import (
+    RAG_GLYPHS,
+    SEVERITY_GLYPHS,
+    SIGNAL_GLYPH,
+    STALE_GLYPH,
+    Glyph,
+    status_glyph,
+)
 
-TONES = ("red", "amber", "green", "grey", "monitor", "signal", "improvement", "data", "muted")
+if TYPE_CHECKING:
+    from pcp_tui.rules.assess import KpiStatus
+
+TONES = ("red", "amber", "green", "grey", "monitor", "signal", "improvement", "data", "muted",
+         "stale")
 TONE_CLASSES = {f"tone--{tone}" for tone in TONES}
 
 _TONE_RULES = {
@@ -28,6 +41,7 @@ _TONE_RULES = {
     "improvement": "color: $success;",
     "data": "color: $primary;",
     "muted": "color: $text-muted;",
+    "stale": "color: $text-warning;",
 }
 
 SEVERITY_TONES = {
@@ -79,6 +93,14 @@ def status_mark(widget: Widget, rag: str | None, signal: bool = False) -> tuple[
     return status_glyph(rag, signal), tone_style(widget, status_tone(rag, signal))
 
 
+def kpi_mark(widget: Widget, status: KpiStatus) -> tuple[Glyph, Style]:
+    """The glyph of one KPI's status and its themed style: a figure too old to judge is
+    stale, as the printouts and the report mark it, never "no data" beside its value."""
+    if status.is_stale:
+        return STALE_GLYPH, tone_style(widget, "stale")
+    return status_mark(widget, status.rag, status.is_signal)
+
+
 def severity_mark(widget: Widget, severity: str) -> tuple[Glyph, Style]:
     glyph = SEVERITY_GLYPHS.get(severity, SEVERITY_GLYPHS["data"])
     return glyph, tone_style(widget, SEVERITY_TONES.get(severity, "data"))
@@ -93,6 +115,7 @@ def rollup_text(widget: Widget, counts: dict[str, int]) -> Text:
         ("green", RAG_GLYPHS["green"], "green"),
         ("signal", SIGNAL_GLYPH, "signal"),
         ("grey", RAG_GLYPHS["grey"], "grey"),
+        ("stale", STALE_GLYPH, "stale"),
     ):
         if counts.get(key):
             if text:

@@ -187,7 +187,12 @@ async def test_new_files_are_picked_up_while_the_app_runs(project_copy, make_app
         await wait_until(pilot, lambda: app.timeline.latest.label == "2021/22 Q3")
         await pilot.pause()
         assert app.as_of.label == "2021/22 Q1"
-        assert any("2021-22_Q3.csv new" in message for _, _, message in app.notices)
+        await wait_until(pilot, lambda: any(title == "Data reloaded"
+                                            for _, title, _ in app.notices))
+        said = {title: message for _, title, message in app.notices}
+        # the file is named as it is on disk in both notifications
+        assert said["New data"].startswith("2021-22_Q3.csv new")
+        assert said["Data reloaded"].startswith("Picked up 2021-22_Q3.csv new:")
 
 
 async def test_a_broken_config_on_reload_keeps_the_old_state(project_copy, make_app):

@@ -182,3 +182,25 @@ async def test_opens_at_the_quarter_asked_for(make_app):
         await pilot.pause()
         assert app.as_of.label == "2021/22 Q2"
         assert any("No data for 2030/31 Q1" in message for _, _, message in app.notices)
+
+
+async def test_a_stale_figure_is_marked_stale_in_the_tree_and_the_help(make_app):
+    """CSEW confidence has no figure since 2019/20 Q4: its figure is shown beside the stale
+    mark (as `summary` and the report show it), never beside "no data"."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = app.assessment.home_statuses["csew-confidence"]
+        assert status.freshness == "stale"
+        app.query_one(ObjectiveTree).select_item(("kpi", "csew-confidence"))
+        await pilot.pause()
+        line = tree_line(app, "CSEW confidence")
+        assert "◌ CSEW confidence" in line and "55.3%" in line
+        assert "·" not in line.split("CSEW")[0]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        app.screen.query_one("#help-body").scroll_end(animate=False)  # the symbols, last
+        await pilot.pause()
+        assert "◌ stale: figure older" in screen_text(app)
+        symbols = str(app.screen.query_one("#help-symbols").content)
+        assert "◌ stale: figure older than the as-of quarter allows; not judged" in symbols

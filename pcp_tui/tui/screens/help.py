@@ -1,4 +1,5 @@
-"""`?`: every key, grouped by pane, read from the BINDINGS themselves (never hand-written)."""
+"""`?`: every key, grouped by pane, read from the BINDINGS themselves (never hand-written),
+and what the tree's status marks mean."""
 
 from __future__ import annotations
 
@@ -68,9 +69,10 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, panes: Sequence[Pane]) -> None:
+    def __init__(self, panes: Sequence[Pane], symbols: str = "") -> None:
         super().__init__()
         self.panes = panes
+        self.symbols = symbols
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
@@ -84,6 +86,9 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(Text(" ".join(line.keys)), Text(line.description))
                 yield Static(Text(pane.title, style="bold underline"), classes="help-pane")
                 yield Static(table)
+            if self.symbols:
+                yield Static(Text("Symbols", style="bold underline"), classes="help-pane")
+                yield Static(Text(self.symbols), id="help-symbols")
 
     def action_scroll(self, direction: str) -> None:
         body = self.query_one("#help-body", VerticalScroll)

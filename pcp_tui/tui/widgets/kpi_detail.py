@@ -35,6 +35,7 @@ from pcp_tui.tui.tones import (
     TONE_CLASSES,
     Toned,
     component_style,
+    kpi_mark,
     rollup_text,
     severity_mark,
     status_mark,
@@ -269,7 +270,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
                 continue
             seen.add(kpi.id)
             status = assessment.home_statuses[kpi.id]
-            glyph, style = status_mark(self, status.rag, is_signal(status))
+            glyph, style = kpi_mark(self, status)
             rows.append([Text(glyph.char, style=style), literal(kpi.title),
                          Text(status_value(status)), literal(kpi.target.words(kpi.unit))])
         label = self._style("label")

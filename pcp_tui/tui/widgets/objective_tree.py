@@ -23,7 +23,6 @@ from pcp_tui.render import sparkline
 from pcp_tui.rules.assess import Assessment
 from pcp_tui.tui.plan_items import (
     PlanItem,
-    is_signal,
     kpi_item,
     node_children,
     plan_item,
@@ -34,6 +33,7 @@ from pcp_tui.tui.tones import (
     TONE_CLASSES,
     component_style,
     forget_tone_styles,
+    kpi_mark,
     rollup_text,
     status_mark,
     tone_css,
@@ -377,7 +377,7 @@ class ObjectiveTree(Tree[PlanItem]):
             text.append(_fit(kpi.short, width - 2))
             return text
         status = self.assessment.home_statuses[kpi.id]
-        glyph, glyph_style = status_mark(self, status.rag, is_signal(status))
+        glyph, glyph_style = kpi_mark(self, status)
         spark_width = 10 if width >= 46 else 6 if width >= 36 else 0
         title_width = width - 2 - VALUE_WIDTH - 1 - (spark_width + 1 if spark_width else 0)
         value = status_value(status, compact=True)
