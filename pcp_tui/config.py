@@ -273,10 +273,10 @@ def _check_import_tables(reader: _Reader, imports: Any, framework: Framework | N
         reader.problem("import", "", f"found {_type_name(imports)}; expected a table")
         return
     # the importers read the data layer, which reads this module: import them only here
-    from pcp_tui.importers.mapping import MappingError, ons_pfa_mapping, police_uk_mapping
+    from pcp_tui.importers.mapping import IMPORT_TABLES, MappingError
 
-    reader.unknown_keys(imports, {"ons_pfa", "police_uk"}, "import")
-    for key, check in (("ons_pfa", ons_pfa_mapping), ("police_uk", police_uk_mapping)):
+    reader.unknown_keys(imports, set(IMPORT_TABLES), "import")
+    for key, check in IMPORT_TABLES.items():
         try:
             check(imports.get(key), framework)
         except MappingError as err:
