@@ -127,6 +127,7 @@ TOP_KEYS = {
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
+    "stale_after_quarters",
 }
 TARGET_KEYS = {
     "threshold": {"kind", "op", "value"},
@@ -528,6 +529,10 @@ def _read_kpi(
         _read_target(reader, target_table, f"{where}.target", settings)
         if target_table is not None else None
     )
+    stale_after = reader.get(entry, "stale_after_quarters", int, where, required=False)
+    if stale_after is not None and stale_after < 0:
+        reader.problem(where, "stale_after_quarters", f"found {stale_after}; expected 0 or more")
+        stale_after = None
     if ident is None or target is None:
         return None
     return Kpi(
@@ -547,6 +552,7 @@ def _read_kpi(
         msf=reader.get(entry, "msf", bool, where, required=False, default=False),
         target=target,
         order=order,
+        stale_after_quarters=stale_after,
     )
 
 
