@@ -24,8 +24,8 @@ from pcp_tui.periods import MONTH_NAMES
 from pcp_tui.workbooks import Grid
 
 __all__ = [
+    "ForceIds",
     "area_force",
-    "config_force",
     "is_national",
     "is_region",
     "parse_count",
@@ -139,6 +139,15 @@ def area_force(name: str) -> ForceArea | None:
     return force_by_name(name)
 
 
-def config_force(config: Config, area: ForceArea) -> str | None:
-    """The config's force id for an area, or None when the config does not hold it."""
-    return config_force_id(config.settings, area)
+class ForceIds:
+    """The config's force id for an area, or None when the config does not hold it; each
+    area is looked up once (a table names every force on many rows)."""
+
+    def __init__(self, config: Config) -> None:
+        self._settings = config.settings
+        self._ids: dict[str, str | None] = {}
+
+    def __call__(self, area: ForceArea) -> str | None:
+        if area.slug not in self._ids:
+            self._ids[area.slug] = config_force_id(self._settings, area)
+        return self._ids[area.slug]

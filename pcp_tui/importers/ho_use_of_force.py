@@ -34,9 +34,9 @@ from pcp_tui.config import Config
 from pcp_tui.dataset import Problem
 from pcp_tui.importers.areas import ForceArea
 from pcp_tui.importers.ho_tables import (
+    ForceIds,
     area_force,
     clean_name,
-    config_force,
     is_national,
     is_region,
     parse_count,
@@ -137,8 +137,12 @@ class Edition:
 class _Run:
     config: Config
     mapping: HoUseOfForceMapping
+    force_id: ForceIds = field(init=False)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.force_id = ForceIds(self.config)
 
 
 def import_ho_use_of_force(
@@ -391,7 +395,7 @@ def _read_tactics(file: str, grid: Grid, edition: Edition, run: _Run) -> None:
             counts[group] = value if ok else None
         total = parse_count(grid.cell(index, total_col))[0] if total_col is not None else None
         edition.tactics.append({
-            "area": force.name, "force": config_force(run.config, force),
+            "area": force.name, "force": run.force_id(force),
             "financial_year": f"{edition.fy}/{(edition.fy + 1) % 100:02d}",
             "period": Quarter(edition.fy, 4).label, "type_of_force": kind, "tactic": tactic,
             **{group: counts.get(group) for group in dict.fromkeys(GROUPS.values())},
@@ -447,7 +451,7 @@ def _result(editions: list[Edition], run: _Run) -> ImportResult:
         for figure in edition.figures:
             quarter = Quarter(figure.fy, 4)
             kpi = run.mapping.series.get(figure.series)
-            force_id = config_force(run.config, figure.area)
+            force_id = run.force_id(figure.area)
             if kpi is not None:
                 used.add(figure.series)
                 if force_id is None:

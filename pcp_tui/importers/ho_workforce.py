@@ -42,9 +42,9 @@ from pcp_tui.config import Config
 from pcp_tui.dataset import Problem
 from pcp_tui.importers.areas import ForceArea
 from pcp_tui.importers.ho_tables import (
+    ForceIds,
     area_force,
     clean_name,
-    config_force,
     is_national,
     is_region,
     parse_count,
@@ -135,6 +135,10 @@ class Edition:
 class _Run:
     config: Config
     mapping: HoWorkforceMapping
+    force_id: ForceIds = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.force_id = ForceIds(self.config)
     unmapped: dict[tuple[str, str], Unmapped] = field(default_factory=dict)
 
 
@@ -412,7 +416,7 @@ def _result(
     for figure in edition.figures:
         quarter = Quarter.from_date(figure.day)
         kpi = run.mapping.kpi(figure.subject, figure.unit)
-        force_id = config_force(run.config, figure.area)
+        force_id = run.force_id(figure.area)
         key = (figure.series, figure.area.slug, figure.day)
         before = earlier.get(key)
         restates = (before is not None and figure.value is not None
