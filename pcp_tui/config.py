@@ -127,6 +127,7 @@ TOP_KEYS = {
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
+    "stale_after_quarters",
 }
 TARGET_KEYS = {
     "threshold": {"kind", "op", "value"},
@@ -284,10 +285,10 @@ def _check_import_tables(reader: _Reader, imports: Any, framework: Framework | N
         reader.problem("import", "", f"found {_type_name(imports)}; expected a table")
         return
     # the importers read the data layer, which reads this module: import them only here
-    from pcp_tui.importers.mapping import MappingError, ons_pfa_mapping, police_uk_mapping
+    from pcp_tui.importers.mapping import IMPORT_TABLES, MappingError
 
-    reader.unknown_keys(imports, {"ons_pfa", "police_uk"}, "import")
-    for key, check in (("ons_pfa", ons_pfa_mapping), ("police_uk", police_uk_mapping)):
+    reader.unknown_keys(imports, set(IMPORT_TABLES), "import")
+    for key, check in IMPORT_TABLES.items():
         try:
             check(imports.get(key), framework)
         except MappingError as err:
@@ -546,6 +547,10 @@ def _read_kpi(
         _read_target(reader, target_table, f"{where}.target", settings)
         if target_table is not None else None
     )
+    stale_after = reader.get(entry, "stale_after_quarters", int, where, required=False)
+    if stale_after is not None and stale_after < 0:
+        reader.problem(where, "stale_after_quarters", f"found {stale_after}; expected 0 or more")
+        stale_after = None
     if ident is None or target is None:
         return None
     return Kpi(
@@ -565,6 +570,7 @@ def _read_kpi(
         msf=reader.get(entry, "msf", bool, where, required=False, default=False),
         target=target,
         order=order,
+        stale_after_quarters=stale_after,
     )
 
 

@@ -208,6 +208,9 @@ class Kpi:
     msf: bool
     target: Target
     order: int
+    # how many quarters its figure may lag the as-of quarter and still be judged; None: the
+    # settings' `stale_after_quarters` (a half-yearly publication needs 2)
+    stale_after_quarters: int | None = None
 
     @property
     def is_numeric(self) -> bool:

@@ -1,9 +1,12 @@
-"""`pcp-tui import ons-pfa FILE.xlsx …` and `pcp-tui import police-uk PATH …`.
+"""`pcp-tui import ons-pfa FILE.xlsx …`, `import police-uk PATH …`, `import ho-workforce FILE.ods …`
+and `import ho-use-of-force FILE.ods …`.
 
 `cli/main.py` wires these in with `add_import_parser(sub, common, formatter)`. The command reads the
 config (and its `[import]` tables), runs the importer with a progress bar on a terminal, writes
-the return into the data folder (or `--out`) and prints what it did: rows and quarters written,
-the Problems found in the source files, and the categories it left unmapped.
+the return into the data folder (or `--out`) — one return per edition for the workforce tables,
+so that the loader keeps what a later edition restates as a revision — and prints what it did:
+rows and quarters written, the Problems found in the source files, and the categories it left
+unmapped.
 
 Exit status: 0 a return was written and the sources had no problems; 1 a return was written
 but the sources had problems (listed), or nothing could be imported; 2 usage or config error,
@@ -28,6 +31,7 @@ from pcp_tui.importers.returns import (
     EmptyReturnError,
     ImportResult,
     ReturnWriteError,
+    check_targets,
     write_return,
 )
 from pcp_tui.render import plural
@@ -53,14 +57,36 @@ SOURCES = {
         "  pcp-tui import police-uk ~/Downloads/police-uk-2021-09/\n"
         "  pcp-tui import police-uk 2021-07/ 2021-08/ 2021-09/ --out data/",
     ),
+    "ho-workforce": (
+        "Home Office police workforce tables (.ods, .xlsx) → levels at 30 Sep / 31 Mar",
+        "Read Home Office 'Police workforce, England and Wales' tables: police officers "
+        "(headcount and full-time equivalents, two series), PCSOs, special constables and "
+        "police support volunteers for every force, as levels at the tables' 'as at' dates "
+        "(30 September is the end of Q2, 31 March of Q4). One return per edition, so a later "
+        "edition restating a date is kept as a revision; full-time equivalents and forces "
+        "outside the config go to the context table.",
+        "  pcp-tui import ho-workforce ~/Downloads/police-workforce-sep19-tables.ods\n"
+        "  pcp-tui import ho-workforce ~/Downloads/workforce/ --out data/ --force",
+    ),
+    "ho-use-of-force": (
+        "Home Office police use of force tables (.ods, .xlsx) → financial-year totals",
+        "Read Home Office 'Police use of force statistics' tables: incidents by police force "
+        "and tactics by police force and the person's perceived ethnicity, as financial-year "
+        "totals (`value_12m` at the year's Q4). Series that no KPI takes with the same "
+        "definition are written to the context tables only.",
+        "  pcp-tui import ho-use-of-force ~/Downloads/police-use-of-force-apr2018-mar2019.ods\n"
+        "  pcp-tui import ho-use-of-force ~/Downloads/use-of-force/ --out data/",
+    ),
 }
+PATH_ARGUMENTS = {"police-uk": ("PATH", "archive folders or CSV files")}
 
 
 def add_import_parser(
     sub: Any, common: argparse.ArgumentParser,
     formatter: Callable[[str], argparse.HelpFormatter],
 ) -> argparse.ArgumentParser:
-    """Add `import ons-pfa` and `import police-uk` to a subparsers object."""
+    """Add `import ons-pfa`, `police-uk`, `ho-workforce` and `ho-use-of-force` to a
+    subparsers object."""
     parser = sub.add_parser(
         "import", parents=[common], help="turn public data files into a quarterly return",
         description="Turn published data into a quarterly return in the data folder, with a "
@@ -75,9 +101,8 @@ def add_import_parser(
             name, parents=[common], help=short, description=description,
             epilog="Examples:\n" + examples, formatter_class=formatter,
         )
-        one.add_argument("paths", nargs="+", metavar="FILE" if name == "ons-pfa" else "PATH",
-                         help="workbooks or folders of them" if name == "ons-pfa"
-                         else "archive folders or CSV files")
+        metavar, paths_help = PATH_ARGUMENTS.get(name, ("FILE", "workbooks or folders of them"))
+        one.add_argument("paths", nargs="+", metavar=metavar, help=paths_help)
         one.add_argument("--out", metavar="DIR",
                          help="a folder (the return is named after the source and quarters) or "
                               "a .csv path (default: the config's data folder)")
@@ -90,17 +115,30 @@ def add_import_parser(
     return parser
 
 
-def run_import(args: argparse.Namespace, config: Config, progress: Any) -> ImportResult:
-    """The import the options ask for, with the config's `[import]` tables."""
+def run_import(
+    args: argparse.Namespace, config: Config, progress: Any,
+) -> tuple[ImportResult, ...]:
+    """The import the options ask for, with the config's `[import]` tables: one result per
+    return to write (the workforce tables give one per edition, earliest first)."""
     tables = read_import_tables(config.path)
     if args.import_source == "ons-pfa":
         from pcp_tui.importers.ons_pfa import import_ons_pfa
 
-        return import_ons_pfa(args.paths, config, tables.get("ons_pfa"), progress=progress)
+        return (import_ons_pfa(args.paths, config, tables.get("ons_pfa"), progress=progress),)
+    if args.import_source == "ho-workforce":
+        from pcp_tui.importers.ho_workforce import import_ho_workforce
+
+        return import_ho_workforce(args.paths, config, tables.get("ho_workforce"),
+                                   progress=progress)
+    if args.import_source == "ho-use-of-force":
+        from pcp_tui.importers.ho_use_of_force import import_ho_use_of_force
+
+        return (import_ho_use_of_force(args.paths, config, tables.get("ho_use_of_force"),
+                                       progress=progress),)
     from pcp_tui.importers.police_uk import import_police_uk
 
-    return import_police_uk(args.paths, config, tables.get("police_uk"), progress=progress,
-                            hash_sources=not getattr(args, "no_hash", False))
+    return (import_police_uk(args.paths, config, tables.get("police_uk"), progress=progress,
+                             hash_sources=not getattr(args, "no_hash", False)),)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -118,37 +156,63 @@ def cmd_import(args: argparse.Namespace) -> int:
         out = config.data_folder
     try:
         with rich_progress(err if err.is_terminal else None) as progress:
-            result = run_import(args, config, progress)
+            results = run_import(args, config, progress)
     except MappingError as error:
         err.print(Text(f"The [import] tables of {config.path} cannot be used:",
                        style="bold red"), soft_wrap=True)
         for message in error.messages:
             err.print(Text(f"  {message}"), soft_wrap=True)
         return EXIT_USAGE
-    _print_problems(console, result)
-    try:
-        written = write_return(result, out, overwrite=args.force)
-    except EmptyReturnError as error:
-        err.print(Text(f"pcp-tui: nothing written: {error}", style="red"), soft_wrap=True)
+    for result in results:
+        _print_problems(console, result)
+    writable = [r for r in results if not r.is_empty]
+    if not writable:
+        message = (str(EmptyReturnError.for_result(results[-1])) if results
+                   else "nothing to import")
+        err.print(Text(f"pcp-tui: nothing written: {message}", style="red"), soft_wrap=True)
         return EXIT_PROBLEMS
+    try:
+        if len(writable) > 1 and out.suffix.lower() == ".csv" and not out.is_dir():
+            raise ReturnWriteError(f"{len(writable)} editions give {len(writable)} returns; "
+                                   "give --out a folder rather than a .csv path")
+        if not args.force:
+            check_targets(writable, out)
+        written = [write_return(result, out, overwrite=args.force) for result in writable]
     except ReturnWriteError as error:
         err.print(Text(f"pcp-tui: {error}", style="red"), soft_wrap=True)
         return EXIT_USAGE
+    for result, one in zip(writable, written):
+        _print_written(console, result, one)
+    unmapped = list({(u.table, u.label): u for r in writable for u in r.unmapped}.values())
+    if unmapped:
+        console.print(Text("Left unmapped (no KPI with the same definition):", style="bold"))
+        for item in unmapped:
+            console.print(Text(f"  {item.table}: {item.label} — {item.reason}"), soft_wrap=True)
+    notes = [note for result in writable for note in result.notes]
+    for note in notes[:SHOWN_PROBLEMS]:
+        console.print(Text(f"Note: {note}"), soft_wrap=True)
+    if len(notes) > SHOWN_PROBLEMS:
+        console.print(Text(f"… and {len(notes) - SHOWN_PROBLEMS} more notes (all of them are in "
+                           "the provenance files)"), soft_wrap=True)
+    return EXIT_PROBLEMS if any(r.problems for r in results) else EXIT_OK
+
+
+def _print_written(console: Any, result: ImportResult, written: Any) -> None:
     quarters = result.quarters
     span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
-    console.print(Text.assemble(
-        ("Wrote ", "bold"), f"{written.rows:,} rows ({span}) to ", (str(written.path), "bold"),
-    ), soft_wrap=True)
+    if written.path is None:
+        console.print(Text.assemble(
+            ("Wrote no return", "bold"), f" (no KPI takes these figures; {span}): context "
+            "tables only",
+        ), soft_wrap=True)
+    else:
+        console.print(Text.assemble(
+            ("Wrote ", "bold"), f"{written.rows:,} rows ({span}) to ",
+            (str(written.path), "bold"),
+        ), soft_wrap=True)
     console.print(Text(f"  provenance: {written.provenance_path}"), soft_wrap=True)
     for path in written.context_paths:
         console.print(Text(f"  context: {path}"), soft_wrap=True)
-    if result.unmapped:
-        console.print(Text("Left unmapped (no KPI with the same definition):", style="bold"))
-        for item in result.unmapped:
-            console.print(Text(f"  {item.table}: {item.label} — {item.reason}"), soft_wrap=True)
-    for note in result.notes[:SHOWN_PROBLEMS]:
-        console.print(Text(f"Note: {note}"), soft_wrap=True)
-    return EXIT_PROBLEMS if result.problems else EXIT_OK
 
 
 def _print_problems(console: Any, result: ImportResult) -> None:

@@ -113,6 +113,57 @@ DEFAULT_POLICE_UK: dict[str, Any] = {
 
 ETHNIC_GROUPS = ("White", "Black", "Asian", "Mixed", "Other", "Not stated")
 
+DEFAULT_HO_WORKFORCE: dict[str, Any] = {
+    # Home Office "Police workforce, England and Wales": a table's subject (its title before
+    # "by police force area") counted in headcount → KPI; levels at the tables' "as at" dates
+    "headcount": {
+        "Police officers": "police-officers-total",
+        "Police community support officers": "pcsos",
+        "Special constables": "special-constables",
+    },
+    # the same in full-time equivalents; no plan KPI is counted in FTE
+    "fte": {},
+    # a subject, or a subject and unit (`Police officers (FTE)`), and why no KPI takes it
+    "not_mapped": {
+        "Police officers (FTE)": "full-time equivalents; police-officers-total and the "
+                                 "uplift are counted in headcount (kept as a context series)",
+        "Police community support officers (FTE)": "full-time equivalents; pcsos counts "
+                                                   "headcount (kept as a context series)",
+        "Police support volunteers": "no plan KPI counts police support volunteers "
+                                     "(cadet-volunteers counts volunteers in cadet units); "
+                                     "kept as a context series",
+        "Police staff": "not read: no plan KPI counts police staff",
+        "Designated officers": "not read: no plan KPI counts designated officers",
+        "Police staff and designated officers": "not read: no plan KPI counts police staff",
+    },
+}
+
+DEFAULT_HO_USE_OF_FORCE: dict[str, Any] = {
+    # Home Office "Police use of force statistics": a by-force series (financial-year totals,
+    # written as `value_12m` at the year's Q4) → KPI, only where the definitions match.
+    # Series: `incidents`, `tactics`, `tactics-white`, `tactics-black`, `tactics-asian`,
+    # `tactics-chinese`, `tactics-mixed`, `tactics-other`, `tactics-dont-know`,
+    # `tactics-not-reported`. No plan KPI has these definitions, so none is mapped.
+    "series": {},
+    "not_mapped": {
+        "incidents": "incidents in which force was used, as the force recorded them; no plan "
+                     "KPI counts them (kept as a context series)",
+        "tactics by perceived ethnicity": "tactics, not people, by the officer's perception; "
+                                          "stop-search-uof-disproportionality is a ratio of "
+                                          "rates per population for stop and search and use "
+                                          "of force together (kept as context series, with "
+                                          "the minority ethnic share of tactics)",
+        "subject injuries": "national totals only (no force figures); "
+                            "uof-death-serious-injury is the force's own count",
+        "CED (Taser) use by force": "not read: no plan KPI counts CED use",
+    },
+}
+
+HO_USE_OF_FORCE_SERIES = (
+    "incidents", "tactics", "tactics-white", "tactics-black", "tactics-asian", "tactics-chinese",
+    "tactics-mixed", "tactics-other", "tactics-dont-know", "tactics-not-reported",
+)
+
 
 def label_key(text: Any) -> str:
     """An ONS table label compared without footnote marks, case or spacing."""
@@ -173,6 +224,45 @@ class PoliceUkMapping:
     population_by_ethnicity: dict[str, dict[str, int]]  # force id → group → people
     labels: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HoWorkforceMapping:
+    headcount: dict[str, str]  # label_key of a table's subject → KPI id
+    fte: dict[str, str]
+    not_mapped: dict[str, str]  # label_key of a subject or `subject (unit)` → reason
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def kpi(self, subject: str, unit: str) -> str | None:
+        table = self.headcount if unit == "headcount" else self.fte
+        return table.get(label_key(subject))
+
+    def reason(self, subject: str, unit: str) -> str:
+        """Why no KPI takes a subject: the reason given for `subject (unit)`, else for the
+        longest subject the label begins with."""
+        key = label_key(subject)
+        own = self.not_mapped.get(f"{key} ({unit.casefold()})")
+        if own is not None:
+            return own
+        best = max((k for k in self.not_mapped if key.startswith(k)), key=len, default=None)
+        table = "headcount" if unit == "headcount" else "fte"
+        return self.not_mapped[best] if best else f"no KPI in [import.ho_workforce.{table}]"
+
+    def as_toml_dict(self) -> dict[str, Any]:
+        return {
+            "headcount": {self.labels.get(k, k): v for k, v in self.headcount.items()},
+            "fte": {self.labels.get(k, k): v for k, v in self.fte.items()},
+            "not_mapped": {self.labels.get(k, k): v for k, v in self.not_mapped.items()},
+        }
+
+
+@dataclass(frozen=True)
+class HoUseOfForceMapping:
+    series: dict[str, str]  # series name → KPI id
+    not_mapped: dict[str, str]  # what is not mapped, as the config spells it → reason
+
+    def as_toml_dict(self) -> dict[str, Any]:
+        return {"series": dict(self.series), "not_mapped": dict(self.not_mapped)}
 
 
 def read_import_tables(config_path: str | Path) -> dict[str, Any]:
@@ -322,3 +412,60 @@ def police_uk_mapping(
         raise MappingError(errors)
     return PoliceUkMapping(crime_types, not_mapped, rules, populations, labels,
                            raw={**merged, "stop_search": rules_table})
+
+
+def ho_workforce_mapping(
+    table: Mapping[str, Any] | HoWorkforceMapping | None, framework: Framework | None = None,
+) -> HoWorkforceMapping:
+    """Check an `[import.ho_workforce]` table (None: the defaults) against the config's KPIs.
+    A KPI takes headcount or full-time equivalents, never both."""
+    if isinstance(table, HoWorkforceMapping):
+        return table
+    merged = _merged(DEFAULT_HO_WORKFORCE, table)
+    unknown = sorted(set(merged) - set(DEFAULT_HO_WORKFORCE))
+    errors = [f"[import.ho_workforce] unknown key {k!r}; expected one of "
+              f"{', '.join(DEFAULT_HO_WORKFORCE)}" for k in unknown]
+    labels: dict[str, str] = {}
+    headcount = _kpi_table(merged["headcount"], "import.ho_workforce.headcount", framework,
+                           errors, labels)
+    fte = _kpi_table(merged["fte"], "import.ho_workforce.fte", framework, errors, labels)
+    for kpi in sorted(set(headcount.values()) & set(fte.values())):
+        errors.append(f"[import.ho_workforce] {kpi!r} is named under both headcount and fte; "
+                      "a KPI is counted one way, never both")
+    not_mapped = _reasons(merged["not_mapped"], "import.ho_workforce.not_mapped", errors,
+                          labels)
+    if errors:
+        raise MappingError(errors)
+    return HoWorkforceMapping(headcount, fte, not_mapped, labels)
+
+
+def ho_use_of_force_mapping(
+    table: Mapping[str, Any] | HoUseOfForceMapping | None, framework: Framework | None = None,
+) -> HoUseOfForceMapping:
+    """Check an `[import.ho_use_of_force]` table (None: the defaults) against the config."""
+    if isinstance(table, HoUseOfForceMapping):
+        return table
+    merged = _merged(DEFAULT_HO_USE_OF_FORCE, table)
+    unknown = sorted(set(merged) - set(DEFAULT_HO_USE_OF_FORCE))
+    errors = [f"[import.ho_use_of_force] unknown key {k!r}; expected one of "
+              f"{', '.join(DEFAULT_HO_USE_OF_FORCE)}" for k in unknown]
+    labels: dict[str, str] = {}
+    series = _kpi_table(merged["series"], "import.ho_use_of_force.series", framework, errors,
+                        labels, key=plain_key)
+    for name in sorted(set(series) - set(HO_USE_OF_FORCE_SERIES)):
+        errors.append(f"[import.ho_use_of_force.series] {labels[name]!r} is not a series; "
+                      f"expected one of {', '.join(HO_USE_OF_FORCE_SERIES)}")
+    reasons = _reasons(merged["not_mapped"], "import.ho_use_of_force.not_mapped", errors,
+                       labels, key=plain_key)
+    if errors:
+        raise MappingError(errors)
+    return HoUseOfForceMapping(series, {labels.get(k, k): v for k, v in reasons.items()})
+
+
+# every `[import.<key>]` table and the function that checks it
+IMPORT_TABLES: dict[str, Callable[[Any, Framework | None], Any]] = {
+    "ons_pfa": ons_pfa_mapping,
+    "police_uk": police_uk_mapping,
+    "ho_workforce": ho_workforce_mapping,
+    "ho_use_of_force": ho_use_of_force_mapping,
+}

@@ -57,7 +57,15 @@ class ReturnExistsError(ReturnWriteError, FileExistsError):
 
 
 class EmptyReturnError(ReturnWriteError):
-    """The import produced no rows, so there is nothing to write."""
+    """The import produced no rows and no context tables, so there is nothing to write."""
+
+    @classmethod
+    def for_result(cls, result: ImportResult) -> EmptyReturnError:
+        count = len(result.problems)
+        return cls(
+            f"the {result.provenance.importer} import produced no rows to write "
+            f"({count} problem{'' if count == 1 else 's'} found; see them for why)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,20 +131,34 @@ class ImportResult:
     context: dict[str, pl.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # things worth knowing that are not problems in the source
     skipped_forces: tuple[str, ...] = ()  # areas in the source that the config does not hold
+    name: str = ""  # the return's file name, when the importer names it (else suggested_name)
+
+    @property
+    def is_empty(self) -> bool:
+        """No rows for the return and no context table with rows: nothing to write."""
+        return self.frame.is_empty() and all(t.is_empty() for t in self.context.values())
 
     @property
     def quarters(self) -> tuple[str, ...]:
-        if self.frame.is_empty():
-            return ()
+        """The quarters of the return's rows; of the context tables' `period` columns when
+        the return has no rows (an import whose figures no KPI takes)."""
         from pcp_tui.periods import Quarter
 
-        labels = {Quarter.parse(p) for p in self.frame.get_column("period").unique()}
-        return tuple(q.label for q in sorted(labels))
+        if not self.frame.is_empty():
+            periods = set(self.frame.get_column("period").unique())
+        else:
+            periods = {
+                p for t in self.context.values() if "period" in t.columns
+                for p in t.get_column("period").drop_nulls().unique()
+            }
+        return tuple(q.label for q in sorted(Quarter.parse(p) for p in periods))
 
     def suggested_name(self) -> str:
         """`ons-pfa_2017-18_Q4_to_2019-20_Q3.csv`: the importer and the quarters covered."""
         from pcp_tui.periods import Quarter
 
+        if self.name:
+            return self.name
         quarters = [Quarter.parse(q) for q in self.quarters]
         if not quarters:
             return f"{self.provenance.importer}.csv"
@@ -175,7 +197,7 @@ def now_utc() -> str:
 
 @dataclass(frozen=True)
 class WrittenReturn:
-    path: Path
+    path: Path | None  # None: no KPI took the figures, and only the context tables are written
     provenance_path: Path
     context_paths: tuple[Path, ...]
     rows: int
@@ -190,37 +212,31 @@ def write_return(
     Context tables go to `<stem>.context/` beside it: a subfolder, so the loader, which reads
     only the files directly inside `data/`, never mistakes them for returns. Every file is
     written to a temporary file in the same folder and renamed into place. An existing return
-    is kept, and ReturnExistsError raised, unless `overwrite` is true.
+    is kept, and ReturnExistsError raised, unless `overwrite` is true. A result with context
+    tables but no rows (figures that no KPI takes) writes the context tables and the sidecar
+    only; `WrittenReturn.path` is then None. A result with neither raises EmptyReturnError.
     """
-    out = Path(out)
-    if out.suffix.lower() == ".csv" and not out.is_dir():
-        path = out
-    else:
-        path = out / result.suggested_name()
-    if result.frame.is_empty():
-        raise EmptyReturnError(
-            f"the {result.provenance.importer} import produced no rows to write "
-            f"({len(result.problems)} problem{'' if len(result.problems) == 1 else 's'} found; "
-            "see them for why)"
-        )
-    provenance_path = path.with_name(path.name + ".provenance.json")
-    context_dir = path.with_name(path.stem + ".context")
-    context_targets = [context_dir / f"{name}.csv" for name in sorted(result.context)]
+    if result.is_empty:
+        raise EmptyReturnError.for_result(result)
+    path, provenance_path, context_dir, context_targets = _targets(result, out)
     if not overwrite:
-        for target in (path, provenance_path, *context_targets):
-            if target.exists():
-                raise ReturnExistsError(target)
+        check_targets([result], out)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ReturnWriteError(f"cannot create {path.parent}: {err.strerror or err}") from None
 
-    frame = _with_provenance_note(result, provenance_path.name)
-    _replace_atomically(path, _csv_bytes(frame), overwrite=overwrite)
+    written: Path | None = path
+    if result.frame.is_empty():  # context tables only
+        written, rows = None, 0
+    else:
+        frame = _with_provenance_note(result, provenance_path.name)
+        _replace_atomically(path, _csv_bytes(frame), overwrite=overwrite)
+        rows = frame.height
     document = {
         **result.provenance.as_json(),
-        "return_file": path.name,
-        "rows": frame.height,
+        "return_file": written.name if written is not None else None,
+        "rows": rows,
         "quarters": list(result.quarters),
         "problems": [str(p) for p in result.problems],
         "unmapped": [asdict(u) for u in result.unmapped],
@@ -234,7 +250,30 @@ def write_return(
         context_dir.mkdir(exist_ok=True)
     for name, target in zip(sorted(result.context), context_targets):
         _replace_atomically(target, _csv_bytes(result.context[name]), overwrite=True)
-    return WrittenReturn(path, provenance_path, tuple(context_targets), frame.height)
+    return WrittenReturn(written, provenance_path, tuple(context_targets), rows)
+
+
+def _targets(result: ImportResult, out: str | Path) -> tuple[Path, Path, Path, list[Path]]:
+    """The return, its provenance sidecar, the context folder and the context files."""
+    out = Path(out)
+    if out.suffix.lower() == ".csv" and not out.is_dir():
+        path = out
+    else:
+        path = out / result.suggested_name()
+    provenance_path = path.with_name(path.name + ".provenance.json")
+    context_dir = path.with_name(path.stem + ".context")
+    context_targets = [context_dir / f"{name}.csv" for name in sorted(result.context)]
+    return path, provenance_path, context_dir, context_targets
+
+
+def check_targets(results: Sequence[ImportResult], out: str | Path) -> None:
+    """Raise ReturnExistsError when any file these results would write is already there, so
+    that an import writing several returns writes all of them or none."""
+    for result in results:
+        path, provenance_path, _, context_targets = _targets(result, out)
+        for target in (path, provenance_path, *context_targets):
+            if target.exists():
+                raise ReturnExistsError(target)
 
 
 def _with_provenance_note(result: ImportResult, sidecar: str) -> pl.DataFrame:

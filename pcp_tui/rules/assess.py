@@ -14,8 +14,8 @@ Definitions used throughout (where the plan is silent):
 - baseline value: the same rule over the baseline window; a stock's baseline is its level at the
   end of the window. A flow or rate needs every quarter of a window, or it is missing.
 - targets apply to the home force; the comparator forces are context (SPC and MSF position).
-- a figure up to `stale_after_quarters` behind the as-of quarter is used and called lagging;
-  older, the KPI is grey (no current figure).
+- a figure up to `stale_after_quarters` (the KPI's own, else the settings') behind the as-of
+  quarter is used and called lagging; older, the KPI is grey (no current figure).
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "m_goal": target.goal if isinstance(target, Milestone) else None,
             "m_increase": target.increase if isinstance(target, Milestone) else None,
             "m_start_value": target.start_value if isinstance(target, Milestone) else None,
+            "stale_after": (kpi.stale_after_quarters if kpi.stale_after_quarters is not None
+                            else settings.stale_after_quarters),
         })
     schema = {
         "kpi": pl.Utf8, "order": pl.Int32, "measure": pl.Utf8, "scale": pl.Float64,
@@ -101,7 +103,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
         "t_judge": pl.Utf8,
         "b_first": pl.Int32, "b_last": pl.Int32, "n_first": pl.Int32, "n_last": pl.Int32,
         "m_start": pl.Int32, "m_deadline": pl.Int32, "m_goal": pl.Float64,
-        "m_increase": pl.Float64, "m_start_value": pl.Float64,
+        "m_increase": pl.Float64, "m_start_value": pl.Float64, "stale_after": pl.Int32,
     }
     return pl.DataFrame(rows, schema=schema)
 

@@ -25,7 +25,8 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     """Freshness, change against baseline, SPC summary and the target's RAG (home force)."""
     home = settings.home_force
     lag = pl.col("as_of") - pl.col("latest_ord")
-    stale_after = settings.stale_after_quarters
+    # a KPI's own allowance (half-yearly releases) wins over the settings' default
+    stale_after = pl.col("stale_after").fill_null(settings.stale_after_quarters)
     min_points = min(settings.spc.run_length, settings.spc.trend_length)
     status = status.with_columns(
         pl.when(pl.col("latest_ord").is_null()).then(pl.lit("none"))

@@ -1,0 +1,99 @@
+"""A KPI's own `stale_after_quarters`: a stock published twice a year is judged until the next
+publication is due, not called stale one quarter after it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pcp_tui.config import ConfigError, load_config
+from pcp_tui.dataset import load_observations
+from pcp_tui.periods import Quarter
+from pcp_tui.rules.assess import assess
+
+CONFIG = """
+[settings]
+home_force = "home"
+comparators = []
+stale_after_quarters = 1
+
+[settings.baselines]
+plan = "2019/20"
+national = "12 months ending June 2019"
+
+[forces.home]
+name = "Home Police"
+short = "HP"
+population = 1000000
+
+[[sections]]
+id = "s"
+title = "Section"
+
+[[objectives]]
+id = "o"
+section = "s"
+title = "Objective"
+
+[[kpis]]
+id = "officers"
+title = "Officers: headcount"
+short = "Officers"
+objective = "o"
+unit = "count"
+better = "higher"
+measure = "stock"
+{own}
+
+[kpis.target]
+kind = "monitor"
+
+[[kpis]]
+id = "quarterly"
+title = "Quarterly count"
+short = "Quarterly"
+objective = "o"
+unit = "count"
+better = "lower"
+measure = "flow"
+
+[kpis.target]
+kind = "monitor"
+"""
+
+
+def freshness(tmp_path: Path, own: str, as_of: str) -> dict[str, str]:
+    (tmp_path / "config.toml").write_text(CONFIG.format(own=own), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    # the half-yearly stock as at 30 September 2019 (Q2) and 31 March 2020 (Q4); a quarterly
+    # flow for every quarter up to 2020/21 Q2
+    rows = ["kpi,force,period,value", "officers,home,2019/20 Q2,6546",
+            "officers,home,2019/20 Q4,6600"]
+    rows += [f"quarterly,home,{(Quarter(2019, 1) + i).label},{10 + i}" for i in range(6)]
+    (data / "returns.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    config = load_config(tmp_path / "config.toml")
+    observations = load_observations(data, config, today=date(2021, 11, 26))
+    assessment = assess(config, observations, Quarter.parse(as_of))
+    return {kpi: assessment.status(kpi).freshness for kpi in ("officers", "quarterly")}
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    ("2020/21 Q1", "lagging"),  # one quarter after the March figure
+    ("2020/21 Q2", "lagging"),  # the September figure is due: still judged
+])
+def test_a_half_yearly_stock_is_judged_until_its_next_publication(tmp_path, as_of, expected):
+    found = freshness(tmp_path, "stale_after_quarters = 2", as_of)
+    assert found["officers"] == expected
+    assert found["quarterly"] == "current"
+
+
+def test_without_its_own_setting_the_kpi_takes_the_settings_one(tmp_path):
+    assert freshness(tmp_path, "", "2020/21 Q2")["officers"] == "stale"
+
+
+def test_a_kpi_stale_after_a_negative_number_is_a_config_problem(tmp_path):
+    with pytest.raises(ConfigError, match="stale_after_quarters"):
+        freshness(tmp_path, "stale_after_quarters = -1", "2020/21 Q1")
