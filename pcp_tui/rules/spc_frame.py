@@ -14,6 +14,9 @@ import polars as pl
 from pcp_tui.rules.frame_mean import group_means
 from pcp_tui.rules.spc import (
     ABOVE_UCL,
+    ASSURANCE_FAIL,
+    ASSURANCE_INCONSISTENT,
+    ASSURANCE_PASS,
     BELOW_LCL,
     LIMIT_MULTIPLIER,
     MR_SCREEN_MULTIPLIER,
@@ -46,6 +49,7 @@ def spc_points(
     presorted: bool = False,
     fix_after_n_points: int | None = None,
     rebase: str | None = None,
+    target: str | None = None,
 ) -> pl.LazyFrame:
     """Label every point of every series.
 
@@ -56,7 +60,9 @@ def spc_points(
     `presorted` says the frame is already ordered by the keys and `order`.
     `fix_after_n_points` takes each group's mean and moving ranges from its first n points only;
     `rebase` names a boolean column that is true on the first point of a new group (a rebase
-    that falls on a missing value belongs on the next present point).
+    that falls on a missing value belongs on the next present point). `target` names a column
+    holding each series' target (null for none); it adds `assurance`, the verdict against the
+    point's group limits, which on a series' last point is `spc.analyse`'s `assurance_type`.
 
     Means are correctly rounded (`frame_mean`), as `spc.analyse` takes them, so the mean, the
     limits and every comparison with them are the plain function's to the last bit: "on the
@@ -217,4 +223,20 @@ def spc_points(
     )
     scratch = [name for name in lf.collect_schema().names()
                if name.startswith("_") and name not in given]
-    return lf.with_columns(point_type.alias("point_type")).drop(scratch)
+    lf = lf.with_columns(point_type.alias("point_type"))
+    if target is not None:
+        goal, higher_better = pl.col(target), pl.col(direction) > 0
+        assurance = (
+            pl.when(goal.is_null() | goal.is_nan() | (pl.col(direction) == 0)
+                    | pl.col("mr_bar").is_null()).then(None)
+            # strict on both sides: a target exactly on a limit is still hit and miss
+            .when(goal > pl.col("upl")).then(
+                pl.when(higher_better).then(pl.lit(ASSURANCE_FAIL))
+                .otherwise(pl.lit(ASSURANCE_PASS)))
+            .when(goal < pl.col("lpl")).then(
+                pl.when(higher_better).then(pl.lit(ASSURANCE_PASS))
+                .otherwise(pl.lit(ASSURANCE_FAIL)))
+            .otherwise(pl.lit(ASSURANCE_INCONSISTENT))
+        )
+        lf = lf.with_columns(assurance.alias("assurance"))
+    return lf.drop(scratch)
