@@ -106,10 +106,11 @@ def spc_points(
         return pl.when(same).then(expr.shift(-k))
 
     g = "_g"
+    if fix_after_n_points is not None:
+        lf = lf.with_columns(pl.int_range(pl.len()).over(g).alias("_pos"))
     frame = lf.with_columns(
         (y - before(y)).alias("_step"),
         pl.len().over(g).alias("n"),
-        pl.int_range(pl.len()).over(g).alias("_pos"),
     ).with_columns(pl.col("_step").abs().alias("_mr")).collect()
     mr = pl.col("_mr")
     if fix_after_n_points is None:
