@@ -11,8 +11,12 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from pcp_tui.rules.frame_mean import group_means
 from pcp_tui.rules.spc import (
     ABOVE_UCL,
+    ASSURANCE_FAIL,
+    ASSURANCE_INCONSISTENT,
+    ASSURANCE_PASS,
     BELOW_LCL,
     LIMIT_MULTIPLIER,
     MR_SCREEN_MULTIPLIER,
@@ -32,15 +36,6 @@ from pcp_tui.rules.spc import SPECIAL_CAUSE_NEUTRAL_LOW as POINT_NEUTRAL_LOW
 from pcp_tui.rules.spc import TWO_SIGMA_MULTIPLIER as NEAR_LIMIT_MULTIPLIER
 
 
-def _beyond(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    """a > b, treating a difference in the last bits as equal.
-
-    The plain implementation takes a correctly rounded mean; Polars sums in floating point, so a
-    point that lies exactly on the centre line can land a rounding error either side of it.
-    """
-    return (a - b) > 1e-12 * (a.abs() + b.abs())
-
-
 def spc_points(
     frame: pl.LazyFrame | pl.DataFrame,
     keys: Sequence[str],
@@ -52,13 +47,26 @@ def spc_points(
     run_length: int = 7,
     trend_length: int = 7,
     presorted: bool = False,
+    fix_after_n_points: int | None = None,
+    rebase: str | None = None,
+    target: str | None = None,
 ) -> pl.LazyFrame:
     """Label every point of every series.
 
     `keys` identify a series; `order` sorts its points; `direction` is +1 where higher is
     better, −1 where lower is better, 0 for neither. Missing values must be dropped beforehand.
-    Adds `mean`, `mr_bar`, `lpl`, `upl`, `special_cause_type`, `point_type` and `n`.
+    Adds `mean`, `mr_bar`, `lpl`, `upl`, `special_cause_type`, `point_type` and `n` (the number
+    of points in the point's group: the series, or the stretch since its last rebase).
     `presorted` says the frame is already ordered by the keys and `order`.
+    `fix_after_n_points` takes each group's mean and moving ranges from its first n points only;
+    `rebase` names a boolean column that is true on the first point of a new group (a rebase
+    that falls on a missing value belongs on the next present point). `target` names a column
+    holding each series' target (null for none); it adds `assurance`, the verdict against the
+    point's group limits, which on a series' last point is `spc.analyse`'s `assurance_type`.
+
+    Means are correctly rounded (`frame_mean`), as `spc.analyse` takes them, so the mean, the
+    limits and every comparison with them are the plain function's to the last bit: "on the
+    mean" and "beyond the limit" are decided exactly, with no tolerance.
 
     The frame is sorted once by series and order; after that every "previous point" is a plain
     shift masked at series boundaries, and every per-series or per-run figure is a window over
@@ -70,10 +78,17 @@ def spc_points(
     lf = frame.lazy() if presorted else frame.lazy().sort([*keys, order])
     given = set(lf.collect_schema().names())
 
+    if fix_after_n_points is not None and fix_after_n_points < 2:
+        raise ValueError(
+            f"fix_after_n_points must be None or at least 2; got {fix_after_n_points}"
+        )
     starts = pl.any_horizontal(pl.col(k) != pl.col(k).shift(1) for k in keys).fill_null(True)
+    if rebase is not None:
+        starts = starts | pl.col(rebase).fill_null(False)
     lf = lf.with_columns(starts.alias("_start"))
     lf = lf.with_columns(
-        pl.col("_start").cum_sum().alias("_g"),
+        # groups are numbered 1, 2, 3, … in frame order
+        pl.col("_start").cum_sum().cast(pl.Int64).set_sorted().alias("_g"),
         # does the previous / next row belong to the same series?
         (~pl.col("_start")).alias("_has_prev"),
         (~pl.col("_start").shift(-1)).fill_null(False).alias("_has_next"),
@@ -91,24 +106,37 @@ def spc_points(
         return pl.when(same).then(expr.shift(-k))
 
     g = "_g"
-    lf = lf.with_columns(
-        y.mean().over(g).alias("mean"),
+    if fix_after_n_points is not None:
+        lf = lf.with_columns(pl.int_range(pl.len()).over(g).alias("_pos"))
+    frame = lf.with_columns(
         (y - before(y)).alias("_step"),
         pl.len().over(g).alias("n"),
+    ).with_columns(pl.col("_step").abs().alias("_mr")).collect()
+    mr = pl.col("_mr")
+    if fix_after_n_points is None:
+        base_y, base_mr = y, mr
+    else:
+        # the baseline: the first n points, and the moving ranges between them
+        in_base = pl.col("_pos") < fix_after_n_points
+        base_y, base_mr = pl.when(in_base).then(y), pl.when(in_base).then(mr)
+    row_group = frame.get_column(g) - 1
+    frame = frame.with_columns(
+        group_means(frame, g, base_y).gather(row_group).alias("mean"),
+        group_means(frame, g, base_mr).gather(row_group).alias("_mr_bar0"),
     )
-    lf = lf.with_columns(pl.col("_step").abs().alias("_mr"))
-    lf = lf.with_columns(pl.col("_mr").mean().over(g).alias("_mr_bar0"))
+    mr_bar0 = pl.col("_mr_bar0")
     if screen_outliers:
         # Screening drops moving ranges at or above 3.267 × MR̄ and recomputes MR̄ once;
         # a constant series (MR̄ = 0) is left alone.
-        kept = pl.when(pl.col("_mr") < MR_SCREEN_MULTIPLIER * pl.col("_mr_bar0")).then(
-            pl.col("_mr"))
-        lf = lf.with_columns(
-            pl.when(pl.col("_mr_bar0") > 0).then(kept.mean().over(g))
-            .otherwise(pl.col("_mr_bar0")).alias("mr_bar")
+        kept = pl.when(base_mr < MR_SCREEN_MULTIPLIER * mr_bar0).then(base_mr)
+        frame = frame.with_columns(
+            group_means(frame, g, kept).gather(row_group).alias("_mr_bar1")
+        ).with_columns(
+            pl.when(mr_bar0 > 0).then(pl.col("_mr_bar1")).otherwise(mr_bar0).alias("mr_bar")
         )
     else:
-        lf = lf.with_columns(pl.col("_mr_bar0").alias("mr_bar"))
+        frame = frame.with_columns(mr_bar0.alias("mr_bar"))
+    lf = frame.lazy()
 
     mean, mr_bar = pl.col("mean"), pl.col("mr_bar")
     lf = lf.with_columns(
@@ -120,8 +148,8 @@ def spc_points(
     lf = lf.with_columns(
         (pl.col("_step") > 0).fill_null(False).alias("_rising"),
         (pl.col("_step") < 0).fill_null(False).alias("_falling"),
-        _beyond(y, mean).alias("_above"),
-        _beyond(mean, y).alias("_below"),
+        (y > mean).alias("_above"),
+        (y < mean).alias("_below"),
         ((y > pl.col("_u2")) & (y <= pl.col("upl"))).fill_null(False).alias("_near_hi"),
         ((y < pl.col("_l2")) & (y >= pl.col("lpl"))).fill_null(False).alias("_near_lo"),
     )
@@ -196,4 +224,20 @@ def spc_points(
     )
     scratch = [name for name in lf.collect_schema().names()
                if name.startswith("_") and name not in given]
-    return lf.with_columns(point_type.alias("point_type")).drop(scratch)
+    lf = lf.with_columns(point_type.alias("point_type"))
+    if target is not None:
+        goal, higher_better = pl.col(target), pl.col(direction) > 0
+        assurance = (
+            pl.when(goal.is_null() | goal.is_nan() | (pl.col(direction) == 0)
+                    | pl.col("mr_bar").is_null()).then(None)
+            # strict on both sides: a target exactly on a limit is still hit and miss
+            .when(goal > pl.col("upl")).then(
+                pl.when(higher_better).then(pl.lit(ASSURANCE_FAIL))
+                .otherwise(pl.lit(ASSURANCE_PASS)))
+            .when(goal < pl.col("lpl")).then(
+                pl.when(higher_better).then(pl.lit(ASSURANCE_PASS))
+                .otherwise(pl.lit(ASSURANCE_FAIL)))
+            .otherwise(pl.lit(ASSURANCE_INCONSISTENT))
+        )
+        lf = lf.with_columns(assurance.alias("assurance"))
+    return lf.drop(scratch)

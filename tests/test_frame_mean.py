@@ -1,0 +1,66 @@
+"""Correctly rounded group means in Polars: the exact sum divided once, as spc.analyse takes it."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import polars as pl
+import pytest
+
+from pcp_tui.rules.frame_mean import group_means
+
+ULP_1 = 2.0**-52  # the gap between 1 and the next float up
+
+
+def means(*groups: list[float | None]) -> list[float | None]:
+    rows = [(g, v) for g, values in enumerate(groups, start=1) for v in values]
+    frame = pl.DataFrame(rows, orient="row", schema={"g": pl.Int64, "y": pl.Float64})
+    return group_means(frame, "g", pl.col("y")).to_list()
+
+
+def exact(values: list[float]) -> float:
+    return float(sum(map(Fraction, values)) / len(values))
+
+
+def test_a_constant_is_its_own_mean():
+    # summed in floating point, ten 0.3s make 2.9999999999999996, and a tenth of it is not 0.3
+    assert sum([0.3] * 10) / 10 != 0.3
+    assert means([0.3] * 10, [33.3] * 7, [1 / 3] * 12) == [0.3, 33.3, 1 / 3]
+
+
+def test_the_mean_is_the_exact_sum_rounded_once():
+    # 0.1 + 0.2 + 0.3 is 0.6000000000000001 in floating point; the exact sum over 3 is 0.2
+    assert (0.1 + 0.2 + 0.3) / 3 != 0.2
+    assert means([0.1, 0.2, 0.3]) == [exact([0.1, 0.2, 0.3])] == [0.2]
+
+
+def test_far_from_zero():
+    values = [1e12 + 0.1, 1e12 + 0.2, 1e12 + 0.3, 1e12, 1e12 + 1 / 3]
+    assert means(values) == [exact(values)]
+
+
+def test_an_exact_half_rounds_to_even():
+    # 1 + ulp/2 lies halfway between 1 (even) and 1 + ulp (odd): it goes down to 1
+    assert means([1.0, 1.0 + ULP_1]) == [1.0]
+    # 1 + 3ulp/2 lies halfway between 1 + ulp (odd) and 1 + 2ulp (even): it goes up
+    assert means([1.0 + ULP_1, 1.0 + 2 * ULP_1]) == [1.0 + 2 * ULP_1]
+    # and a hair past the half goes up whatever the parity
+    assert means([1.0, 1.0 + ULP_1, 1.0 + ULP_1, 1.0 + ULP_1]) == [
+        exact([1.0, 1.0 + ULP_1, 1.0 + ULP_1, 1.0 + ULP_1])]
+
+
+def test_signs_zeros_and_missing_values():
+    assert means([-0.3, -0.3, -0.3], [2.0, -2.0], [None, 4.0, None, 5.0], [None]) == [
+        -0.3, 0.0, 4.5, None]
+
+
+@pytest.mark.parametrize("values", [
+    [1e-200, 1e200, 1.0],  # too many binary orders apart for 128 bits
+    [5e-324, 1e-310, -1e-320],  # subnormal
+    [1.7976931348623157e308, 1e308],  # the largest floats
+])
+def test_groups_out_of_128_bit_reach_are_still_exact(values):
+    got = means([0.3, 0.3], values, [1.0, 2.0])
+    assert got == [0.3, exact(values), 1.5]
+    assert not math.isnan(got[1])
