@@ -56,6 +56,7 @@ MAX_FIGURE = 1e15
 MAX_TOLERANCE_PCT = 1000.0  # a tolerance is a percentage of a baseline or goal
 MAX_QUARTERS = 400  # a century of quarters: stale_after_quarters and the SPC lengths
 MAX_POPULATION = 10**10
+MAX_NESTING = 32  # the framework needs 4 levels ([import.police_uk.population_by_ethnicity.x])
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +304,32 @@ def load_config(path: str | Path) -> Config:
         ) from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError([ConfigProblem(name, "file", "", f"is not valid TOML: {err}")]) from None
+    except RecursionError:  # the TOML reader recurses once per nested array or inline table
+        raise ConfigError([ConfigProblem(
+            name, "file", "", f"nests arrays or tables too deeply (more than {MAX_NESTING} "
+            "levels)")]) from None
+    if _nesting(document) > MAX_NESTING:
+        raise ConfigError([ConfigProblem(
+            name, "file", "", f"nests arrays or tables too deeply (more than {MAX_NESTING} "
+            "levels)")])
     return parse_config(document, path)
+
+
+def _nesting(document: Any) -> int:
+    """How deeply tables and arrays nest, counted without recursion (dotted keys such as
+    `a.a.a.… = 1` make a deep table the TOML reader builds without recursing)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
 
 
 def parse_config(document: dict[str, Any], path: Path) -> Config:
