@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pcp_tui import records
 from pcp_tui.render import (
     AlertGroup,
     alert_facts,
@@ -178,7 +178,7 @@ def alerts_json(
         "alerts": firing,
         "resolved": gone,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return records.dumps(document)  # strict JSON: a figure that is not finite is null
 
 
 # CSV -----------------------------------------------------------------------------------------
