@@ -30,7 +30,7 @@ from pcp_tui.importers.returns import (
     ReturnWriteError,
     write_return,
 )
-from pcp_tui.render import plural
+from pcp_tui.render import literal, plural
 
 SHOWN_PROBLEMS = 20
 
@@ -120,34 +120,36 @@ def cmd_import(args: argparse.Namespace) -> int:
         with rich_progress(err if err.is_terminal else None) as progress:
             result = run_import(args, config, progress)
     except MappingError as error:
-        err.print(Text(f"The [import] tables of {config.path} cannot be used:",
-                       style="bold red"), soft_wrap=True)
+        err.print(literal(f"The [import] tables of {config.path} cannot be used:",
+                          style="bold red"), soft_wrap=True)
         for message in error.messages:
-            err.print(Text(f"  {message}"), soft_wrap=True)
+            err.print(literal(f"  {message}"), soft_wrap=True)
         return EXIT_USAGE
     _print_problems(console, result)
     try:
         written = write_return(result, out, overwrite=args.force)
     except EmptyReturnError as error:
-        err.print(Text(f"pcp-tui: nothing written: {error}", style="red"), soft_wrap=True)
+        err.print(literal(f"pcp-tui: nothing written: {error}", style="red"), soft_wrap=True)
         return EXIT_PROBLEMS
     except ReturnWriteError as error:
-        err.print(Text(f"pcp-tui: {error}", style="red"), soft_wrap=True)
+        err.print(literal(f"pcp-tui: {error}", style="red"), soft_wrap=True)
         return EXIT_USAGE
     quarters = result.quarters
     span = quarters[0] if len(quarters) == 1 else f"{quarters[0]} to {quarters[-1]}"
     console.print(Text.assemble(
-        ("Wrote ", "bold"), f"{written.rows:,} rows ({span}) to ", (str(written.path), "bold"),
+        ("Wrote ", "bold"), f"{written.rows:,} rows ({span}) to ",
+        literal(written.path, "bold"),
     ), soft_wrap=True)
-    console.print(Text(f"  provenance: {written.provenance_path}"), soft_wrap=True)
+    console.print(literal(f"  provenance: {written.provenance_path}"), soft_wrap=True)
     for path in written.context_paths:
-        console.print(Text(f"  context: {path}"), soft_wrap=True)
+        console.print(literal(f"  context: {path}"), soft_wrap=True)
     if result.unmapped:
         console.print(Text("Left unmapped (no KPI with the same definition):", style="bold"))
         for item in result.unmapped:
-            console.print(Text(f"  {item.table}: {item.label} — {item.reason}"), soft_wrap=True)
+            console.print(literal(f"  {item.table}: {item.label} — {item.reason}"),
+                          soft_wrap=True)
     for note in result.notes[:SHOWN_PROBLEMS]:
-        console.print(Text(f"Note: {note}"), soft_wrap=True)
+        console.print(literal(f"Note: {note}"), soft_wrap=True)
     return EXIT_PROBLEMS if result.problems else EXIT_OK
 
 
@@ -157,7 +159,7 @@ def _print_problems(console: Any, result: ImportResult) -> None:
     console.print(Text(f"{plural(len(result.problems), 'problem')} in the source files:",
                        style="bold"))
     for problem in result.problems[:SHOWN_PROBLEMS]:
-        console.print(Text(f"  {problem}"), soft_wrap=True)
+        console.print(literal(f"  {problem}"), soft_wrap=True)
     if len(result.problems) > SHOWN_PROBLEMS:
         console.print(Text(f"  … and {len(result.problems) - SHOWN_PROBLEMS} more (all of them "
                            "are in the provenance file)"), soft_wrap=True)
