@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ESC = "\x1b]52;c;AAAA\x07"  # OSC 52: would write to the clipboard if a terminal obeyed it
 TITLE = "[/bold] Rape [red]POR[/red] <script>alert(1)</script> | `x` " + ESC
 SHORT = "[/b]Rape POR" + ESC
-FORCE = "[link=https://example.org]GMP[/link] =cmd|' /C calc'!A0"
+FORCE = "[link=https://example.org]GMP[/link] =cmd|' /C calc'!A0" + ESC
 NOTE = "[red]x[/red] " + ESC + " <b>bold?</b> | pipe"
 
 
@@ -85,6 +85,7 @@ def test_terminal_printouts_show_text_literally(hostile, capsys, argv):
     if argv[0] == "note" or (argv[0] == "show" and rape):
         assert "[red]x[/red]" in flat
     if argv[0] == "validate":
+        assert "GMP[/link] =cmd|' /C calc'!A0\\x1b]52;c;AAAA\\x07" in flat  # forces table
         assert "[bold]return.csv" in flat
         assert "\\x1b]52;c;AAAA\\x07[/bold]" in flat  # the cell, made visible
 

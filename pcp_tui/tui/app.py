@@ -26,7 +26,7 @@ from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
-from pcp_tui.render import plural
+from pcp_tui.render import plural, visible
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
@@ -167,6 +167,7 @@ class PcpApp(App[int]):
              timeout: float | None = None) -> None:
         """A notification, always literal (messages quote file names and config errors);
         kept in `notices` too, so that tests and the log can read what was said."""
+        message, title = visible(message, newlines=True), visible(title)
         self.notices.append((severity, title, message))
         self.notify(message, title=title, severity=severity,  # type: ignore[arg-type]
                     timeout=timeout, markup=False)
@@ -489,8 +490,8 @@ class PcpApp(App[int]):
         self._show_problems_banner()
         latest = self.timeline.latest.label if self.timeline.latest else "no quarters"
         problems = len(self.observations.problems)
-        message = (f"{event.reason.capitalize()}: {len(self.observations.files)} files, data to "
-                   f"{latest}.")
+        reason = event.reason[:1].upper() + event.reason[1:]  # file names keep their case
+        message = f"{reason}: {len(self.observations.files)} files, data to {latest}."
         if problems:
             message += f" {problems} problem{'s' if problems != 1 else ''} (press d)."
         self.tell(message, title="Data reloaded",
