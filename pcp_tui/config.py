@@ -7,6 +7,7 @@ was expected; one run reports all of them, not just the first.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -45,7 +46,17 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 __all__ = ["COMMITMENT_STATUSES", "Config", "ConfigError", "ConfigProblem", "load_config"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")  # used with fullmatch: no trailing newline
+ID_WORDS = "expected lowercase letters, digits and hyphens"
+
+# The largest magnitude a configured figure may have (a target, a goal, a start value): the same
+# bound the data loader holds returns to, far beyond any police statistic and small enough that
+# sums, rates and differences of such figures stay finite.
+MAX_FIGURE = 1e15
+MAX_TOLERANCE_PCT = 1000.0  # a tolerance is a percentage of a baseline or goal
+MAX_QUARTERS = 400  # a century of quarters: stale_after_quarters and the SPC lengths
+MAX_POPULATION = 10**10
+MAX_NESTING = 32  # the framework needs 4 levels ([import.police_uk.population_by_ethnicity.x])
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +158,22 @@ def _suggest(word: str, choices: Any) -> str:
     close = [c for c in words if sorted(c) == sorted(str(word))] or difflib.get_close_matches(
         str(word), words, n=1, cutoff=0.6
     )
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"; did you mean '{_shown(close[0])}'?" if close else ""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: object) -> str:
+    """A name as it goes into a message: control characters as escapes (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], str(text))
+
+
+def _plain(number: float) -> str:
+    """`1e+15` as `1,000,000,000,000,000`, `0.5` as `0.5`: a bound as people write it."""
+    if float(number).is_integer() and abs(number) < 1e16:
+        return f"{int(number):,}"
+    return repr(number)
 
 
 def _type_name(value: Any) -> str:
@@ -189,6 +215,35 @@ class _Reader:
             self.problem(where, key, f"found {_type_name(value)} {value!r}; expected {wanted}")
             return default
         return value
+
+    def number(
+        self, table: dict[str, Any], key: str, where: str, *, low: float, high: float,
+        required: bool = True, default: Any = None, whole: bool = False,
+        above: bool = False,
+    ) -> Any:
+        """A finite number from `low` (excluded when `above`) to `high`, else a problem."""
+        value = self.get(table, key, int if whole else (int, float), where,
+                         required=required, default=default)
+        if key not in table or table[key] is not value:
+            return value  # missing, or not a number: reported (when it matters) by get()
+        if not math.isfinite(value):
+            self.problem(where, key, f"found {value!r}; expected a finite number")
+            return default
+        if value > high or value < low or (above and value == low):
+            if above and low == 0:
+                low_words = "a positive number"
+            else:
+                low_words = f"above {_plain(low)}" if above else f"{_plain(low)} or more"
+            self.problem(where, key, f"found {_plain(value)}; expected {low_words} "
+                         f"up to {_plain(high)}")
+            return default
+        return value
+
+    def identifier(self, value: str, where: str, key: str = "id") -> bool:
+        if ID_RE.fullmatch(value):
+            return True
+        self.problem(where, key, f"found {value!r}; {ID_WORDS}")
+        return False
 
     def texts(self, items: list[Any], where: str, key: str) -> list[str]:
         """The text items of a list; anything else (a number, a list, a table) is a problem."""
@@ -261,7 +316,32 @@ def load_config(path: str | Path) -> Config:
         ) from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError([ConfigProblem(name, "file", "", f"is not valid TOML: {err}")]) from None
+    except RecursionError:  # the TOML reader recurses once per nested array or inline table
+        raise ConfigError([ConfigProblem(
+            name, "file", "", f"nests arrays or tables too deeply (more than {MAX_NESTING} "
+            "levels)")]) from None
+    if _nesting(document) > MAX_NESTING:
+        raise ConfigError([ConfigProblem(
+            name, "file", "", f"nests arrays or tables too deeply (more than {MAX_NESTING} "
+            "levels)")])
     return parse_config(document, path)
+
+
+def _nesting(document: Any) -> int:
+    """How deeply tables and arrays nest, counted without recursion (dotted keys such as
+    `a.a.a.… = 1` make a deep table the TOML reader builds without recursing)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return deepest
 
 
 def parse_config(document: dict[str, Any], path: Path) -> Config:
@@ -302,15 +382,14 @@ def _read_forces(reader: _Reader, table: Any) -> dict[str, Force]:
         return {}
     forces = {}
     for force_id, entry in table.items():
-        where = f"forces.{force_id}"
+        where = f"forces.{_shown(force_id)}"
+        reader.identifier(force_id, where, "")
         if not isinstance(entry, dict):
             reader.problem(where, "", f"found {_type_name(entry)}; expected a table")
             continue
         reader.unknown_keys(entry, FORCE_KEYS, where)
-        population = reader.get(entry, "population", int, where, required=False)
-        if population is not None and population <= 0:
-            reader.problem(where, "population", f"found {population}; expected a positive number")
-            population = None
+        population = reader.number(entry, "population", where, low=0, high=MAX_POPULATION,
+                                   above=True, whole=True, required=False)
         forces[force_id] = Force(
             id=force_id,
             name=reader.get(entry, "name", str, where, default=force_id),
@@ -357,38 +436,27 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
     tolerances = reader.get(table, "tolerances", dict, where, required=False, default={})
     reader.unknown_keys(tolerances, TOLERANCE_KEYS, "settings.tolerances")
     tol = {
-        key: float(reader.get(tolerances, key, (int, float), "settings.tolerances",
-                              required=False, default=default))
+        key: float(reader.number(tolerances, key, "settings.tolerances", low=0,
+                                 high=MAX_TOLERANCE_PCT, required=False, default=default))
         for key, default in (("trajectory_pct", 2.0), ("milestone_pct", 2.0),
                              ("msf_margin_pct", 10.0))
     }
-    for key, value in tol.items():
-        if value < 0:
-            reader.problem("settings.tolerances", key, f"found {value}; expected 0 or more")
 
     spc_table = reader.get(table, "spc", dict, where, required=False, default={})
     reader.unknown_keys(spc_table, SPC_KEYS, "settings.spc")
     spc = SpcSettings(
         screen_outliers=reader.get(spc_table, "screen_outliers", bool, "settings.spc",
                                    required=False, default=True),
-        run_length=reader.get(spc_table, "run_length", int, "settings.spc",
-                              required=False, default=7),
-        trend_length=reader.get(spc_table, "trend_length", int, "settings.spc",
-                                required=False, default=7),
-        min_points=reader.get(spc_table, "min_points", int, "settings.spc",
-                              required=False, default=13),
+        **{key: reader.number(spc_table, key, "settings.spc", low=2, high=MAX_QUARTERS,
+                              whole=True, required=False, default=default)
+           for key, default in (("run_length", 7), ("trend_length", 7), ("min_points", 13))},
     )
-    for key in ("run_length", "trend_length", "min_points"):
-        if getattr(spc, key) < 2:
-            reader.problem("settings.spc", key, f"found {getattr(spc, key)}; expected 2 or more")
 
-    stale = reader.get(table, "stale_after_quarters", int, where, required=False, default=1)
-    level = float(reader.get(table, "significance_level", (int, float), where, required=False,
-                             default=0.95))
-    if not 0.5 <= level < 1:
-        reader.problem(where, "significance_level",
-                       f"found {level}; expected a level such as 0.95 (at least 0.5, below 1)")
-        level = 0.95
+    stale = reader.number(table, "stale_after_quarters", where, low=0, high=MAX_QUARTERS,
+                          whole=True, required=False, default=1)
+    level = reader.number(table, "significance_level", where, low=0.5, high=0.9999,
+                          required=False, default=0.95)
+    level = float(level if level is not None else 0.95)
     return Settings(
         home_force=home or "",
         comparators=tuple(comparators),
@@ -417,7 +485,7 @@ def _entries(reader: _Reader, document: dict[str, Any], key: str) -> list[tuple[
             reader.problem(f"{key}[{i}]", "", f"found {_type_name(entry)}; expected a table")
             continue
         ident = entry.get("id")
-        label = f"{key}[{i}] ({ident})" if isinstance(ident, str) else f"{key}[{i}]"
+        label = f"{key}[{i}] ({_shown(ident)})" if isinstance(ident, str) else f"{key}[{i}]"
         out.append((label, entry))
     return out
 
@@ -440,9 +508,7 @@ def _read_nodes(
                                + _suggest(parent, parents))
         if ident is None:
             continue
-        if not ID_RE.match(ident):
-            reader.problem(where, "id", f"found {ident!r}; expected lowercase letters, digits "
-                           "and hyphens")
+        reader.identifier(ident, where)
         if ident in seen:
             reader.problem(where, "id", f"duplicate id {ident!r}, already used by {seen[ident]}")
             continue
@@ -497,9 +563,8 @@ def _read_kpi(
 ) -> Kpi | None:
     reader.unknown_keys(entry, KPI_KEYS, where)
     ident = reader.get(entry, "id", str, where)
-    if ident is not None and not ID_RE.match(ident):
-        reader.problem(where, "id", f"found {ident!r}; expected lowercase letters, digits "
-                       "and hyphens")
+    if ident is not None:
+        reader.identifier(ident, where)
     title = reader.get(entry, "title", str, where, default="")
     objective = reader.get(entry, "objective", str, where, required=False)
     sub = reader.get(entry, "sub_objective", str, where, required=False)
@@ -583,15 +648,16 @@ def _read_target(
     reader.unknown_keys(table, TARGET_KEYS[kind], where)
     if kind == "threshold":
         op = reader.choice(table, "op", tuple(OPERATORS), where)
-        value = reader.get(table, "value", (int, float), where)
+        value = reader.number(table, "value", where, low=-MAX_FIGURE, high=MAX_FIGURE)
         if op is None or value is None:
             return None
         return Threshold(op, float(value))  # type: ignore[arg-type]
     if kind == "trajectory":
         direction = reader.choice(table, "direction", DIRECTIONS, where)
         name = reader.get(table, "baseline", str, where, required=False, default="plan")
-        tolerance = reader.get(table, "tolerance_pct", (int, float), where, required=False,
-                               default=settings.trajectory_tolerance_pct if settings else 2.0)
+        tolerance = reader.number(table, "tolerance_pct", where, low=0, high=MAX_TOLERANCE_PCT,
+                                  required=False,
+                                  default=settings.trajectory_tolerance_pct if settings else 2.0)
         baselines = settings.baselines if settings else {}
         if name in baselines:
             window = baselines[name]
@@ -606,9 +672,11 @@ def _read_target(
         return Trajectory(direction, window, name, float(tolerance),  # type: ignore[arg-type]
                           judged_by=judged_by or "significance")  # type: ignore[arg-type]
     if kind == "milestone":
-        goal = reader.get(table, "goal", (int, float), where, required=False)
-        increase = reader.get(table, "increase", (int, float), where, required=False)
-        if (goal is None) == (increase is None):
+        goal = reader.number(table, "goal", where, low=-MAX_FIGURE, high=MAX_FIGURE,
+                             required=False)
+        increase = reader.number(table, "increase", where, low=-MAX_FIGURE, high=MAX_FIGURE,
+                                 required=False)
+        if ("goal" in table) == ("increase" in table):
             reader.problem(where, "goal", "expected exactly one of 'goal' (a level) or "
                            "'increase' (a rise on the start value)")
         start = reader.quarter(table, "start", where)
@@ -616,9 +684,11 @@ def _read_target(
         if start and deadline and deadline <= start:
             reader.problem(where, "deadline", f"{deadline} is not after the start {start}")
         op = reader.choice(table, "op", (">", ">="), where, required=False, default=">=")
-        start_value = reader.get(table, "start_value", (int, float), where, required=False)
-        tolerance = reader.get(table, "tolerance_pct", (int, float), where, required=False,
-                               default=settings.milestone_tolerance_pct if settings else 2.0)
+        start_value = reader.number(table, "start_value", where, low=-MAX_FIGURE,
+                                    high=MAX_FIGURE, required=False)
+        tolerance = reader.number(table, "tolerance_pct", where, low=0, high=MAX_TOLERANCE_PCT,
+                                  required=False,
+                                  default=settings.milestone_tolerance_pct if settings else 2.0)
         if start is None or deadline is None or (goal is None) == (increase is None):
             return None
         return Milestone(

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pcp_tui.config import Config
+from pcp_tui.config import MAX_FIGURE, Config
 from pcp_tui.framework import COMMITMENT_STATUSES
 from pcp_tui.periods import PeriodError, Quarter, names_a_month, parse_period
 from pcp_tui.workbooks import WorkbookError, read_grids
@@ -369,6 +369,12 @@ def _number(column: str) -> pl.Expr:
     )
 
 
+# A figure beyond this is no police statistic: it is a problem at load time, so that sums, rates,
+# differences and charts of the figures that load stay finite (`1.7e308` is finite, its double
+# is not).
+FIGURE_WORDS = "a figure of at most 1,000,000,000,000,000 in size (no KPI holds more)"
+
+
 def _column_problems(
     frame: pl.DataFrame, column: str, bad: pl.Expr, found: pl.Expr, expected: str,
 ) -> list[Problem]:
@@ -572,6 +578,9 @@ def check_rows(
         problems += _column_problems(table, name, bad, _quote(name),
                                      "a finite number such as 28,675 or 3.9%")
         table = table.filter(~bad)
+        huge = (pl.col(f"_{name}").abs() > MAX_FIGURE).fill_null(False)
+        problems += _column_problems(table, name, huge, _quote(name), FIGURE_WORDS)
+        table = table.filter(~huge)
 
     measure = {k.id: k.measure for k in framework.kpis}
     unit = {k.id: k.unit.id for k in framework.kpis}
@@ -617,6 +626,11 @@ def check_rows(
         .then(pl.col("_numerator") / pl.col("_denominator") * pl.col("_scale"))
         .otherwise(pl.col("_value")).alias("_value")
     )
+    huge_rate = (pl.col("_value").abs() > MAX_FIGURE).fill_null(False)
+    problems += _column_problems(
+        table, "denominator", huge_rate,
+        pl.format("{} / {}", pl.col("numerator"), pl.col("denominator")), FIGURE_WORDS)
+    table = table.filter(~huge_rate)
 
     # commitments carry a status; everything else a number
     status = (

@@ -204,7 +204,7 @@ class NotesLog:
     def _parse_header(self, first: bytes) -> None:
         try:
             header = json.loads(first)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             header = None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise NotesError(
@@ -258,7 +258,8 @@ class NotesLog:
                 return None
             note = Note(**{key: str(payload[key]) for key in Note.__slots__})
             Quarter.parse(note.quarter)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            # RecursionError: a line of thousands of nested `[` is damage, not a crash
             return None
         if note.kind not in KINDS:
             return None

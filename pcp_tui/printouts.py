@@ -7,13 +7,11 @@ quotes; `ALERTS_JSON_SCHEMA` is the same contract as a JSON Schema, checked by t
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pcp_tui import records
 from pcp_tui.render import (
     AlertGroup,
     alert_facts,
@@ -178,28 +176,46 @@ def alerts_json(
         "alerts": firing,
         "resolved": gone,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return records.dumps(document)  # strict JSON: a figure that is not finite is null
 
 
 # CSV -----------------------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a line break inside a cell starts a line of its own for a spreadsheet that splits on it
+FORMULA_AFTER_BREAK = r"([\r\n])([=+\-@\t])"
+_FORMULA_AFTER_BREAK = re.compile(FORMULA_AFTER_BREAK)
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
 def csv_safe(cell: object) -> object:
-    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection): a leading
+    `=`, `+`, `-`, `@`, tab or CR gets an apostrophe, and so does one after a line break."""
+    if isinstance(cell, str):
+        if cell.startswith(_FORMULA_START):
+            cell = "'" + cell
+        return _FORMULA_AFTER_BREAK.sub(r"\1'\2", cell)
     return cell
+
+
+def csv_line(cells: Sequence[object]) -> str:
+    """One CSV record (RFC 4180): a cell holding a comma, a quote, a CR or an LF is quoted.
+    (The csv module quotes only the characters of its line terminator, so a bare CR in a
+    cell would end the row for a spreadsheet that reads CR as a line break.)"""
+    out = []
+    for cell in cells:
+        text = "" if cell is None else str(cell)
+        if _NEEDS_QUOTES.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return ",".join(out) + "\n"
 
 
 def alerts_csv(
     assessment: Assessment, alerts: Sequence[Alert], resolved: Sequence[Alert],
 ) -> str:
     firing, gone = alert_records(assessment, alerts, resolved)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ALERT_FIELDS)
+    lines = [csv_line(ALERT_FIELDS)]
     for record in [*firing, *gone]:
         row = []
         for name in ALERT_FIELDS:
@@ -212,8 +228,8 @@ def alerts_csv(
                 row.append(repr(cell) if not cell.is_integer() else str(int(cell)))
             else:
                 row.append(csv_safe(cell))
-        writer.writerow(row)
-    return buffer.getvalue()
+        lines.append(csv_line(row))
+    return "".join(lines)
 
 
 # Markdown ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ with terminal control characters made visible.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -113,7 +114,7 @@ def status_glyph(rag: str | None, signal: bool = False) -> Glyph:
 
 def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
     """Block characters scaled to the series' own min–max (print the range beside it)."""
-    points = [v for v in values if v is not None]
+    points = [v for v in values if v is not None and math.isfinite(v)]
     if width is not None and len(points) > width:
         points = points[-width:]
     if not points:
@@ -122,7 +123,11 @@ def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
     if high == low:
         return SPARK_CHARS[len(SPARK_CHARS) // 2 - 1] * len(points)
     top = len(SPARK_CHARS) - 1
-    return "".join(SPARK_CHARS[round((v - low) / (high - low) * top)] for v in points)
+    if math.isfinite(high - low):
+        scaled = [(v - low) / (high - low) for v in points]
+    else:  # two finite extremes (1e308 and -1e308): their halves have a finite span
+        scaled = [(v / 2 - low / 2) / (high / 2 - low / 2) for v in points]
+    return "".join(SPARK_CHARS[min(top, max(0, round(x * top)))] for x in scaled)
 
 
 def status_legend() -> str:

@@ -413,6 +413,64 @@ CASES = {
         CONFIG_TOML.replace("run_length = 7", "run_length = 1"),
         "settings.spc", "run_length", ["2 or more"],
     ),
+    "tolerance that is not a number": (
+        CONFIG_TOML.replace("trajectory_pct = 2.0", "trajectory_pct = nan"),
+        "settings.tolerances", "trajectory_pct", ["found nan", "a finite number"],
+    ),
+    "infinite margin": (
+        CONFIG_TOML.replace("msf_margin_pct = 10.0", "msf_margin_pct = inf"),
+        "settings.tolerances", "msf_margin_pct", ["found inf", "a finite number"],
+    ),
+    "tolerance beyond any percentage": (
+        CONFIG_TOML.replace("msf_margin_pct = 10.0", "msf_margin_pct = 1e300"),
+        "settings.tolerances", "msf_margin_pct", ["0 or more up to 1,000"],
+    ),
+    "negative staleness": (
+        CONFIG_TOML.replace("stale_after_quarters = 1", "stale_after_quarters = -5"),
+        "settings", "stale_after_quarters", ["found -5", "0 or more"],
+    ),
+    "SPC run longer than any history": (
+        CONFIG_TOML.replace("run_length = 7", "run_length = 9223372036854775807"),
+        "settings.spc", "run_length", ["up to 400"],
+    ),
+    "population beyond any force": (
+        CONFIG_TOML.replace("population = 1423100", "population = 9223372036854775807"),
+        "forces.merseyside", "population", ["positive", "up to 10,000,000,000"],
+    ),
+    "threshold that is not a number": (
+        with_kpi(target='{ kind = "threshold", op = ">", value = nan }'),
+        f"{EXTRA_WHERE}.target", "value", ["found nan", "a finite number"],
+    ),
+    "threshold beyond what a KPI can hold": (
+        with_kpi(target='{ kind = "threshold", op = ">", value = 1.7e308 }'),
+        f"{EXTRA_WHERE}.target", "value", ["up to 1,000,000,000,000,000"],
+    ),
+    "trajectory tolerance that is infinite": (
+        with_kpi(target='{ kind = "trajectory", direction = "decrease", tolerance_pct = inf }'),
+        f"{EXTRA_WHERE}.target", "tolerance_pct", ["found inf"],
+    ),
+    "milestone goal that is infinite": (
+        with_kpi(target='{ kind = "milestone", goal = -inf, start = "2019/20 Q4", '
+                 'deadline = "2022/23 Q4" }'),
+        f"{EXTRA_WHERE}.target", "goal", ["found -inf", "a finite number"],
+    ),
+    "milestone start value that is not a number": (
+        with_kpi(target='{ kind = "milestone", increase = 5, start_value = nan, '
+                 'start = "2019/20 Q4", deadline = "2022/23 Q4" }'),
+        f"{EXTRA_WHERE}.target", "start_value", ["found nan"],
+    ),
+    "KPI id with a trailing newline": (
+        with_kpi(id='"extra\\n"'),
+        "kpis[6] (extra\\n)", "id", ["found 'extra\\n'", "lowercase letters"],
+    ),
+    "objective id with a trailing newline": (
+        CONFIG_TOML.replace('id = "crime"', 'id = "crime\\n"', 1),
+        "objectives[0] (crime\\n)", "id", ["found 'crime\\n'", "lowercase letters"],
+    ),
+    "force id with a trailing newline": (
+        CONFIG_TOML.replace("[forces.merseyside]", '[forces."merseyside\\n"]'),
+        "forces.merseyside\\n", "", ["found 'merseyside\\n'", "lowercase letters"],
+    ),
     "comparators not a list": (
         CONFIG_TOML.replace(
             'comparators = ["greater-manchester", "merseyside", "west-yorkshire"]',

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 
 from conftest import CONFIG_TOML
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcp_tui.config import Config, ConfigError, load_config
+from pcp_tui.config import (
+    ID_RE,
+    MAX_FIGURE,
+    MAX_POPULATION,
+    MAX_QUARTERS,
+    MAX_TOLERANCE_PCT,
+    Config,
+    ConfigError,
+    load_config,
+)
 
 LINES = CONFIG_TOML.splitlines()
 VALUE_LINES = [i for i, line in enumerate(LINES) if " = " in line]
@@ -61,6 +71,25 @@ def test_mutated_configs_load_or_raise_config_error(tmp_path, edits, dropped):
         assert all(str(problem).startswith(str(path)) for problem in error.problems)
     else:
         assert isinstance(config, Config)
+        assert_sane(config)
+
+
+def assert_sane(config: Config) -> None:
+    """What loads is usable: every configured number finite and in range, every id a slug."""
+    s = config.settings
+    for value in (s.trajectory_tolerance_pct, s.milestone_tolerance_pct, s.msf_margin_pct):
+        assert math.isfinite(value) and 0 <= value <= MAX_TOLERANCE_PCT
+    assert 0 <= s.stale_after_quarters <= MAX_QUARTERS
+    for length in (s.spc.run_length, s.spc.trend_length, s.spc.min_points):
+        assert 2 <= length <= MAX_QUARTERS
+    for force in s.forces.values():
+        assert ID_RE.fullmatch(force.id)
+        assert force.population is None or 0 < force.population <= MAX_POPULATION
+    for kpi in config.framework.kpis:
+        assert ID_RE.fullmatch(kpi.id)
+        for name in ("value", "goal", "increase", "start_value", "tolerance_pct"):
+            figure = getattr(kpi.target, name, None)
+            assert figure is None or (math.isfinite(figure) and abs(figure) <= MAX_FIGURE)
 
 
 @settings(max_examples=200, deadline=None,
@@ -75,3 +104,4 @@ def test_arbitrary_bytes_raise_config_error(tmp_path, data):
         assert error.problems
     else:  # a few bytes can only be a valid config by accident; it must still be one
         assert isinstance(config, Config)
+        assert_sane(config)

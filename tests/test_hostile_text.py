@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ESC = "\x1b]52;c;AAAA\x07"  # OSC 52: would write to the clipboard if a terminal obeyed it
 TITLE = "[/bold] Rape [red]POR[/red] <script>alert(1)</script> | `x` " + ESC
 SHORT = "[/b]Rape POR" + ESC
-FORCE = "[link=https://example.org]GMP[/link] =cmd|' /C calc'!A0"
+FORCE = "[link=https://example.org]GMP[/link] =cmd|' /C calc'!A0" + ESC
 NOTE = "[red]x[/red] " + ESC + " <b>bold?</b> | pipe"
 
 
@@ -85,6 +85,7 @@ def test_terminal_printouts_show_text_literally(hostile, capsys, argv):
     if argv[0] == "note" or (argv[0] == "show" and rape):
         assert "[red]x[/red]" in flat
     if argv[0] == "validate":
+        assert "GMP[/link] =cmd|' /C calc'!A0\\x1b]52;c;AAAA\\x07" in flat  # forces table
         assert "[bold]return.csv" in flat
         assert "\\x1b]52;c;AAAA\\x07[/bold]" in flat  # the cell, made visible
 
@@ -159,3 +160,92 @@ def test_export_csv_neutralises_formulas_but_keeps_numbers(tmp_path, capsys):
     (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
     assert row["file"] == "'=HYPERLINK(1).csv"
     assert row["value"] == "5.0"
+
+
+# CSV: line breaks inside cells, and CSV printed to a terminal ----------------------------------
+
+BREAKS = "\r=1+2\n@SUM(A1)\r\n-3\t+4" + ESC  # a title a spreadsheet would split into formulas
+
+
+@pytest.fixture(scope="module")
+def breaking(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("breaking")
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('title = "Positive outcome rate: Rape"',
+                        f"title = {json.dumps(BREAKS)}", 1)
+    (folder / "config.toml").write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "data", folder / "data")
+    # a return whose file name holds a CR, a formula after it and an escape
+    (folder / "data" / ("zz\r=2+3" + ESC + ".csv")).write_text(
+        "kpi,force,period,value\nhomicides,WMP,2021/22 Q2,5\n", encoding="utf-8")
+    return folder
+
+
+def assert_no_formula_on_any_line(out: str) -> None:
+    """However a spreadsheet splits the text (CR, LF or CRLF), no line starts a formula, and a
+    CSV reader sees every record whole."""
+    import re
+
+    for line in re.split(r"\r\n|\r|\n", out):
+        assert not line or line[0] not in "=+-@\t", repr(line)
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert len({len(row) for row in rows}) == 1, "a record was split"
+
+
+def test_alerts_csv_quotes_a_bare_cr_and_neutralises_formulas_after_it(breaking, capsys):
+    _, out = run(breaking, capsys, "alerts", "--format", "csv", stdout_only=True)
+    assert_no_formula_on_any_line(out)
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    titles = {r["kpi_title"] for r in rows if r["kpi"] == "rape-positive-outcome-rate"}
+    assert titles == {"'\r'=1+2\n'@SUM(A1)\r\n'-3\t+4" + ESC}  # piped: the text is exact
+
+
+def test_export_csv_quotes_a_bare_cr_and_neutralises_formulas_after_it(breaking, capsys):
+    _, out = run(breaking, capsys, "export", "--kpi", "homicides", stdout_only=True)
+    assert_no_formula_on_any_line(out)
+    files = {r["file"] for r in csv.DictReader(io.StringIO(out, newline=""))}
+    assert "zz\r'=2+3" + ESC + ".csv" in files
+
+
+def test_csv_cells_after_a_line_break_are_neutralised() -> None:
+    from pcp_tui.printouts import csv_line, csv_safe
+
+    assert csv_safe("a\r=b") == "a\r'=b"
+    assert csv_safe("a\n\n+b\r@c") == "a\n\n'+b\r'@c"
+    assert csv_safe("fine\nline") == "fine\nline"
+    assert csv_line(["a\rb", "c", 'd"e', "f,g"]) == '"a\rb",c,"d""e","f,g"\n'
+
+
+@pytest.mark.parametrize("argv", [("alerts", "--format", "csv"), ("export",),
+                                  ("alerts", "--format", "markdown")], ids=" ".join)
+def test_csv_to_a_terminal_shows_control_characters_as_escapes(breaking, argv):
+    """Printed to a terminal, ESC, BEL and CR are shown as escapes, never acted on; the same
+    command piped keeps them exact (the tests above)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pcp_tui", *argv, "--config", str(breaking / "config.toml"),
+         "--notes", str(breaking / "notes.jsonl")],
+        stdout=follower, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait() in (0, 1)
+    out = b"".join(chunks).decode("utf-8")
+    assert "\x1b" not in out and "\x07" not in out
+    if argv != ("alerts", "--format", "markdown"):
+        assert "\\x1b]52;c;AAAA\\x07" in out
+        assert "\r'=" not in out and "\\x0d'=" in out  # the bare CR, made visible

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -672,3 +673,28 @@ def test_forces_without_an_area_code_in_the_config_are_matched_by_name(workbook,
     result = import_ons_pfa(workbook(), load_config(path))
     # by name, and still the force row, not the region row of the same name before it
     assert value(result, "residential-burglary", "west-midlands", "2019/20 Q1") == 21542
+
+
+def test_the_import_command_shows_escaped_cells_literally(tmp_path, own_config, capsys):
+    """xlsx stores a control character as `_x001B_`, and the reader gives it back as ESC: a
+    cell and a column label holding OSC 52, ESC[2J and BEL reach the terminal as escapes."""
+    from pcp_tui.cli import main
+
+    hostile = "\x1b]52;c;AAAA\x07\x1b[2J"
+    groups = [g + hostile if g == "Robbery" else g for g in P1_GROUPS]
+    rows = [(code, name, [c if c != "twelve" else "twelve" + hostile for c in cells])
+            for code, name, cells in P1_ROWS]
+    path = tmp_path / "pfatables.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    write_notes(book)
+    write_p1(book, rows=rows, groups=groups)
+    write_p4(book)
+    book.close()
+    with zipfile.ZipFile(path) as archive:  # as Excel writes it
+        assert b"_x001B_" in archive.read("xl/sharedStrings.xml")
+    main(["import", "ons-pfa", str(path), "--config", str(own_config)])
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "twelve\\x1b]52;c;AAAA\\x07\\x1b[2J" in out  # the problem quotes the cell
+    assert "Robbery\\x1b]52;c;AAAA\\x07\\x1b[2J" in out  # the unmapped label

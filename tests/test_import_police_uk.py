@@ -445,3 +445,28 @@ def test_the_import_command_writes_and_reports(archive, tmp_path, capsys):
     assert written.exists()
     sidecar = json.loads((written.parent / (written.name + ".provenance.json")).read_text())
     assert {f["sha256"] for f in sidecar["files"]} == {None}
+
+
+def test_the_import_command_shows_hostile_crime_types_and_files_literally(archive, tmp_path,
+                                                                          capsys):
+    """A crime type and a file name holding an OSC 52 sequence, ESC[2J and BEL reach the
+    terminal as escapes, never acted on."""
+    import shutil
+
+    from pcp_tui.cli import main
+
+    hostile = "\x1b]52;c;AAAA\x07\x1b[2J"
+    root = tmp_path / "hostile-archive"
+    shutil.copytree(archive, root)
+    write(archive_file(root, "2019-04", "west-midlands"), STREET,
+          street_rows("2019-04", {"Burglary" + hostile: 2, "Shoplifting": 3}))
+    write(root / "2019-04" / f"2019-04-west{hostile}-street.csv", STREET,
+          street_rows("2019-04", {"Shoplifting": 1}))
+    config = tmp_path / "project" / "config.toml"
+    config.parent.mkdir()
+    config.write_text(bundled_config_path().read_text(encoding="utf-8"), encoding="utf-8")
+    main(["import", "police-uk", str(root), "--config", str(config), "--no-hash"])
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]52;c;AAAA\\x07\\x1b[2J" in out

@@ -18,7 +18,7 @@ from rich.console import Console
 from pcp_tui.config import Config, load_config, locate_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.framework import Framework, PlanNode
-from pcp_tui.render import literal, plural
+from pcp_tui.render import literal, plural, visible
 
 if TYPE_CHECKING:
     from pcp_tui.rules.assess import Assessment
@@ -91,8 +91,24 @@ def write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
         raise
 
 
+def for_terminal(text: str) -> str:
+    """Machine-readable output (CSV, JSON, Markdown) as it may reach a terminal: when stdout is
+    a terminal, control characters other than newline and tab are shown as escapes (`\\x1b`),
+    never acted on; piped or redirected, the text is exact."""
+    if _stdout_is_terminal():
+        return visible(text, newlines=True)
+    return text
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
 def write_stdout(text: str) -> None:
-    sys.stdout.write(text)
+    sys.stdout.write(for_terminal(text))
     sys.stdout.flush()
 
 

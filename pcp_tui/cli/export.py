@@ -10,9 +10,16 @@ from typing import Any
 
 import polars as pl
 
-from pcp_tui.cli.context import UsageError, load, make_console, write_atomically
+from pcp_tui.cli.context import (
+    UsageError,
+    for_terminal,
+    load,
+    make_console,
+    write_atomically,
+)
 from pcp_tui.cli.options import EXIT_OK, add_command
 from pcp_tui.periods import Quarter
+from pcp_tui.printouts import FORMULA_AFTER_BREAK
 from pcp_tui.render import literal
 
 COLUMNS = ("kpi", "force", "period", "quarter", "value", "value_12m", "numerator",
@@ -68,13 +75,15 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("Parquet is binary: give --output FILE")
         frame.write_parquet(buffer)
     else:
-        # text cells a spreadsheet would run as a formula get a leading apostrophe; numbers,
-        # negative ones included, stay numbers
+        # text cells a spreadsheet would run as a formula get a leading apostrophe, at the
+        # start and after every line break in the cell; numbers, negative ones included, stay
+        # numbers. Polars quotes every cell holding a comma, a quote, a CR or an LF.
         text = [name for name, dtype in frame.schema.items() if dtype == pl.Utf8]
         starts = "^[" + "".join("\\" + c if c in "-+" else c for c in "=+-@") + "\t\r]"
         frame.with_columns(
             pl.when(pl.col(name).str.contains(starts)).then(pl.lit("'") + pl.col(name))
-            .otherwise(pl.col(name)).alias(name)
+            .otherwise(pl.col(name)).str.replace_all(FORMULA_AFTER_BREAK, "${1}'${2}")
+            .alias(name)
             for name in text
         ).write_csv(buffer)
     data = buffer.getvalue()
@@ -83,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         make_console(args, stderr=True).print(
             literal(f"wrote {frame.height:,} rows to {args.output}"), soft_wrap=True)
     else:
+        if args.format == "csv":  # to a terminal, control characters are shown as escapes
+            data = for_terminal(data.decode("utf-8")).encode("utf-8")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return EXIT_OK

@@ -34,7 +34,7 @@ from pcp_tui.importers.returns import (
     check_targets,
     write_return,
 )
-from pcp_tui.render import plural
+from pcp_tui.render import literal, plural
 
 SHOWN_PROBLEMS = 20
 
@@ -158,10 +158,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         with rich_progress(err if err.is_terminal else None) as progress:
             results = run_import(args, config, progress)
     except MappingError as error:
-        err.print(Text(f"The [import] tables of {config.path} cannot be used:",
-                       style="bold red"), soft_wrap=True)
+        err.print(literal(f"The [import] tables of {config.path} cannot be used:",
+                          style="bold red"), soft_wrap=True)
         for message in error.messages:
-            err.print(Text(f"  {message}"), soft_wrap=True)
+            err.print(literal(f"  {message}"), soft_wrap=True)
         return EXIT_USAGE
     for result in results:
         _print_problems(console, result)
@@ -169,7 +169,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not writable:
         message = (str(EmptyReturnError.for_result(results[-1])) if results
                    else "nothing to import")
-        err.print(Text(f"pcp-tui: nothing written: {message}", style="red"), soft_wrap=True)
+        err.print(literal(f"pcp-tui: nothing written: {message}", style="red"), soft_wrap=True)
         return EXIT_PROBLEMS
     try:
         if len(writable) > 1 and out.suffix.lower() == ".csv" and not out.is_dir():
@@ -179,7 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             check_targets(writable, out)
         written = [write_return(result, out, overwrite=args.force) for result in writable]
     except ReturnWriteError as error:
-        err.print(Text(f"pcp-tui: {error}", style="red"), soft_wrap=True)
+        err.print(literal(f"pcp-tui: {error}", style="red"), soft_wrap=True)
         return EXIT_USAGE
     for result, one in zip(writable, written):
         _print_written(console, result, one)
@@ -187,10 +187,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if unmapped:
         console.print(Text("Left unmapped (no KPI with the same definition):", style="bold"))
         for item in unmapped:
-            console.print(Text(f"  {item.table}: {item.label} — {item.reason}"), soft_wrap=True)
+            console.print(literal(f"  {item.table}: {item.label} — {item.reason}"),
+                          soft_wrap=True)
     notes = [note for result in writable for note in result.notes]
     for note in notes[:SHOWN_PROBLEMS]:
-        console.print(Text(f"Note: {note}"), soft_wrap=True)
+        console.print(literal(f"Note: {note}"), soft_wrap=True)
     if len(notes) > SHOWN_PROBLEMS:
         console.print(Text(f"… and {len(notes) - SHOWN_PROBLEMS} more notes (all of them are in "
                            "the provenance files)"), soft_wrap=True)
@@ -208,11 +209,11 @@ def _print_written(console: Any, result: ImportResult, written: Any) -> None:
     else:
         console.print(Text.assemble(
             ("Wrote ", "bold"), f"{written.rows:,} rows ({span}) to ",
-            (str(written.path), "bold"),
+            literal(written.path, "bold"),
         ), soft_wrap=True)
-    console.print(Text(f"  provenance: {written.provenance_path}"), soft_wrap=True)
+    console.print(literal(f"  provenance: {written.provenance_path}"), soft_wrap=True)
     for path in written.context_paths:
-        console.print(Text(f"  context: {path}"), soft_wrap=True)
+        console.print(literal(f"  context: {path}"), soft_wrap=True)
 
 
 def _print_problems(console: Any, result: ImportResult) -> None:
@@ -221,7 +222,7 @@ def _print_problems(console: Any, result: ImportResult) -> None:
     console.print(Text(f"{plural(len(result.problems), 'problem')} in the source files:",
                        style="bold"))
     for problem in result.problems[:SHOWN_PROBLEMS]:
-        console.print(Text(f"  {problem}"), soft_wrap=True)
+        console.print(literal(f"  {problem}"), soft_wrap=True)
     if len(result.problems) > SHOWN_PROBLEMS:
         console.print(Text(f"  … and {len(result.problems) - SHOWN_PROBLEMS} more (all of them "
                            "are in the provenance file)"), soft_wrap=True)

@@ -267,8 +267,11 @@ class HoUseOfForceMapping:
 
 def read_import_tables(config_path: str | Path) -> dict[str, Any]:
     """The `[import]` table of a config file (empty when it has none)."""
-    with open(config_path, "rb") as handle:
-        document = tomllib.load(handle)
+    try:
+        with open(config_path, "rb") as handle:
+            document = tomllib.load(handle)
+    except RecursionError:
+        raise MappingError([f"{config_path}: nests arrays or tables too deeply"]) from None
     table = document.get("import", {})
     if not isinstance(table, dict):
         raise MappingError([f"{config_path}: [import] must be a table"])

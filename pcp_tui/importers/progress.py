@@ -21,7 +21,8 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.text import Text
+
+from pcp_tui.render import visible
 
 # task description, units done, units in all (None while unknown)
 ProgressCallback = Callable[[str, float, "float | None"], None]
@@ -51,8 +52,9 @@ def rich_progress(console: Console | None) -> Iterator[ProgressCallback]:
         def callback(task: str, done: float, total: float | None) -> None:
             with lock:
                 if task not in tasks:
-                    # descriptions may hold file names: shown literally, never as markup
-                    tasks[task] = bar.add_task(Text(task).plain, total=total)
+                    # descriptions may hold file names: shown literally, never as markup,
+                    # with control characters as escapes
+                    tasks[task] = bar.add_task(visible(task), total=total)
                 bar.update(tasks[task], completed=done, total=total)
 
         yield callback

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -25,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from pcp_tui import __version__
+from pcp_tui import __version__, records
 from pcp_tui.dataset import Problem
 
 # The loader's return columns, in the order they are written. `value_12m` holds a published
@@ -244,7 +243,7 @@ def write_return(
         "skipped_forces": list(result.skipped_forces),
         "context_files": [str(p.relative_to(path.parent)) for p in context_targets],
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = records.dumps(document)
     _replace_atomically(provenance_path, text.encode("utf-8"), overwrite=True)
     if context_targets:
         context_dir.mkdir(exist_ok=True)

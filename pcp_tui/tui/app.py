@@ -26,7 +26,7 @@ from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
-from pcp_tui.render import plural, status_legend
+from pcp_tui.render import plural, status_legend, visible
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
@@ -167,6 +167,7 @@ class PcpApp(App[int]):
              timeout: float | None = None) -> None:
         """A notification, always literal (messages quote file names and config errors);
         kept in `notices` too, so that tests and the log can read what was said."""
+        message, title = visible(message, newlines=True), visible(title)
         self.notices.append((severity, title, message))
         self.notify(message, title=title, severity=severity,  # type: ignore[arg-type]
                     timeout=timeout, markup=False)

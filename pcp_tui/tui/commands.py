@@ -73,7 +73,7 @@ class PlanFinder(Provider):
                 value,
                 highlight(item.title, query),
                 partial(app.jump_to, item),
-                text=item.title,
+                text=visible(item.title),
                 help=self._help(item),  # type: ignore[arg-type]
             )
 
@@ -93,6 +93,6 @@ class PlanFinder(Provider):
             yield DiscoveryHit(
                 Content(visible(f"✖ {item.title}")),
                 partial(app.jump_to, item),
-                text=item.title,
+                text=visible(item.title),
                 help=Content("breach this quarter"),  # type: ignore[arg-type]
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pcp_tui.dataset import DATA_SUFFIXES
+from pcp_tui.render import visible
 
 FileStamp = tuple[str, int, int]  # path, size, mtime in nanoseconds
 
@@ -71,10 +72,15 @@ class FolderWatch:
 
 
 def describe_change(before: tuple[FileStamp, ...], after: tuple[FileStamp, ...]) -> str:
-    """`2021-22_Q3.csv new, 2021-22_Q2.csv changed`."""
+    """`2021-22_Q3.csv new, 2021-22_Q2.csv changed`: file names as written, control
+    characters shown as escapes."""
     old = {path: (size, mtime) for path, size, mtime in before}
     new = {path: (size, mtime) for path, size, mtime in after}
-    words = [f"{Path(p).name} new" for p in new if p not in old]
-    words += [f"{Path(p).name} changed" for p in new if p in old and old[p] != new[p]]
-    words += [f"{Path(p).name} removed" for p in old if p not in new]
+    words = [f"{_name(p)} new" for p in new if p not in old]
+    words += [f"{_name(p)} changed" for p in new if p in old and old[p] != new[p]]
+    words += [f"{_name(p)} removed" for p in old if p not in new]
     return ", ".join(sorted(words)) or "data files changed"
+
+
+def _name(path: str) -> str:
+    return visible(Path(path).name)

@@ -19,7 +19,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from pcp_tui.framework import Framework, Kpi, PlanNode
-from pcp_tui.render import sparkline
+from pcp_tui.render import literal, sparkline, visible
 from pcp_tui.rules.assess import Assessment
 from pcp_tui.tui.plan_items import (
     PlanItem,
@@ -228,13 +228,13 @@ class ObjectiveTree(Tree[PlanItem]):
                        expand_all: bool) -> None:
         item = plan_item(node)
         expanded = expand_all or item.key not in self._collapsed
-        branch = parent.add(Text(node.title), data=item, expand=expanded)
+        branch = parent.add(literal(node.title), data=item, expand=expanded)
         for child in node_children(node):
             if isinstance(child, PlanNode):
                 if self._has_visible(child):
                     self._add_plan_node(branch, child, expand_all)
             elif self.shows(child):
-                branch.add_leaf(Text(child.title), data=kpi_item(child))
+                branch.add_leaf(literal(child.title), data=kpi_item(child))
 
     def _walk(self, node: TreeNode[PlanItem]):
         for child in node.children:
@@ -363,7 +363,8 @@ class ObjectiveTree(Tree[PlanItem]):
         room = width - counts.cell_len - (1 if counts else 0)
         title_style = (component_style(self, "objective-tree--section")
                        if item.kind in ("section", "unplaced", "priority") else Style())
-        text = Text(_fit(item.title, room).ljust(room), style=title_style, no_wrap=True)
+        text = Text(_fit(visible(item.title), room).ljust(room), style=title_style,
+                    no_wrap=True)
         if counts:
             text.append(" ")
             text.append_text(counts)
@@ -374,7 +375,7 @@ class ObjectiveTree(Tree[PlanItem]):
         if self.assessment is None or self.assessment.as_of is None:
             glyph, glyph_style = status_mark(self, "grey")
             text.append(f"{glyph.char} ", style=glyph_style)
-            text.append(_fit(kpi.short, width - 2))
+            text.append(_fit(visible(kpi.short), width - 2))
             return text
         status = self.assessment.home_statuses[kpi.id]
         glyph, glyph_style = kpi_mark(self, status)
@@ -385,7 +386,7 @@ class ObjectiveTree(Tree[PlanItem]):
         value_style = (tone_style(self, "muted") if stale
                        else component_style(self, "objective-tree--value"))
         text.append(f"{glyph.char} ", style=glyph_style)
-        text.append(_fit(kpi.short, title_width).ljust(title_width))
+        text.append(_fit(visible(kpi.short), title_width).ljust(title_width))
         text.append(" ")
         text.append(_fit(value, VALUE_WIDTH).rjust(VALUE_WIDTH), style=value_style)
         if spark_width:
