@@ -32,6 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pcp_tui import wide
 from pcp_tui.config import Config
 from pcp_tui.framework import COMMITMENT_STATUSES
 from pcp_tui.periods import PeriodError, Quarter, names_a_month, parse_period
@@ -51,7 +52,10 @@ from pcp_tui.reading import (  # noqa: F401  (re-exported: the loader's public n
 
 MISSING_TOKENS = ("", "..", "-", "–", "—", "+", ".", "na", "n/a", "null", "none", ":", "x", "*")
 NUMERIC_COLUMNS = ("value", "value_12m", "numerator", "denominator", "lower", "upper")
-KNOWN_COLUMNS = ("kpi", "force", "period", *NUMERIC_COLUMNS, "status", "note")
+# columns a return may carry to describe its KPI (a template writes them); never read as data
+DESCRIPTIVE_COLUMNS = ("title", "unit", "measure", "needs")
+KNOWN_COLUMNS = ("kpi", "force", "period", *NUMERIC_COLUMNS, "status", "note",
+                 *DESCRIPTIVE_COLUMNS)
 CANONICAL_SCHEMA: dict[str, pl.DataType] = {
     "kpi": pl.Utf8(),
     "force": pl.Utf8(),
@@ -131,8 +135,15 @@ def _number(column: str) -> pl.Expr:
 def _column_problems(
     frame: pl.DataFrame, column: str, bad: pl.Expr, found: pl.Expr, expected: str,
 ) -> list[Problem]:
-    rows = frame.filter(bad).select("_file", "_row", found.alias("_found"))
-    return [Problem(file, row, column, found, expected) for file, row, found in rows.iter_rows()]
+    rows = frame.filter(bad).select("_file", "_row", found.alias("_found"), "_sheet", "_cell")
+    return [Problem(file, row, _cell_column(column, cell), found, expected, sheet)
+            for file, row, found, sheet, cell in rows.iter_rows()]
+
+
+def _cell_column(column: str, cell: str | None) -> str:
+    """The column a problem names: in a wide tracker a figure's and a period's own column is
+    the one headed by its period (`2021/22 Q2`)."""
+    return cell if cell and column in ("value", "period") else column
 
 
 
@@ -169,7 +180,7 @@ def _quote(column: str | pl.Expr) -> pl.Expr:
 CHECKED_COLUMNS = (
     "kpi", "force", "period", "_file", "_row", "_quarter", "_month", "_named_month", "_value",
     "_value_12m", "_numerator", "_denominator", "_lower", "_upper", "_status", "_measure",
-    "_scale", "_kind", "_unit",
+    "_scale", "_kind", "_unit", "_sheet", "_cell",
 )
 
 
@@ -181,26 +192,31 @@ def header_problems(
     `heading` (from `read_batches`) gives the header's row and the columns as written."""
     heading = heading if heading is not None else Heading()
     problems: list[Problem] = []
+    columns = {c for c in columns if not c.startswith("_")}
     for name in sorted(c for c in columns if c not in KNOWN_COLUMNS):
         problems.append(Problem(
             file, heading.row, shorten(heading.name(name)),
             f"an unknown column {quote(heading.name(name))}",
             f"only {', '.join(KNOWN_COLUMNS)}; the column is ignored"
-            + _did_you_mean(name, KNOWN_COLUMNS),
+            + _did_you_mean(name, KNOWN_COLUMNS), heading.sheet,
         ))
-    missing = [c for c in ("kpi",) if c not in columns]
+    missing = [] if columns & {"kpi", "title"} else ["kpi"]
     if not columns & {"value", "value_12m", "numerator", "status"}:
         missing.append("value")
     if "period" not in columns and _quarter_from_name(file) is None:
         missing.append("period")
     expected = {
-        "kpi": "a 'kpi' column naming the KPI id of each row",
-        "value": "a 'value' column (or numerator and denominator, or status)",
+        "kpi": "a 'kpi' column naming the KPI id (or a 'title' column, its exact title) "
+               "of each row",
+        "value": "a 'value' column (or numerator and denominator, or status), or one column "
+                 "per quarter or month headed such as '2021/22 Q2' or 'Jul-21'",
         "period": "a 'period' column, or a file named after its quarter such as 2021-22_Q2.csv",
     }
     for name in missing:
         problems.append(Problem(file, heading.row, name, "no such column",
-                                expected[name] + "; the file is skipped"))
+                                expected[name] + ("; the sheet is skipped" if heading.sheet
+                                                  else "; the file is skipped"),
+                                heading.sheet))
     return problems, not missing
 
 
@@ -208,12 +224,17 @@ def prepare_batch(table: pl.DataFrame, file: str) -> pl.DataFrame:
     """A batch of one file's rows in the shape every file shares: the known columns as text,
     the spreadsheet row and the file; a file named after its quarter fills blank periods."""
     present = set(table.columns)
+    if "kpi" not in present and "title" in present:
+        table = table.with_columns(pl.col("title").alias("kpi"))  # a KPI named by its title
+        present.add("kpi")
     quarter = _quarter_from_name(file)
     table = table.select(
         *(pl.col(name) if name in present else pl.lit(None, dtype=pl.Utf8).alias(name)
           for name in KNOWN_COLUMNS),
         pl.col("_row").cast(pl.UInt32),
         pl.lit(file).alias("_file"),
+        *(pl.col(name).cast(pl.Utf8) if name in present else pl.lit(None, dtype=pl.Utf8)
+          .alias(name) for name in ("_sheet", "_cell")),
     )
     if quarter is not None:
         table = table.with_columns(
@@ -237,13 +258,21 @@ def check_rows(
 
     # KPI ids
     known_kpis = set(framework.kpi_ids)
+    # a KPI may be named by its exact title (as trackers do), in any case
+    titles = {" ".join(k.title.split()).lower(): k.id for k in framework.kpis}
+    titles = {t: i for t, i in titles.items() if t not in known_kpis}
     # a blank cell in a spreadsheet or Parquet file is null: report it, never drop it silently
-    table = table.with_columns(pl.col("kpi").fill_null("").str.strip_chars().str.to_lowercase())
+    table = table.with_columns(pl.col("kpi").fill_null("").alias("_kpi_written")).with_columns(
+        pl.col("kpi").fill_null("").str.strip_chars().str.replace_all(r"\s+", " ")
+        .str.to_lowercase().replace(titles)
+    )
     unknown = table.filter(~pl.col("kpi").is_in(list(known_kpis)))
-    hints = _hints(unknown.get_column("kpi"), "a KPI id from the config", known_kpis)
-    problems += [Problem(file, row, "kpi", quote(kpi), hints[kpi])
-                 for file, row, kpi in unknown.select("_file", "_row", "kpi").iter_rows()]
-    table = table.filter(pl.col("kpi").is_in(list(known_kpis)))
+    hints = _hints(unknown.get_column("kpi"), "a KPI id from the config (or its exact title)",
+                   known_kpis)
+    problems += [Problem(file, row, "kpi", quote(written.strip()), hints[kpi], sheet)
+                 for file, row, kpi, written, sheet in unknown.select(
+                     "_file", "_row", "kpi", "_kpi_written", "_sheet").iter_rows()]
+    table = table.filter(pl.col("kpi").is_in(list(known_kpis))).drop("_kpi_written")
 
     # forces: id, name or short name; blank means the home force
     force_names = table.get_column("force").unique().to_list()
@@ -255,12 +284,13 @@ def check_rows(
             mapping[name] = settings.force_id(name)
     bad_forces = [n for n, f in mapping.items() if f is None]
     if bad_forces:
-        rows = table.filter(pl.col("force").is_in(bad_forces)).select("_file", "_row", "force")
+        rows = table.filter(pl.col("force").is_in(bad_forces)).select("_file", "_row", "force",
+                                                                      "_sheet")
         names = [f.name for f in settings.forces.values()]
         hints = _hints(pl.Series(bad_forces, dtype=pl.Utf8),
                        "a force from the config (" + ", ".join(settings.forces) + ")", names)
-        problems += [Problem(file, row, "force", quote(name), hints[name])
-                     for file, row, name in rows.iter_rows()]
+        problems += [Problem(file, row, "force", quote(name), hints[name], sheet)
+                     for file, row, name, sheet in rows.iter_rows()]
     table = table.with_columns(
         pl.col("force").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
     ).filter(pl.col("force").is_not_null())
@@ -274,11 +304,12 @@ def check_rows(
         except PeriodError:
             quarter_of[text] = None
     bad_periods = [t for t, q in quarter_of.items() if q is None]
-    for file, row, text in table.filter(pl.col("period").is_in(bad_periods) | pl.col("period")
-                                        .is_null()).select("_file", "_row", "period").iter_rows():
+    for file, row, text, sheet, cell in table.filter(
+        pl.col("period").is_in(bad_periods) | pl.col("period").is_null()
+    ).select("_file", "_row", "period", "_sheet", "_cell").iter_rows():
         problems.append(Problem(
-            file, row, "period", quote(text),
-            "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'",
+            file, row, _cell_column("period", cell), quote(text),
+            "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'", sheet,
         ))
     good_periods = {t: q for t, q in quarter_of.items() if q is not None}
     table = table.filter(pl.col("period").is_in(list(good_periods)))
@@ -296,10 +327,11 @@ def check_rows(
     )
     current = Quarter.from_date(today)
     future = table.filter(pl.col("_quarter") > current.start)
-    for file, row, text in future.select("_file", "_row", "period").iter_rows():
+    for file, row, text, sheet, cell in future.select(
+            "_file", "_row", "period", "_sheet", "_cell").iter_rows():
         problems.append(Problem(
-            file, row, "period", f"{quote(text)}, a quarter in the future",
-            f"a quarter up to {current.label}",
+            file, row, _cell_column("period", cell), f"{quote(text)}, a quarter in the future",
+            f"a quarter up to {current.label}", sheet,
         ))
     table = table.filter(pl.col("_quarter") <= current.start)
 
@@ -386,7 +418,7 @@ def check_rows(
 
 
 def _no_rows() -> pl.DataFrame:
-    types = {"_row": pl.UInt32, "_quarter": pl.Date, "_month": pl.Date,
+    types = {"_row": pl.UInt32, "_quarter": pl.Date, "_month": pl.Date,  # the rest text
              "_named_month": pl.Boolean, "_scale": pl.Float64}
     floats = ("_value", "_value_12m", "_numerator", "_denominator", "_lower", "_upper")
     return pl.DataFrame(schema={
@@ -469,6 +501,7 @@ def _roll_up(table: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
         pl.col("_scale").first(),
         pl.col("_month").n_unique().alias("_months"),
         pl.col("_row").max().alias("_row"),
+        pl.col("_sheet").last(),
         pl.col("_value").sum().alias("_sum"),
         pl.col("_value").last().alias("_last"),
         pl.col("_numerator").sum().alias("_num"),
@@ -482,14 +515,14 @@ def _roll_up(table: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     )
     incomplete = (pl.col("_measure") != "stock") & (pl.col("_months") < 3)
     incomplete = incomplete | ((pl.col("_measure") == "stock") & ~pl.col("_has_last"))
-    for file, row, kpi, months_seen, start in grouped.filter(incomplete).select(
-        "_file", "_row", "kpi", "_months", "_quarter"
+    for file, row, kpi, months_seen, start, sheet in grouped.filter(incomplete).select(
+        "_file", "_row", "kpi", "_months", "_quarter", "_sheet"
     ).iter_rows():
         problems.append(Problem(
             file, row, "period",
             f"{months_seen} of 3 months of {Quarter.from_date(start).label} for {kpi}",
             "all three months of the quarter (or its last month for a level); "
-            "the quarter is not rolled up",
+            "the quarter is not rolled up", sheet,
         ))
     no_rate = (pl.col("_measure") == "rate") & pl.col("_no_num")
     for file, row, kpi in grouped.filter(~incomplete & no_rate).select(
@@ -550,10 +583,7 @@ def _hints(words: pl.Series, expected: str, choices: Iterable[str]) -> dict[str 
 
 
 def _quarter_from_name(file: str) -> Quarter | None:
-    try:
-        return Quarter.parse(Path(file).stem)
-    except PeriodError:
-        return None
+    return Quarter.in_name(Path(file).stem)
 
 
 # Loading a folder ---------------------------------------------------------------------------
@@ -575,12 +605,16 @@ class _Problems:
     def __init__(self) -> None:
         self.by_file: dict[str, list[Problem]] = {}
         self.hidden: dict[str, int] = {}
+        self.listed: set[Problem] = set()
 
     def add(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
+            if problem in self.listed:
+                continue  # a wide tracker's unknown KPI, once per period column: said once
             listed = self.by_file.setdefault(problem.file, [])
             if len(listed) < MAX_PROBLEMS_PER_FILE:
                 listed.append(problem)
+                self.listed.add(problem)
             else:
                 self.hidden[problem.file] = self.hidden.get(problem.file, 0) + 1
 
@@ -623,18 +657,27 @@ def _read_returns(
         file = str(path)
         read: list[Problem] = []  # problems of reading (ragged rows, duplicate headers)
         heading = headings[file] = Heading()
+        part: tuple[str | None] | None = None  # the sheet whose header was last checked
+        usable, periods = True, {}
         try:
             for number, table in enumerate(read_batches(path, read, heading)):
-                columns = set(table.columns) - {"_row"}
-                if number == 0:
-                    if table.height == 0 and not columns:
-                        problems.add([Problem(file, None, None, "an empty file",
-                                              "a header row and data rows")])
-                        break
-                    found, usable = header_problems(columns, file, heading)
+                columns = set(table.columns) - {"_row", "_sheet"}
+                if number == 0 and table.height == 0 and not columns:
+                    problems.add([Problem(file, None, None, "an empty file",
+                                          "a header row and data rows")])
+                    break
+                if part != (heading.sheet,):  # a file's first batch, or a workbook's next sheet
+                    part = (heading.sheet,)
+                    periods = wide.period_headers(columns, heading)
+                    shape = (columns - set(periods)) | ({"period", "value"} if periods else set())
+                    found, usable = header_problems(shape, file, heading)
                     problems.add(found)
-                    if not usable:
+                if not usable:
+                    if heading.sheet is None:
                         break
+                    continue  # the workbook's other sheets may still be returns
+                if periods:
+                    table = wide.to_long(table, periods)
                 pending.append(prepare_batch(table, file))
                 if sum(t.height for t in pending) >= BATCH_ROWS:
                     flush()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pcp_tui.workbooks import WorkbookError, read_grids
+from pcp_tui.workbooks import Grid, WorkbookError, read_grids
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -29,6 +29,7 @@ COLUMN_ALIASES = {
     "quarter": "period", "month": "period", "date": "period",
     "count": "value", "num": "numerator", "den": "denominator",
     "lower_ci": "lower", "upper_ci": "upper", "lcl": "lower", "ucl": "upper",
+    "kpi_title": "title", "kpi_name": "title",
 }
 
 
@@ -41,13 +42,22 @@ class Problem:
     column: str | None
     found: str
     expected: str
+    sheet: str | None = None  # the workbook sheet, where the file has more than one
 
     @property
     def message(self) -> str:
         return f"found {self.found}; expected {self.expected}"
 
+    @property
+    def file_label(self) -> str:
+        """The file's name, and its sheet where there is one: `tracker.xlsx, sheet 'WMP'`."""
+        name = Path(self.file).name
+        return f"{name}, sheet '{self.sheet}'" if self.sheet else name
+
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
@@ -62,6 +72,7 @@ class Heading:
 
     row: int = 1
     written: dict[str, str] = dataclasses.field(default_factory=dict)
+    sheet: str | None = None  # the sheet being read, in a workbook of several returns
 
     def name(self, column: str) -> str:
         return self.written.get(column, column)
@@ -71,7 +82,7 @@ class Heading:
         if problem.column is None or problem.row is None or problem.row <= self.row:
             return problem  # a file's or the header's own problem already quotes it
         return Problem(problem.file, problem.row, self.name(problem.column), problem.found,
-                       problem.expected)
+                       problem.expected, problem.sheet)
 
 
 # Reading files ----------------------------------------------------------------------------
@@ -119,7 +130,7 @@ def read_batches(
         yield frame.with_row_index("_row", offset=2)
         return
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        yield _read_workbook(path, problems, heading)
+        yield from _read_workbook(path, problems, heading)
         return
     yield from _read_csv(path, problems, heading)
 
@@ -196,11 +207,21 @@ def _read_csv(path: Path, problems: list[Problem], heading: Heading) -> Iterator
 HEADER_SEARCH_ROWS = 20
 
 
-def _read_workbook(path: Path, problems: list[Problem], heading: Heading) -> pl.DataFrame:
-    """The return in a workbook: the first visible sheet with a `kpi` column heading.
+def _has_kpi_heading(row: Sequence[str]) -> bool:
+    cleaned = {_clean_header(cell) for cell in row}
+    return "kpi" in cleaned or "title" in cleaned
+
+
+def _read_workbook(
+    path: Path, problems: list[Problem], heading: Heading,
+) -> Iterator[pl.DataFrame]:
+    """The returns in a workbook: every visible sheet with a `kpi` (or KPI `title`) heading,
+    one frame each; `heading` is set to each sheet's header before its frame is yielded.
 
     Hidden sheets (lookups, workings) are passed over; title rows and merged heading cells
-    above the header are skipped; rows keep the numbers the spreadsheet shows.
+    above the header are skipped; rows keep the numbers the spreadsheet shows. A workbook of
+    several such sheets names the sheet in its problems (the `_sheet` column), and a sheet
+    without a force column is the force its name gives (one sheet per force).
     """
     try:
         grids = read_grids(path)
@@ -209,22 +230,31 @@ def _read_workbook(path: Path, problems: list[Problem], heading: Heading) -> pl.
     visible = [g for g in grids if g.visible] or grids
     if not visible:
         raise UnreadableFile("is a spreadsheet with no sheets")
-    chosen, header = visible[0], 0
+    chosen: list[tuple[Grid, int]] = []
     for grid in visible:
         found = next((i for i, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS])
-                      if "kpi" in {_clean_header(cell) for cell in row}), None)
+                      if _has_kpi_heading(row)), None)
         if found is not None:
-            chosen, header = grid, found
-            break
-    heading.row = chosen.row_number(header)
-    first = _first_columns(chosen.rows[header] if chosen.rows else [], path, problems, heading)
-    body = [row for row in chosen.rows[header + 1:]]
-    keep = [i for i, row in enumerate(body) if any(cell.strip() for cell in row)]
-    data = {name: [body[i][col] if col < len(body[i]) else "" for i in keep]
-            for name, col in first.items()}
-    frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
-    rows = [chosen.row_number(header + 1 + i) for i in keep]
-    return frame.with_columns(pl.Series("_row", rows, dtype=pl.UInt32))
+            chosen.append((grid, found))
+    if not chosen:
+        chosen = [(visible[0], 0)]  # its header problems say what it lacks
+    several = len(chosen) > 1
+    for grid, header in chosen:
+        heading.row = grid.row_number(header)
+        heading.sheet = grid.sheet if several else None
+        first = _first_columns(grid.rows[header] if grid.rows else [], path, problems, heading)
+        body = grid.rows[header + 1:]
+        keep = [i for i, row in enumerate(body) if any(cell.strip() for cell in row)]
+        data = {name: [body[i][col] if col < len(body[i]) else "" for i in keep]
+                for name, col in first.items()}
+        frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
+        rows = [grid.row_number(header + 1 + i) for i in keep]
+        frame = frame.with_columns(pl.Series("_row", rows, dtype=pl.UInt32))
+        if several:
+            frame = frame.with_columns(pl.lit(grid.sheet).alias("_sheet"))
+            if "force" not in frame.columns:
+                frame = frame.with_columns(pl.lit(grid.sheet).alias("force"))
+        yield frame
 
 
 def _first_columns(
@@ -248,6 +278,7 @@ def _first_columns(
                 f"a second {name} column, {quote(written)} (column {i + 1}), "
                 f"after {quote(heading.name(name))} (column {first[name] + 1})",
                 "one column of each kind; the first is used and this one ignored",
+                heading.sheet,
             ))
             continue
         first[name] = i

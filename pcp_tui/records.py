@@ -113,7 +113,7 @@ def validate_document(config: Config, obs: Observations) -> dict[str, Any]:
         ],
         "problems": [
             {"file": p.file, "row": p.row, "column": p.column, "found": p.found,
-             "expected": p.expected}
+             "expected": p.expected, "sheet": p.sheet}
             for p in obs.problems
         ],
     }

@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     console.print(Text(plural(len(obs.problems), "problem").capitalize(), style="bold"))
     by_file: dict[str, list] = {}
     for problem in obs.problems:
-        by_file.setdefault(problem.file, []).append(problem)
+        place = f"{problem.file}, sheet '{problem.sheet}'" if problem.sheet else problem.file
+        by_file.setdefault(place, []).append(problem)
     for file, found in by_file.items():
         # the file once, as a heading, so that its path is never folded inside a cell
         console.print(Text.assemble(literal(file, "bold"), f"  ({len(found)})"), soft_wrap=True)
