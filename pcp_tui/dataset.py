@@ -141,9 +141,9 @@ def _column_problems(
 
 
 def _cell_column(column: str, cell: str | None) -> str:
-    """The column a problem names: in a wide tracker a figure's and a period's own column is
-    the one headed by its period (`2021/22 Q2`)."""
-    return cell if cell and column in ("value", "period") else column
+    """The column a problem names: in a wide tracker a figure's (or a commitment's status's)
+    and a period's own column is the one headed by its period (`2021/22 Q2`)."""
+    return cell if cell and column in ("value", "period", "status") else column
 
 
 
@@ -273,6 +273,13 @@ def check_rows(
                  for file, row, kpi, written, sheet in unknown.select(
                      "_file", "_row", "kpi", "_kpi_written", "_sheet").iter_rows()]
     table = table.filter(pl.col("kpi").is_in(list(known_kpis))).drop("_kpi_written")
+    # in a wide tracker a commitment's cell holds its status
+    commitments = [k.id for k in framework.kpis if k.target.kind == "commitment"]
+    in_cell = pl.col("_cell").is_not_null() & pl.col("kpi").is_in(commitments)
+    table = table.with_columns(
+        pl.when(in_cell).then(pl.col("value")).otherwise(pl.col("status")).alias("status"),
+        pl.when(in_cell).then(None).otherwise(pl.col("value")).alias("value"),
+    )
 
     # forces: id, name or short name; blank means the home force
     force_names = table.get_column("force").unique().to_list()
