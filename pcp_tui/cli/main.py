@@ -24,6 +24,7 @@ from pcp_tui.cli.options import (
     common_options,
 )
 from pcp_tui.cli.report import add_parser as add_report
+from pcp_tui.cli.sources import add_parser as add_sources
 from pcp_tui.cli.summary import add_parsers as add_summary_and_show
 from pcp_tui.cli.template import add_parser as add_template
 from pcp_tui.cli.validate import add_parser as add_validate
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  pcp-tui report --output board.html      # the quarterly board report\n"
         "  pcp-tui note add priority:homicide --kind reflection --text '...'\n"
         "  pcp-tui validate\n"
+        "  pcp-tui sources                         # where each KPI's figures come from\n"
         "  pcp-tui template --quarter '2021/22 Q3' --output 2021-22_Q3.xlsx\n"
         "  pcp-tui export --kpi residential-burglary --format csv > burglary.csv\n"
         "  pcp-tui import ons-pfa pfatablesdec19.xlsx --out data/   # ONS PFA tables\n"
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report(sub, below)
     add_notes(sub, below)
     add_template(sub, below)
+    add_sources(sub, below)
     add_import_parser(sub, below, HelpFormatter)
     parser.set_defaults(func=cmd_open, usage_parser=parser)
     return parser

@@ -13,6 +13,7 @@ from rich.text import Text
 from pcp_tui.cli.context import load, make_console, write_stdout
 from pcp_tui.cli.options import EXIT_OK, EXIT_PROBLEMS, add_command
 from pcp_tui.render import literal, plural
+from pcp_tui.sources import PUBLISHED, RETURN, SAMPLE, kpi_sources, source_counts
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -95,6 +96,14 @@ def run(args: argparse.Namespace) -> int:
                 literal(Path(rev.old_file).name), literal(Path(rev.new_file).name),
             )
         console.print(revisions)
+
+    counts = source_counts(kpi_sources(loaded.config, obs))
+    console.print(
+        f"Sources: {plural(counts[PUBLISHED], 'KPI')} with published releases, "
+        f"{counts[RETURN]} with analysts' returns, {counts[SAMPLE]} with the illustrative "
+        f"sample, {counts['none']} with no data (pcp-tui sources lists each KPI's files "
+        "and editions)"
+    )
 
     if not obs.problems:
         console.print(Text("No problems found.", style="green"))
