@@ -22,36 +22,40 @@ Canonical frame, one row per KPI × force × quarter:
 
 from __future__ import annotations
 
-import codecs
-import csv
-import dataclasses
 import difflib
 import functools
-import io
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
+from pcp_tui import wide
 from pcp_tui.config import MAX_FIGURE, Config
 from pcp_tui.framework import COMMITMENT_STATUSES
 from pcp_tui.periods import PeriodError, Quarter, names_a_month, parse_period
-from pcp_tui.workbooks import WorkbookError, read_grids
+from pcp_tui.reading import (  # noqa: F401  (re-exported: the loader's public names)
+    BATCH_ROWS,
+    COLUMN_ALIASES,
+    DATA_SUFFIXES,
+    QUOTE_CHARS,
+    Heading,
+    Problem,
+    UnreadableFile,
+    data_files,
+    quote,
+    read_batches,
+    shorten,
+)
 
-DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods")
 MISSING_TOKENS = ("", "..", "-", "–", "—", "+", ".", "na", "n/a", "null", "none", ":", "x", "*")
 NUMERIC_COLUMNS = ("value", "value_12m", "numerator", "denominator", "lower", "upper")
-COLUMN_ALIASES = {
-    "kpi_id": "kpi", "indicator": "kpi", "measure_id": "kpi",
-    "force_name": "force", "police_force": "force", "area": "force",
-    "quarter": "period", "month": "period", "date": "period",
-    "count": "value", "num": "numerator", "den": "denominator",
-    "lower_ci": "lower", "upper_ci": "upper", "lcl": "lower", "ucl": "upper",
-}
-KNOWN_COLUMNS = ("kpi", "force", "period", *NUMERIC_COLUMNS, "status", "note")
+# columns a return may carry to describe its KPI (a template writes them); never read as data
+DESCRIPTIVE_COLUMNS = ("title", "unit", "measure", "needs")
+KNOWN_COLUMNS = ("kpi", "force", "period", *NUMERIC_COLUMNS, "status", "note",
+                 *DESCRIPTIVE_COLUMNS)
 CANONICAL_SCHEMA: dict[str, pl.DataType] = {
     "kpi": pl.Utf8(),
     "force": pl.Utf8(),
@@ -66,28 +70,6 @@ CANONICAL_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.Utf8(),
 }
 
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong in a data file: where it is, what was found, what was expected."""
-
-    file: str
-    row: int | None
-    column: str | None
-    found: str
-    expected: str
-
-    @property
-    def message(self) -> str:
-        return f"found {self.found}; expected {self.expected}"
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,225 +106,6 @@ def empty_frame() -> pl.DataFrame:
     return pl.DataFrame(schema=CANONICAL_SCHEMA)
 
 
-@dataclass
-class Heading:
-    """A file's header as the analyst wrote it: the spreadsheet row it is on and each cleaned
-    column name's own spelling, so that problems quote `'2020/21 Q3'`, not `'2020/21_q3'`."""
-
-    row: int = 1
-    written: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    def name(self, column: str) -> str:
-        return self.written.get(column, column)
-
-    def as_written(self, problem: Problem) -> Problem:
-        """A data row's problem with its column named as the header writes it."""
-        if problem.column is None or problem.row is None or problem.row <= self.row:
-            return problem  # a file's or the header's own problem already quotes it
-        return Problem(problem.file, problem.row, self.name(problem.column), problem.found,
-                       problem.expected)
-
-
-# Reading files ----------------------------------------------------------------------------
-
-
-class UnreadableFile(Exception):
-    """A whole file could not be read; the message says why."""
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-BATCH_ROWS = 100_000
-SNIFF_BYTES = 8 << 20
-
-
-def read_batches(
-    path: Path, problems: list[Problem], heading: Heading | None = None,
-) -> Iterator[pl.DataFrame]:
-    """One file as frames of text columns plus `_row` (the spreadsheet row number).
-
-    `heading`, when given, is filled with the header's row and the columns as written.
-
-    A CSV is streamed in batches of `BATCH_ROWS` rows, so a file of any size is checked in
-    bounded memory; Parquet and spreadsheets come whole. Raises UnreadableFile when the file as
-    a whole cannot be used.
-    """
-    suffix = path.suffix.lower()
-    heading = heading if heading is not None else Heading()
-    if suffix == ".parquet":
-        try:
-            frame = pl.read_parquet(path)
-        except Exception as err:  # polars raises several types for corrupt files
-            raise UnreadableFile(f"is not a readable Parquet file ({_first_line(err)})") from None
-        try:
-            frame = _clean_columns(frame, path, problems, heading)
-            frame = frame.with_columns(pl.all().cast(pl.Utf8))
-        except Exception as err:  # a list or struct column has no text form
-            raise UnreadableFile(
-                f"has columns that are not plain values ({_first_line(err)})"
-            ) from None
-        yield frame.with_row_index("_row", offset=2)
-        return
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        yield _read_workbook(path, problems, heading)
-        return
-    yield from _read_csv(path, problems, heading)
-
-
-def _open_text(path: Path) -> io.TextIOWrapper:
-    """The file as text in the encoding analysts' files have: UTF-8 (BOM or not), UTF-16 or
-    Windows-1252, judged on the first megabytes."""
-    with path.open("rb") as handle:
-        sample = handle.read(SNIFF_BYTES)
-        whole = len(sample) < SNIFF_BYTES
-    if not sample.strip():
-        raise UnreadableFile("is empty")
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif b"\x00" in sample[:4096]:
-        raise UnreadableFile("is not a text file (it holds binary data)")
-    elif sample.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    else:
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole)
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            # Excel on Windows saves CSV as cp1252 (a £ is byte 0xA3)
-            encoding = "cp1252"
-    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline="")
-
-
-def _read_csv(path: Path, problems: list[Problem], heading: Heading) -> Iterator[pl.DataFrame]:
-    with _open_text(path) as text:
-        first_line = text.readline()
-        text.seek(0)
-        reader = csv.reader(text, delimiter=_sniff_delimiter(first_line))
-        try:
-            header = next(reader)
-        except (StopIteration, csv.Error) as err:
-            raise UnreadableFile(f"has no header row ({err})") from None
-        first = _first_columns(header, path, problems, heading)
-        width = len(header)
-        rows: list[list[str]] = []
-        row_numbers: list[int] = []
-        record = 1
-        yielded = False
-
-        def batch() -> pl.DataFrame:
-            data = {name: [r[i] for r in rows] for name, i in first.items()}
-            frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
-            return frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.UInt32))
-
-        try:
-            for fields in reader:
-                record += 1
-                if not any(f.strip() for f in fields):
-                    continue
-                if len(fields) != width:
-                    problems.append(Problem(
-                        str(path), record, None, f"{len(fields)} fields",
-                        f"{width} fields, one for each header column; the row is skipped",
-                    ))
-                    continue
-                rows.append(fields)
-                row_numbers.append(record)
-                if len(rows) >= BATCH_ROWS:
-                    yield batch()
-                    yielded = True
-                    rows, row_numbers = [], []
-        except csv.Error as err:
-            problems.append(Problem(str(path), record + 1, None, f"malformed CSV ({err})",
-                                    "well-formed CSV; the rest of the file is skipped"))
-        if rows or not yielded:
-            yield batch()
-
-
-HEADER_SEARCH_ROWS = 20
-
-
-def _read_workbook(path: Path, problems: list[Problem], heading: Heading) -> pl.DataFrame:
-    """The return in a workbook: the first visible sheet with a `kpi` column heading.
-
-    Hidden sheets (lookups, workings) are passed over; title rows and merged heading cells
-    above the header are skipped; rows keep the numbers the spreadsheet shows.
-    """
-    try:
-        grids = read_grids(path)
-    except WorkbookError as err:
-        raise UnreadableFile(f"is not a readable spreadsheet ({err})") from None
-    visible = [g for g in grids if g.visible] or grids
-    if not visible:
-        raise UnreadableFile("is a spreadsheet with no sheets")
-    chosen, header = visible[0], 0
-    for grid in visible:
-        found = next((i for i, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS])
-                      if "kpi" in {_clean_header(cell) for cell in row}), None)
-        if found is not None:
-            chosen, header = grid, found
-            break
-    heading.row = chosen.row_number(header)
-    first = _first_columns(chosen.rows[header] if chosen.rows else [], path, problems, heading)
-    body = [row for row in chosen.rows[header + 1:]]
-    keep = [i for i, row in enumerate(body) if any(cell.strip() for cell in row)]
-    data = {name: [body[i][col] if col < len(body[i]) else "" for i in keep]
-            for name, col in first.items()}
-    frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
-    rows = [chosen.row_number(header + 1 + i) for i in keep]
-    return frame.with_columns(pl.Series("_row", rows, dtype=pl.UInt32))
-
-
-def _first_columns(
-    headers: Sequence[str], path: Path, problems: list[Problem], heading: Heading,
-) -> dict[str, int]:
-    """Position of each cleaned column name; a second column of the same kind is reported.
-
-    `value` and `count` both mean the value: rather than let the later one win unseen (or, for
-    a spreadsheet, crash on the duplicate name), the first is used and the second reported.
-    `heading` keeps each column's own spelling for the messages.
-    """
-    first: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        name = _clean_header(header)
-        if not name:
-            continue
-        written = str(header).replace("\ufeff", "").strip()
-        if name in first:
-            problems.append(Problem(
-                str(path), heading.row, shorten(written),
-                f"a second {name} column, {quote(written)} (column {i + 1}), "
-                f"after {quote(heading.name(name))} (column {first[name] + 1})",
-                "one column of each kind; the first is used and this one ignored",
-            ))
-            continue
-        first[name] = i
-        heading.written[name] = written
-    return first
-
-
-def _clean_columns(
-    frame: pl.DataFrame, path: Path, problems: list[Problem], heading: Heading,
-) -> pl.DataFrame:
-    """Header spellings to canonical names, as for CSV, keeping the first of any duplicate."""
-    first = _first_columns(frame.columns, path, problems, heading)
-    return frame.select(
-        pl.col(frame.columns[i]).alias(name) for name, i in first.items()
-    )
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[0][:200] if text else type(err).__name__
-
-
-def _clean_header(name: str) -> str:
-    key = str(name).replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
-    return COLUMN_ALIASES.get(key, key)
-
 
 # Cleaning ---------------------------------------------------------------------------------
 
@@ -378,27 +141,16 @@ FIGURE_WORDS = "a figure of at most 1,000,000,000,000,000 in size (no KPI holds 
 def _column_problems(
     frame: pl.DataFrame, column: str, bad: pl.Expr, found: pl.Expr, expected: str,
 ) -> list[Problem]:
-    rows = frame.filter(bad).select("_file", "_row", found.alias("_found"))
-    return [Problem(file, row, column, found, expected) for file, row, found in rows.iter_rows()]
+    rows = frame.filter(bad).select("_file", "_row", found.alias("_found"), "_sheet", "_cell")
+    return [Problem(file, row, _cell_column(column, cell), found, expected, sheet)
+            for file, row, found, sheet, cell in rows.iter_rows()]
 
 
-# A problem quotes at most this many characters of a cell, then an ellipsis and the length
-QUOTE_CHARS = 60
+def _cell_column(column: str, cell: str | None) -> str:
+    """The column a problem names: in a wide tracker a figure's (or a commitment's status's)
+    and a period's own column is the one headed by its period (`2021/22 Q2`)."""
+    return cell if cell and column in ("value", "period", "status") else column
 
-
-def shorten(text: str) -> str:
-    """A cell's text as a problem quotes it: whole when short, else its start, an ellipsis and
-    its length (`'abc…' (100,000 characters)`), so one huge cell cannot flood the report."""
-    if len(text) <= QUOTE_CHARS:
-        return text
-    return f"{text[:QUOTE_CHARS]}… ({len(text):,} characters)"
-
-
-def quote(text: str | None) -> str:
-    text = text or ""
-    if len(text) <= QUOTE_CHARS:
-        return f"'{text}'"
-    return f"'{text[:QUOTE_CHARS]}…' ({len(text):,} characters)"
 
 
 def _grouped(n: pl.Expr) -> pl.Expr:
@@ -434,7 +186,7 @@ def _quote(column: str | pl.Expr) -> pl.Expr:
 CHECKED_COLUMNS = (
     "kpi", "force", "period", "_file", "_row", "_quarter", "_month", "_named_month", "_value",
     "_value_12m", "_numerator", "_denominator", "_lower", "_upper", "_status", "_measure",
-    "_scale", "_kind", "_unit",
+    "_scale", "_kind", "_unit", "_sheet", "_cell",
 )
 
 
@@ -446,26 +198,31 @@ def header_problems(
     `heading` (from `read_batches`) gives the header's row and the columns as written."""
     heading = heading if heading is not None else Heading()
     problems: list[Problem] = []
+    columns = {c for c in columns if not c.startswith("_")}
     for name in sorted(c for c in columns if c not in KNOWN_COLUMNS):
         problems.append(Problem(
             file, heading.row, shorten(heading.name(name)),
             f"an unknown column {quote(heading.name(name))}",
             f"only {', '.join(KNOWN_COLUMNS)}; the column is ignored"
-            + _did_you_mean(name, KNOWN_COLUMNS),
+            + _did_you_mean(name, KNOWN_COLUMNS), heading.sheet,
         ))
-    missing = [c for c in ("kpi",) if c not in columns]
+    missing = [] if columns & {"kpi", "title"} else ["kpi"]
     if not columns & {"value", "value_12m", "numerator", "status"}:
         missing.append("value")
     if "period" not in columns and _quarter_from_name(file) is None:
         missing.append("period")
     expected = {
-        "kpi": "a 'kpi' column naming the KPI id of each row",
-        "value": "a 'value' column (or numerator and denominator, or status)",
+        "kpi": "a 'kpi' column naming the KPI id (or a 'title' column, its exact title) "
+               "of each row",
+        "value": "a 'value' column (or numerator and denominator, or status), or one column "
+                 "per quarter or month headed such as '2021/22 Q2' or 'Jul-21'",
         "period": "a 'period' column, or a file named after its quarter such as 2021-22_Q2.csv",
     }
     for name in missing:
         problems.append(Problem(file, heading.row, name, "no such column",
-                                expected[name] + "; the file is skipped"))
+                                expected[name] + ("; the sheet is skipped" if heading.sheet
+                                                  else "; the file is skipped"),
+                                heading.sheet))
     return problems, not missing
 
 
@@ -473,12 +230,17 @@ def prepare_batch(table: pl.DataFrame, file: str) -> pl.DataFrame:
     """A batch of one file's rows in the shape every file shares: the known columns as text,
     the spreadsheet row and the file; a file named after its quarter fills blank periods."""
     present = set(table.columns)
+    if "kpi" not in present and "title" in present:
+        table = table.with_columns(pl.col("title").alias("kpi"))  # a KPI named by its title
+        present.add("kpi")
     quarter = _quarter_from_name(file)
     table = table.select(
         *(pl.col(name) if name in present else pl.lit(None, dtype=pl.Utf8).alias(name)
           for name in KNOWN_COLUMNS),
         pl.col("_row").cast(pl.UInt32),
         pl.lit(file).alias("_file"),
+        *(pl.col(name).cast(pl.Utf8) if name in present else pl.lit(None, dtype=pl.Utf8)
+          .alias(name) for name in ("_sheet", "_cell")),
     )
     if quarter is not None:
         table = table.with_columns(
@@ -502,13 +264,28 @@ def check_rows(
 
     # KPI ids
     known_kpis = set(framework.kpi_ids)
+    # a KPI may be named by its exact title (as trackers do), in any case
+    titles = {" ".join(k.title.split()).lower(): k.id for k in framework.kpis}
+    titles = {t: i for t, i in titles.items() if t not in known_kpis}
     # a blank cell in a spreadsheet or Parquet file is null: report it, never drop it silently
-    table = table.with_columns(pl.col("kpi").fill_null("").str.strip_chars().str.to_lowercase())
+    table = table.with_columns(pl.col("kpi").fill_null("").alias("_kpi_written")).with_columns(
+        pl.col("kpi").fill_null("").str.strip_chars().str.replace_all(r"\s+", " ")
+        .str.to_lowercase().replace(titles)
+    )
     unknown = table.filter(~pl.col("kpi").is_in(list(known_kpis)))
-    hints = _hints(unknown.get_column("kpi"), "a KPI id from the config", known_kpis)
-    problems += [Problem(file, row, "kpi", quote(kpi), hints[kpi])
-                 for file, row, kpi in unknown.select("_file", "_row", "kpi").iter_rows()]
-    table = table.filter(pl.col("kpi").is_in(list(known_kpis)))
+    hints = _hints(unknown.get_column("kpi"), "a KPI id from the config (or its exact title)",
+                   known_kpis)
+    problems += [Problem(file, row, "kpi", quote(written.strip()), hints[kpi], sheet)
+                 for file, row, kpi, written, sheet in unknown.select(
+                     "_file", "_row", "kpi", "_kpi_written", "_sheet").iter_rows()]
+    table = table.filter(pl.col("kpi").is_in(list(known_kpis))).drop("_kpi_written")
+    # in a wide tracker a commitment's cell holds its status
+    commitments = [k.id for k in framework.kpis if k.target.kind == "commitment"]
+    in_cell = pl.col("_cell").is_not_null() & pl.col("kpi").is_in(commitments)
+    table = table.with_columns(
+        pl.when(in_cell).then(pl.col("value")).otherwise(pl.col("status")).alias("status"),
+        pl.when(in_cell).then(None).otherwise(pl.col("value")).alias("value"),
+    )
 
     # forces: id, name or short name; blank means the home force
     force_names = table.get_column("force").unique().to_list()
@@ -520,12 +297,13 @@ def check_rows(
             mapping[name] = settings.force_id(name)
     bad_forces = [n for n, f in mapping.items() if f is None]
     if bad_forces:
-        rows = table.filter(pl.col("force").is_in(bad_forces)).select("_file", "_row", "force")
+        rows = table.filter(pl.col("force").is_in(bad_forces)).select("_file", "_row", "force",
+                                                                      "_sheet")
         names = [f.name for f in settings.forces.values()]
         hints = _hints(pl.Series(bad_forces, dtype=pl.Utf8),
                        "a force from the config (" + ", ".join(settings.forces) + ")", names)
-        problems += [Problem(file, row, "force", quote(name), hints[name])
-                     for file, row, name in rows.iter_rows()]
+        problems += [Problem(file, row, "force", quote(name), hints[name], sheet)
+                     for file, row, name, sheet in rows.iter_rows()]
     table = table.with_columns(
         pl.col("force").replace_strict(mapping, default=None, return_dtype=pl.Utf8)
     ).filter(pl.col("force").is_not_null())
@@ -539,11 +317,12 @@ def check_rows(
         except PeriodError:
             quarter_of[text] = None
     bad_periods = [t for t, q in quarter_of.items() if q is None]
-    for file, row, text in table.filter(pl.col("period").is_in(bad_periods) | pl.col("period")
-                                        .is_null()).select("_file", "_row", "period").iter_rows():
+    for file, row, text, sheet, cell in table.filter(
+        pl.col("period").is_in(bad_periods) | pl.col("period").is_null()
+    ).select("_file", "_row", "period", "_sheet", "_cell").iter_rows():
         problems.append(Problem(
-            file, row, "period", quote(text),
-            "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'",
+            file, row, _cell_column("period", cell), quote(text),
+            "a quarter such as '2021/22 Q2' or a date such as '2021-07-01'", sheet,
         ))
     good_periods = {t: q for t, q in quarter_of.items() if q is not None}
     table = table.filter(pl.col("period").is_in(list(good_periods)))
@@ -561,10 +340,11 @@ def check_rows(
     )
     current = Quarter.from_date(today)
     future = table.filter(pl.col("_quarter") > current.start)
-    for file, row, text in future.select("_file", "_row", "period").iter_rows():
+    for file, row, text, sheet, cell in future.select(
+            "_file", "_row", "period", "_sheet", "_cell").iter_rows():
         problems.append(Problem(
-            file, row, "period", f"{quote(text)}, a quarter in the future",
-            f"a quarter up to {current.label}",
+            file, row, _cell_column("period", cell), f"{quote(text)}, a quarter in the future",
+            f"a quarter up to {current.label}", sheet,
         ))
     table = table.filter(pl.col("_quarter") <= current.start)
 
@@ -659,7 +439,7 @@ def check_rows(
 
 
 def _no_rows() -> pl.DataFrame:
-    types = {"_row": pl.UInt32, "_quarter": pl.Date, "_month": pl.Date,
+    types = {"_row": pl.UInt32, "_quarter": pl.Date, "_month": pl.Date,  # the rest text
              "_named_month": pl.Boolean, "_scale": pl.Float64}
     floats = ("_value", "_value_12m", "_numerator", "_denominator", "_lower", "_upper")
     return pl.DataFrame(schema={
@@ -742,6 +522,7 @@ def _roll_up(table: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
         pl.col("_scale").first(),
         pl.col("_month").n_unique().alias("_months"),
         pl.col("_row").max().alias("_row"),
+        pl.col("_sheet").last(),
         pl.col("_value").sum().alias("_sum"),
         pl.col("_value").last().alias("_last"),
         pl.col("_numerator").sum().alias("_num"),
@@ -755,14 +536,14 @@ def _roll_up(table: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
     )
     incomplete = (pl.col("_measure") != "stock") & (pl.col("_months") < 3)
     incomplete = incomplete | ((pl.col("_measure") == "stock") & ~pl.col("_has_last"))
-    for file, row, kpi, months_seen, start in grouped.filter(incomplete).select(
-        "_file", "_row", "kpi", "_months", "_quarter"
+    for file, row, kpi, months_seen, start, sheet in grouped.filter(incomplete).select(
+        "_file", "_row", "kpi", "_months", "_quarter", "_sheet"
     ).iter_rows():
         problems.append(Problem(
             file, row, "period",
             f"{months_seen} of 3 months of {Quarter.from_date(start).label} for {kpi}",
             "all three months of the quarter (or its last month for a level); "
-            "the quarter is not rolled up",
+            "the quarter is not rolled up", sheet,
         ))
     no_rate = (pl.col("_measure") == "rate") & pl.col("_no_num")
     for file, row, kpi in grouped.filter(~incomplete & no_rate).select(
@@ -823,61 +604,11 @@ def _hints(words: pl.Series, expected: str, choices: Iterable[str]) -> dict[str 
 
 
 def _quarter_from_name(file: str) -> Quarter | None:
-    try:
-        return Quarter.parse(Path(file).stem)
-    except PeriodError:
-        return None
+    return Quarter.in_name(Path(file).stem)
 
 
 # Loading a folder ---------------------------------------------------------------------------
 
-
-def data_files(paths: Sequence[str | Path], problems: list[Problem]) -> list[Path]:
-    """The returns to read: files as given, and data files directly inside folders."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        try:
-            if path.is_dir():
-                children = sorted(path.iterdir())
-            elif path.is_file():
-                found.append(path)
-                continue
-            elif path.exists():
-                problems.append(Problem(str(path), None, None, "not a regular file",
-                                        "a data file or a folder of data files"))
-                continue
-            else:
-                problems.append(Problem(str(path), None, None, "no such file or folder",
-                                        "a data file or a folder of data files"))
-                continue
-        except OSError as err:  # no permission to list it, or to look inside its folder
-            problems.append(Problem(
-                str(path), None, None, f"a folder or file that cannot be read "
-                f"({err.strerror or err})", "a data file or a folder of data files that "
-                "pcp-tui may read; nothing in it is loaded"))
-            continue
-        for child in children:
-            if child.name.startswith((".", "~$")):
-                continue  # hidden files and Excel's lock files
-            if child.suffix.lower() not in DATA_SUFFIXES:
-                continue
-            try:
-                if child.is_file():
-                    found.append(child)
-                elif child.is_symlink() and not child.exists():
-                    problems.append(Problem(
-                        str(child), None, None,
-                        "a link that leads nowhere (broken, or a loop of links)",
-                        "a data file; the link is skipped"))
-                else:
-                    problems.append(Problem(str(child), None, None, "a folder, not a file",
-                                            "a data file; the folder is skipped"))
-            except OSError as err:  # a folder that may be listed but not looked inside
-                problems.append(Problem(str(child), None, None,
-                                        f"a file that cannot be read ({err.strerror or err})",
-                                        "a readable file; it is skipped"))
-    return found
 
 
 def _return_order(path: Path) -> tuple[int, str]:
@@ -895,12 +626,16 @@ class _Problems:
     def __init__(self) -> None:
         self.by_file: dict[str, list[Problem]] = {}
         self.hidden: dict[str, int] = {}
+        self.listed: set[Problem] = set()
 
     def add(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
+            if problem in self.listed:
+                continue  # a wide tracker's unknown KPI, once per period column: said once
             listed = self.by_file.setdefault(problem.file, [])
             if len(listed) < MAX_PROBLEMS_PER_FILE:
                 listed.append(problem)
+                self.listed.add(problem)
             else:
                 self.hidden[problem.file] = self.hidden.get(problem.file, 0) + 1
 
@@ -943,18 +678,27 @@ def _read_returns(
         file = str(path)
         read: list[Problem] = []  # problems of reading (ragged rows, duplicate headers)
         heading = headings[file] = Heading()
+        part: tuple[str | None] | None = None  # the sheet whose header was last checked
+        usable, periods = True, {}
         try:
             for number, table in enumerate(read_batches(path, read, heading)):
-                columns = set(table.columns) - {"_row"}
-                if number == 0:
-                    if table.height == 0 and not columns:
-                        problems.add([Problem(file, None, None, "an empty file",
-                                              "a header row and data rows")])
-                        break
-                    found, usable = header_problems(columns, file, heading)
+                columns = set(table.columns) - {"_row", "_sheet"}
+                if number == 0 and table.height == 0 and not columns:
+                    problems.add([Problem(file, None, None, "an empty file",
+                                          "a header row and data rows")])
+                    break
+                if part != (heading.sheet,):  # a file's first batch, or a workbook's next sheet
+                    part = (heading.sheet,)
+                    periods = wide.period_headers(columns, heading)
+                    shape = (columns - set(periods)) | ({"period", "value"} if periods else set())
+                    found, usable = header_problems(shape, file, heading)
                     problems.add(found)
-                    if not usable:
+                if not usable:
+                    if heading.sheet is None:
                         break
+                    continue  # the workbook's other sheets may still be returns
+                if periods:
+                    table = wide.to_long(table, periods)
                 pending.append(prepare_batch(table, file))
                 if sum(t.height for t in pending) >= BATCH_ROWS:
                     flush()

@@ -25,6 +25,16 @@ class PeriodError(ValueError):
 _QUARTER_RE = re.compile(
     r"^\s*(?:FY\s*)?(\d{4})\s*[/\-_]\s*(\d{2}|\d{4})\s*[\s_\-]*\s*Q\s*([1-4])\s*$", re.IGNORECASE
 )
+# "Q2 2021/22", "Q2 2021-22", "Q2 FY2021/22": the quarter written first, as many trackers do
+_QUARTER_FIRST_RE = re.compile(
+    r"^\s*Q\s*([1-4])[\s_\-]*(?:FY\s*)?(\d{4})\s*[/\-_]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE
+)
+# a quarter anywhere in a file name: "2021-22_Q3_workforce", "Q3 2021-22", "return 2021-22 Q3"
+_NAME_QUARTER_RE = re.compile(
+    r"(?<![\d])(\d{4})[/\-_ ](\d{2}|\d{4})[\s_\-]*Q([1-4])(?![\d])"
+    r"|(?<![A-Za-z\d])Q([1-4])[\s_\-]*(?:FY\s*)?(\d{4})[/\-_ ](\d{2}|\d{4})(?![\d])",
+    re.IGNORECASE,
+)
 _FY_RE = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[/\-_]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
 _ENDING_RE = re.compile(
     r"^\s*(?:(?:the\s+)?12\s+months|year)\s+(?:ending|ended|to)\s+([a-z]+)\.?\s+(\d{4})\s*$",
@@ -62,15 +72,36 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        """Parse `2021/22 Q2`, `2021-22_Q2`, `2021-22 Q2` or `2021/2022 Q2`."""
+        """Parse `2021/22 Q2`, `2021-22_Q2`, `2021-22 Q2`, `2021/2022 Q2` or `Q2 2021/22`."""
         match = _QUARTER_RE.match(str(text))
-        if not match:
-            raise PeriodError(
-                f"{text!r} is not a financial-year quarter; "
-                "expected e.g. '2021/22 Q2' or '2021-22_Q2'"
-            )
-        fy = _fy_start(match.group(1), match.group(2), str(text))
-        return cls(fy, int(match.group(3)))
+        if match:
+            fy = _fy_start(match.group(1), match.group(2), str(text))
+            return cls(fy, int(match.group(3)))
+        match = _QUARTER_FIRST_RE.match(str(text))
+        if match:
+            fy = _fy_start(match.group(2), match.group(3), str(text))
+            return cls(fy, int(match.group(1)))
+        raise PeriodError(
+            f"{text!r} is not a financial-year quarter; "
+            "expected e.g. '2021/22 Q2', '2021-22_Q2' or 'Q2 2021/22'"
+        )
+
+    @classmethod
+    def in_name(cls, name: str) -> Quarter | None:
+        """The quarter a file name carries anywhere in it (`2021-22_Q3_workforce.xlsx`,
+        `Q3 2021-22.csv`, `2021-22_Q3.csv`), or None when it names none, or more than one
+        (`ons_2018-19_Q1_to_2019-20_Q4.csv` is a span, not a quarter's return)."""
+        found: set[Quarter] = set()
+        for match in _NAME_QUARTER_RE.finditer(str(name)):
+            if match.group(1):
+                first, second, q = match.group(1), match.group(2), match.group(3)
+            else:
+                q, first, second = match.group(4), match.group(5), match.group(6)
+            try:
+                found.add(cls(_fy_start(first, second, str(name)), int(q)))
+            except PeriodError:
+                continue  # `2021-23 Q3` is not a financial year
+        return found.pop() if len(found) == 1 else None
 
     @classmethod
     def from_date(cls, day: date) -> Quarter:
@@ -246,11 +277,12 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "dmy"),  # 01/07/2021 (UK order)
     (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), "ymd"),  # 2021/07/01
     (re.compile(r"^([A-Za-z]+)[\s\-]+(\d{4})$"), "month-name"),  # Jul 2021, July-2021
+    (re.compile(r"^([A-Za-z]+)[\s\-]+(\d{2})$"), "month-name-yy"),  # Jul-21 (Excel's mmm-yy)
     (re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)[\s\-]+(\d{4})$"), "d-month-name"),  # 1 Jul 2021
 )
 
 
-_MONTH_ONLY = re.compile(r"^\s*(?:\d{4}-\d{1,2}|[A-Za-z]+[\s\-]+\d{4})\s*$")
+_MONTH_ONLY = re.compile(r"^\s*(?:\d{4}-\d{1,2}|[A-Za-z]+[\s\-]+(?:\d{4}|\d{2}))\s*$")
 
 
 def names_a_month(text: str) -> bool:
@@ -267,7 +299,7 @@ def parse_period(text: str) -> tuple[Quarter, date | None]:
     raw = str(text).strip()
     if not raw:
         raise PeriodError("the period is empty; expected a quarter such as '2021/22 Q2' or a date")
-    if _QUARTER_RE.match(raw):
+    if _QUARTER_RE.match(raw) or _QUARTER_FIRST_RE.match(raw):
         return Quarter.parse(raw), None
     for pattern, kind in _DATE_PATTERNS:
         match = pattern.match(raw)
@@ -282,6 +314,8 @@ def parse_period(text: str) -> tuple[Quarter, date | None]:
                 day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
             elif kind == "month-name":
                 day = date(int(match.group(2)), MONTH_NAMES[match.group(1).lower()], 1)
+            elif kind == "month-name-yy":
+                day = date(2000 + int(match.group(2)), MONTH_NAMES[match.group(1).lower()], 1)
             else:
                 month = MONTH_NAMES[match.group(2).lower()]
                 day = date(int(match.group(3)), month, int(match.group(1)))
@@ -290,5 +324,5 @@ def parse_period(text: str) -> tuple[Quarter, date | None]:
         return Quarter.from_date(day), day.replace(day=1)
     raise PeriodError(
         f"{text!r} is not a period; expected a quarter ('2021/22 Q2') or a date "
-        "('2021-07-01', '2021-07', '01/07/2021', 'Jul 2021')"
+        "('2021-07-01', '2021-07', '01/07/2021', 'Jul 2021', 'Jul-21')"
     )

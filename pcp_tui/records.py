@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pcp_tui.render import status_glyph, value_text
+from pcp_tui.sources import kpi_sources, sources_document
 
 if TYPE_CHECKING:
     from pcp_tui.config import Config
@@ -111,9 +112,10 @@ def validate_document(config: Config, obs: Observations) -> dict[str, Any]:
              "restated_in": Path(r.new_file).name}
             for r in obs.revisions
         ],
+        "sources": sources_document(kpi_sources(config, obs)),
         "problems": [
             {"file": p.file, "row": p.row, "column": p.column, "found": p.found,
-             "expected": p.expected}
+             "expected": p.expected, "sheet": p.sheet}
             for p in obs.problems
         ],
     }

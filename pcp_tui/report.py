@@ -280,7 +280,7 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
 
     observations = assessment.timeline.observations
     problems = tuple(
-        (Path(p.file).name, "" if p.row is None else str(p.row), p.column or "", p.found,
+        (p.file_label, "" if p.row is None else str(p.row), p.column or "", p.found,
          p.expected)
         for p in observations.problems[:MAX_PROBLEM_ROWS])
     revisions = tuple(

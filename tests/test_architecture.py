@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = [
-    "pcp_tui.periods", "pcp_tui.framework", "pcp_tui.config", "pcp_tui.dataset",
+    "pcp_tui.periods", "pcp_tui.framework", "pcp_tui.config", "pcp_tui.dataset", "pcp_tui.reading",
     "pcp_tui.rules.spc", "pcp_tui.rules.spc_frame", "pcp_tui.rules.assess",
     "pcp_tui.rules.explain", "pcp_tui.alerts", "pcp_tui.notes", "pcp_tui.render",
     "pcp_tui.printouts", "pcp_tui.report", "pcp_tui.records", "pcp_tui.provenance",

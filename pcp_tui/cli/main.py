@@ -24,7 +24,9 @@ from pcp_tui.cli.options import (
     common_options,
 )
 from pcp_tui.cli.report import add_parser as add_report
+from pcp_tui.cli.sources import add_parser as add_sources
 from pcp_tui.cli.summary import add_parsers as add_summary_and_show
+from pcp_tui.cli.template import add_parser as add_template
 from pcp_tui.cli.validate import add_parser as add_validate
 from pcp_tui.config import ConfigError
 from pcp_tui.crash import write_crash_log
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         "  pcp-tui report --output board.html      # the quarterly board report\n"
         "  pcp-tui note add priority:homicide --kind reflection --text '...'\n"
         "  pcp-tui validate\n"
+        "  pcp-tui sources                         # where each KPI's figures come from\n"
+        "  pcp-tui template --quarter '2021/22 Q3' --output 2021-22_Q3.xlsx\n"
         "  pcp-tui export --kpi residential-burglary --format csv > burglary.csv\n"
         "  pcp-tui import ons-pfa pfatablesdec19.xlsx --out data/   # ONS PFA tables\n"
         "  pcp-tui import police-uk ~/police-uk/2021-09/ --out data/\n"
@@ -64,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_summary_and_show(sub, below)
     add_report(sub, below)
     add_notes(sub, below)
+    add_template(sub, below)
+    add_sources(sub, below)
     add_import_parser(sub, below, HelpFormatter)
     parser.set_defaults(func=cmd_open, usage_parser=parser)
     return parser

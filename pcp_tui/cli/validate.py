@@ -13,6 +13,7 @@ from rich.text import Text
 from pcp_tui.cli.context import load, make_console, write_stdout
 from pcp_tui.cli.options import EXIT_OK, EXIT_PROBLEMS, add_command
 from pcp_tui.render import literal, plural
+from pcp_tui.sources import PUBLISHED, RETURN, SAMPLE, kpi_sources, source_counts
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -96,13 +97,22 @@ def run(args: argparse.Namespace) -> int:
             )
         console.print(revisions)
 
+    counts = source_counts(kpi_sources(loaded.config, obs))
+    console.print(
+        f"Sources: {plural(counts[PUBLISHED], 'KPI')} with published releases, "
+        f"{counts[RETURN]} with analysts' returns, {counts[SAMPLE]} with the illustrative "
+        f"sample, {counts['none']} with no data (pcp-tui sources lists each KPI's files "
+        "and editions)"
+    )
+
     if not obs.problems:
         console.print(Text("No problems found.", style="green"))
         return EXIT_OK
     console.print(Text(plural(len(obs.problems), "problem").capitalize(), style="bold"))
     by_file: dict[str, list] = {}
     for problem in obs.problems:
-        by_file.setdefault(problem.file, []).append(problem)
+        place = f"{problem.file}, sheet '{problem.sheet}'" if problem.sheet else problem.file
+        by_file.setdefault(place, []).append(problem)
     for file, found in by_file.items():
         # the file once, as a heading, so that its path is never folded inside a cell
         console.print(Text.assemble(literal(file, "bold"), f"  ({len(found)})"), soft_wrap=True)

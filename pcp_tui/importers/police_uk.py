@@ -563,16 +563,17 @@ def _attach_files(
 
 
 def _complete_quarters(kind: str, counts: pl.DataFrame, run: _Run) -> dict[str, set[Quarter]]:
-    """For each force slug, the quarters with all three months present; the rest reported."""
+    """For each force slug, the quarters with all three months present; the rest reported.
+
+    Each force is judged over its own months: a folder of one force's 2015 files beside
+    another's 2019 files lacks no quarter of either between them."""
     present: dict[str, set[date]] = defaultdict(set)
     for slug, month in counts.select("_slug", "_date").unique().iter_rows():
         present[slug].add(month)
     complete: dict[str, set[Quarter]] = {}
-    span = [Quarter.from_date(m) for months in present.values() for m in months]
-    if not span:
-        return complete
-    first, last = min(span), max(span)
     for slug, months in sorted(present.items()):
+        first = Quarter.from_date(min(months))
+        last = Quarter.from_date(max(months))
         area = force_by_slug(slug)
         name = area.police_uk_name if area is not None else slug
         complete[slug] = set()
@@ -598,6 +599,12 @@ def _month_of(quarter: Quarter, i: int) -> date:
     start = quarter.start
     month = start.month + i
     return date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def _national_forces(slugs: Any, configured: dict[str, str]) -> dict[str, str]:
+    """Slug → the config's force id, or the police.uk slug for a force the config does not
+    hold: the context tables keep every force for the national picture."""
+    return {slug: configured.get(slug, slug) for slug in slugs}
 
 
 def _config_forces(slugs: Any, run: _Run) -> dict[str, str]:
@@ -651,8 +658,9 @@ def _street_rows(
             "a crime type on every row; these rows are not counted",
         ))
     counts = counts.filter(pl.col("Crime type").fill_null("") != "")
-    forces = _config_forces(counts.get_column("_slug").unique().sort(), run)
-    quarterly = _quarterly(counts, complete, forces)
+    slugs = counts.get_column("_slug").unique().sort()
+    forces = _config_forces(slugs, run)
+    quarterly = _quarterly(counts, complete, _national_forces(slugs, forces))
     mapping = run.mapping
     types = (
         quarterly.group_by("force", "period", "Crime type").agg(pl.col("rows").sum())
@@ -672,7 +680,9 @@ def _street_rows(
     ).sort("force", "period", "crime_type")
     rows: list[dict[str, Any]] = []
     # a crime type with no rows in a complete quarter is a true zero
-    present = {(f, p) for f, p in types.select("force", "period").unique().iter_rows()}
+    plan_forces = set(forces.values())  # KPI rows for the config's forces only
+    present = {(f, p) for f, p in types.select("force", "period").unique().iter_rows()
+               if f in plan_forces}
     totals = {
         (kpi, f, p): v
         for kpi, f, p, v in types.filter(pl.col("kpi").is_not_null())
@@ -702,8 +712,10 @@ def _search_rows(
     counts: pl.DataFrame, complete: dict[str, set[Quarter]], run: _Run,
 ) -> tuple[list[dict[str, Any]], dict[str, pl.DataFrame]]:
     rules = run.mapping.stop_search
-    forces = _config_forces(counts.get_column("_slug").unique().sort(), run)
-    quarterly = _quarterly(counts, complete, forces)
+    slugs = counts.get_column("_slug").unique().sort()
+    forces = _config_forces(slugs, run)
+    quarterly = _quarterly(counts, complete, _national_forces(slugs, forces))
+    plan_forces = set(forces.values())
 
     def flag(column: str, words: frozenset[str]) -> pl.Expr:
         values = quarterly.get_column(column).unique().to_list()
@@ -741,7 +753,7 @@ def _search_rows(
     ).sort("force", "period")
 
     rows: list[dict[str, Any]] = []
-    for record in summary.iter_rows(named=True):
+    for record in summary.filter(pl.col("force").is_in(list(plan_forces))).iter_rows(named=True):
         base = {"force": record["force"], "period": record["period"]}
         if rules.section_60:
             rows.append({**base, "kpi": rules.section_60, "value": float(record["section_60"])})

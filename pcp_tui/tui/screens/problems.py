@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -58,7 +57,7 @@ class ProblemsScreen(ModalScreen[None]):
             table.add_column(Text(label), key=label)
         for problem in self.problems:
             table.add_row(
-                literal(Path(problem.file).name),
+                literal(problem.file_label),
                 Text("" if problem.row is None else str(problem.row)),
                 literal(problem.column or ""),
                 literal(problem.found),
