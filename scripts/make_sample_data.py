@@ -12,10 +12,10 @@ published figures where those exist:
   copyright, Open Government Licence v3.0): West Midlands' recorded crime in the 12 months ending
   June 2019, and each most similar force's in the 12 months ending every quarter from March 2018
   to December 2019 (eight editions; Greater Manchester's figures for September and December 2019
-  are suppressed in the tables and are not pinned), and its anti-social behaviour incidents in
-  2017/18 and 2018/19. A comparator's whole history sits at its own level: the quarters those
-  windows cover are solved so that every window adds up to the published figure, close to a
-  seasonal shape, and the later quarters carry on from the last published level;
+  are suppressed in the tables and are not pinned), and every force's anti-social behaviour
+  incidents in 2017/18 and 2018/19. A comparator's whole history sits at its own level: the
+  quarters those windows cover are solved so that every window adds up to the published figure,
+  close to a seasonal shape, and the later quarters carry on from the last published level;
 - the West Midlands PCC's performance paper to the Strategic Policing and Crime Board
   (26 October 2021) for the figures it quotes: 28,675 burglaries (21,542 residential and 7,133
   business, as the ONS tables split them) in the 12 months ending June 2019 and 18,161 in the
@@ -120,6 +120,7 @@ ONS_12_MONTHS: dict[str, dict[str, tuple[int | None, ...]]] = {
 # ONS PFA tables, editions ending March 2018 and March 2019, Table P7: anti-social behaviour
 # incidents in the financial years 2017/18 and 2018/19.
 ONS_ASB_YEARS: dict[str, dict[Quarter, int]] = {
+    "west-midlands": {Quarter(2017, 4): 56152, Quarter(2018, 4): 44804},
     "greater-manchester": {Quarter(2017, 4): 79300, Quarter(2018, 4): 69088},
     "merseyside": {Quarter(2017, 4): 45662, Quarter(2018, 4): 32359},
     "west-yorkshire": {Quarter(2017, 4): 59015, Quarter(2018, 4): 50397},
@@ -505,7 +506,7 @@ def main() -> None:
                 force_scale(force) if kpi.unit.id == "count" else rng.uniform(0.85, 1.15))
             local = Spec(**{**spec.__dict__, "level": spec.level * level_scale})
             path = shape(local, rng)
-            if force != HOME and kpi_id == "asb-incidents":
+            if kpi_id == "asb-incidents":
                 path = at_published_level(relative_shape(path, local, local.level),
                                           published_windows(force, kpi_id), local.trend)
             _shape_story(kpi_id, path)
