@@ -8,9 +8,14 @@ up, with believable levels, seasonality (darker nights for acquisitive crime, th
 economy for violence), the 2020/21 lockdown dip and the recovery after it. They are pinned to
 published figures where those exist:
 
-- the ONS "Crime in England and Wales: Police Force Area data tables", year ending June 2019
-  (Tables P1 and P4; Crown copyright, Open Government Licence v3.0) for recorded crime levels of
-  all four forces in the 12 months ending June 2019;
+- the ONS "Crime in England and Wales: Police Force Area data tables" (Tables P1 and P4; Crown
+  copyright, Open Government Licence v3.0): West Midlands' recorded crime in the 12 months ending
+  June 2019, and each most similar force's in the 12 months ending every quarter from March 2018
+  to December 2019 (eight editions; Greater Manchester's figures for September and December 2019
+  are suppressed in the tables and are not pinned), and every force's anti-social behaviour
+  incidents in 2017/18 and 2018/19. A comparator's whole history sits at its own level: the
+  quarters those windows cover are solved so that every window adds up to the published figure,
+  close to a seasonal shape, and the later quarters carry on from the last published level;
 - the West Midlands PCC's performance paper to the Strategic Policing and Crime Board
   (26 October 2021) for the figures it quotes: 28,675 burglaries (21,542 residential and 7,133
   business, as the ONS tables split them) in the 12 months ending June 2019 and 18,161 in the
@@ -72,6 +77,65 @@ ONS_YE_JUNE_2019 = {
         "shoplifting": 17799, "knife-crime": 2613, "drug-offences": 6876,
     },
 }
+# ONS PFA tables, the most similar forces' offences in the 12 months ending each quarter from
+# 2017/18 Q4 (year ending March 2018) to 2019/20 Q3 (year ending December 2019), one edition
+# each: Table P1 (police recorded crime by offence group, numbers; "Robbery" is personal and
+# business property together) and Table P4 (knife or sharp instrument offences, "Total of
+# selected serious offences"). None: suppressed in the source (`..`: Greater Manchester after its
+# July 2019 IT change). Read from the eight published workbooks (Crown copyright, OGL v3.0).
+ONS_ENDS = tuple(Quarter.from_ordinal(o) for o in range(Quarter(2017, 4).ordinal,
+                                                         Quarter(2019, 3).ordinal + 1))
+ONS_12_MONTHS: dict[str, dict[str, tuple[int | None, ...]]] = {
+    "greater-manchester": {
+        "residential-burglary": (23464, 22896, 22001, 21879, 21774, 21172, None, None),
+        "business-burglary": (8506, 8364, 8185, 8277, 8287, 7920, None, None),
+        "robbery": (6939, 7270, 7497, 7642, 7607, 7416, None, None),
+        "homicides": (88, 75, 82, 78, 66, 61, None, None),
+        "violence-with-injury": (28017, 28531, 28664, 28581, 28829, 28355, None, None),
+        "theft-from-person": (6648, 6818, 7083, 7351, 7367, 7504, None, None),
+        "shoplifting": (17400, 17284, 17363, 17352, 17582, 17493, None, None),
+        "knife-crime": (1953, 2552, 3139, 3614, 3620, 3437, None, None),
+    },
+    "merseyside": {
+        "residential-burglary": (10187, 9798, 9343, 8490, 7703, 7330, 6937, 6731),
+        "business-burglary": (2618, 2517, 2525, 2593, 2514, 2512, 2544, 2443),
+        "robbery": (1422, 1446, 1414, 1462, 1475, 1403, 1397, 1357),
+        "homicides": (28, 23, 22, 21, 21, 21, 24, 23),
+        "violence-with-injury": (13645, 13875, 14123, 14398, 14696, 14569, 14645, 14962),
+        "theft-from-person": (1667, 1778, 1912, 2146, 2285, 2331, 2428, 2410),
+        "shoplifting": (8967, 8817, 8673, 8645, 8515, 8159, 8075, 7966),
+        "knife-crime": (945, 1016, 1181, 1231, 1404, 1420, 1437, 1504),
+    },
+    "west-yorkshire": {
+        "residential-burglary": (19847, 19972, 19453, 19145, 19100, 18477, 17899, 16977),
+        "business-burglary": (7369, 7264, 7054, 7092, 6662, 6665, 6602, 6108),
+        "robbery": (3138, 3244, 3576, 3830, 3927, 3919, 3802, 3577),
+        "homicides": (28, 34, 30, 39, 39, 34, 39, 33),
+        "violence-with-injury": (26526, 27682, 28624, 29214, 29274, 28527, 27933, 27449),
+        "theft-from-person": (4158, 4160, 4168, 4145, 4190, 4191, 4241, 4038),
+        "shoplifting": (18556, 18916, 18973, 18714, 18484, 17799, 18160, 18294),
+        "knife-crime": (2469, 2591, 2717, 2715, 2674, 2613, 2488, 2475),
+    },
+}
+# ONS PFA tables, editions ending March 2018 and March 2019, Table P7: anti-social behaviour
+# incidents in the financial years 2017/18 and 2018/19.
+ONS_ASB_YEARS: dict[str, dict[Quarter, int]] = {
+    "west-midlands": {Quarter(2017, 4): 56152, Quarter(2018, 4): 44804},
+    "greater-manchester": {Quarter(2017, 4): 79300, Quarter(2018, 4): 69088},
+    "merseyside": {Quarter(2017, 4): 45662, Quarter(2018, 4): 32359},
+    "west-yorkshire": {Quarter(2017, 4): 59015, Quarter(2018, 4): 50397},
+}
+
+
+def published_windows(force: str, kpi: str) -> dict[Quarter, int]:
+    """The published 12-month totals a comparator's series is pinned to, by the quarter each
+    window ends with (robbery: personal and business together)."""
+    if kpi == "asb-incidents":
+        return dict(ONS_ASB_YEARS[force])
+    figures = ONS_12_MONTHS[force][kpi]
+    return {end: total for end, total in zip(ONS_ENDS, figures) if total is not None}
+
+
 # Share of ONS "Robbery" that is robbery of personal property (invented for the sample).
 PERSONAL_ROBBERY_SHARE = {"west-midlands": 0.9, "greater-manchester": 0.88,
                           "merseyside": 0.86, "west-yorkshire": 0.87}
@@ -262,6 +326,95 @@ def pin(path: dict[Quarter, float], window, total: float) -> None:
         path[q] = float(v)
 
 
+def at_published_level(relative: dict[Quarter, float], windows: dict[Quarter, int],
+                       trend: float) -> dict[Quarter, float]:
+    """A series at a force's own published level: whole numbers whose 12 months ending each
+    quarter of `windows` add up to its figure exactly.
+
+    `relative` is a shaped path divided by its level and trend (season, lockdown and noise
+    only). The target for each quarter is that shape times the force's level, interpolated
+    between the published windows' centres and carried on with the spec's trend after the last;
+    the quarters the windows cover are the nearest series to the target (least squares relative
+    to each quarter's size) that meets every window.
+    """
+    ends = sorted(windows)
+    centres = [end.ordinal - 1.5 for end in ends]
+    levels = [windows[end] / 4 for end in ends]
+
+    def level(quarter: Quarter) -> float:
+        x = quarter.ordinal
+        if x <= centres[0]:
+            return levels[0]
+        if x >= centres[-1]:
+            return levels[-1] * (1 + trend) ** (x - centres[-1])
+        k = next(i for i in range(len(centres) - 1) if centres[i] <= x <= centres[i + 1])
+        f = (x - centres[k]) / (centres[k + 1] - centres[k])
+        return levels[k] + f * (levels[k + 1] - levels[k])
+
+    target = {q: level(q) * r for q, r in relative.items()}
+    first = Quarter.from_ordinal(ends[0].ordinal - 3)
+    span = [q for q in target if first <= q <= ends[-1]]
+    members = [[span.index(q) for q in rolling_12_months(end)] for end in ends]
+    t = [target[q] for q in span]
+    # minimise sum ((x - t) / t)^2 subject to A x = W: x = t + D A' (A D A')^-1 (W - A t)
+    d = [v * v for v in t]
+    gap = [windows[end] - sum(t[i] for i in m) for end, m in zip(ends, members)]
+    # a quarter the windows would push below half its target is held there, and the rest
+    # solved again (at most once per quarter)
+    held: dict[int, float] = {}
+    for _ in range(len(span) + 1):
+        rows = members + [[i] for i in held]
+        rhs = gap + [held[i] - t[i] for i in held]
+        gram = [[sum(d[i] for i in set(a) & set(b)) for b in rows] for a in rows]
+        mult = _solve(gram, rhs)
+        x = [t[i] + d[i] * sum(mult[k] for k, m in enumerate(rows) if i in m)
+             for i in range(len(span))]
+        low = [i for i in range(len(span)) if i not in held and x[i] < t[i] / 2]
+        if not low:
+            break
+        held.update({i: t[i] / 2 for i in low})
+    # whole numbers: each window in turn gives its unfixed quarters what it still needs
+    fixed: dict[int, float] = {}
+    for end, m in zip(ends, members):
+        todo = [i for i in m if i not in fixed]
+        need = windows[end] - sum(fixed[i] for i in m if i in fixed)
+        floors = {i: math.floor(x[i]) for i in todo}
+        short = need - sum(floors.values())
+        if len(todo) == 1:
+            floors[todo[0]] += short
+            short = 0
+        assert 0 <= short <= len(todo), (end.label, short)
+        for i in sorted(todo, key=lambda i: x[i] - floors[i], reverse=True)[:short]:
+            floors[i] += 1
+        fixed.update(floors)
+    out = {q: float(round(v)) for q, v in target.items()}
+    for i, q in enumerate(span):
+        if fixed[i] < 0:
+            raise ValueError(f"no non-negative series meets the published windows at {q.label}")
+        out[q] = float(fixed[i])
+    return out
+
+
+def _solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the systems here are at most 8 × 8)."""
+    n = len(rhs)
+    a = [row[:] + [rhs[i]] for i, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        a[col], a[pivot] = a[pivot], a[col]
+        for r in range(n):
+            if r != col and a[r][col]:
+                f = a[r][col] / a[col][col]
+                a[r] = [v - f * w for v, w in zip(a[r], a[col])]
+    return [a[i][n] / a[i][i] for i in range(n)]
+
+
+def relative_shape(path: dict[Quarter, float], spec: Spec, level: float) -> dict[Quarter, float]:
+    """A shaped path without its level and trend: what is left is season, lockdown and noise."""
+    anchor = Quarter(2019, 1)
+    return {q: v / (level * (1 + spec.trend) ** (q - anchor)) for q, v in path.items()}
+
+
 def round_path(path: dict[Quarter, float], decimals: int) -> dict[Quarter, float]:
     return {q: round(v, decimals) if decimals else float(round(v)) for q, v in path.items()}
 
@@ -297,11 +450,14 @@ def main() -> None:
             "knife-crime": ons["knife-crime"],
             "violence-with-injury": ons["violence-with-injury"],
         }
+        shaped = {kpi: shape(SPECS[kpi], rng) for kpi in pinned
+                  if force == HOME or framework.kpi(kpi).msf}
+        if force != HOME:
+            for kpi, path in _comparator_crime(force, shaped).items():
+                count_series(kpi, force, path)
+            continue
         for kpi, total in pinned.items():
-            kpi_def = framework.kpi(kpi)
-            if force != HOME and not kpi_def.msf:
-                continue
-            path = shape(SPECS[kpi], rng)
+            path = shaped[kpi]
             pin(path, YE_JUNE_2019, total)
             if force == HOME:
                 home_year_ending_march_2021 = {
@@ -316,9 +472,12 @@ def main() -> None:
     for force in (HOME, *COMPARATORS):
         yearly = 55 if force == HOME else ONS_YE_JUNE_2019[force]["homicides"]
         path = {q: max(rng.gauss(yearly / 4, yearly / 16), 1.0) for q in QUARTERS}
-        pin(path, YE_JUNE_2019, yearly)
         if force == HOME:
+            pin(path, YE_JUNE_2019, yearly)
             pin(path, YE_MARCH_2021, 43)
+        else:
+            path = at_published_level({q: v / (yearly / 4) for q, v in path.items()},
+                                      published_windows(force, "homicides"), 0.0)
         count_series("homicides", force, round_path(path, 0))
 
     # firearm discharges: 162 in the baseline, 157 in the year ending March 2021
@@ -347,6 +506,9 @@ def main() -> None:
                 force_scale(force) if kpi.unit.id == "count" else rng.uniform(0.85, 1.15))
             local = Spec(**{**spec.__dict__, "level": spec.level * level_scale})
             path = shape(local, rng)
+            if kpi_id == "asb-incidents":
+                path = at_published_level(relative_shape(path, local, local.level),
+                                          published_windows(force, kpi_id), local.trend)
             _shape_story(kpi_id, path)
             if kpi.measure == "rate":
                 for quarter, rate in path.items():
@@ -368,6 +530,34 @@ def main() -> None:
     _workforce(rows, rng)
     _commitments(rows)
     write(rows)
+
+
+def _comparator_crime(force: str, shaped: dict[str, dict[Quarter, float]]
+                      ) -> dict[str, dict[Quarter, float]]:
+    """A most similar force's recorded crime at its own published level, whole history.
+
+    Robbery is published as one figure: personal and business robbery are solved together
+    against it and then split by the force's share of personal robbery, quarter by quarter.
+    """
+    out = {}
+    for kpi, path in shaped.items():
+        if kpi in ("robbery-personal", "business-robbery"):
+            continue
+        spec = SPECS[kpi]
+        out[kpi] = at_published_level(relative_shape(path, spec, spec.level),
+                                      published_windows(force, kpi), spec.trend)
+    share = PERSONAL_ROBBERY_SHARE[force]
+    personal = relative_shape(shaped["robbery-personal"], SPECS["robbery-personal"],
+                              SPECS["robbery-personal"].level)
+    business = relative_shape(shaped["business-robbery"], SPECS["business-robbery"],
+                              SPECS["business-robbery"].level)
+    mix = {q: share * personal[q] + (1 - share) * business[q] for q in personal}
+    total = at_published_level(mix, published_windows(force, "robbery"),
+                               SPECS["robbery-personal"].trend)
+    out["robbery-personal"] = {q: float(round(total[q] * share * personal[q] / mix[q]))
+                               for q in total}
+    out["business-robbery"] = {q: total[q] - out["robbery-personal"][q] for q in total}
+    return out
 
 
 def _shape_story(kpi_id: str, path: dict[Quarter, float]) -> None:
