@@ -17,6 +17,7 @@ from pcp_tui.framework import (
     COMMITMENT_STATUSES,
     OPERATORS,
     RATE_UNITS,
+    SPC_METHODS,
     TARGET_KINDS,
     UNITS,
     Commitment,
@@ -127,7 +128,7 @@ TOP_KEYS = {
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
-    "stale_after_quarters",
+    "stale_after_quarters", "spc",
 }
 TARGET_KEYS = {
     "threshold": {"kind", "op", "value"},
@@ -551,6 +552,10 @@ def _read_kpi(
     if stale_after is not None and stale_after < 0:
         reader.problem(where, "stale_after_quarters", f"found {stale_after}; expected 0 or more")
         stale_after = None
+    # a milestone's series rises along its planned path by design: XmR on the levels would
+    # call the plan itself a special cause, so its default is the change each quarter
+    spc_default = "increments" if isinstance(target, Milestone) else "xmr"
+    spc = reader.choice(entry, "spc", SPC_METHODS, where, required=False, default=spc_default)
     if ident is None or target is None:
         return None
     return Kpi(
@@ -571,6 +576,7 @@ def _read_kpi(
         target=target,
         order=order,
         stale_after_quarters=stale_after,
+        spc=spc or spc_default,  # type: ignore[arg-type]
     )
 
 

@@ -16,6 +16,10 @@ Better = Literal["higher", "lower", "none"]
 Measure = Literal["flow", "stock", "rate"]
 Direction = Literal["decrease", "increase", "not-decrease", "not-increase"]
 Operator = Literal[">", ">=", "<", "<="]
+# what the XmR chart is drawn on: the values, their change from quarter to quarter (a
+# cumulative count, a level driven along a planned path), or nothing
+SpcMethod = Literal["xmr", "increments", "none"]
+SPC_METHODS: tuple[str, ...] = ("xmr", "increments", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +215,9 @@ class Kpi:
     # how many quarters its figure may lag the as-of quarter and still be judged; None: the
     # settings' `stale_after_quarters` (a half-yearly publication needs 2)
     stale_after_quarters: int | None = None
+    # the SPC the series gets (see SpcMethod); the config's default is `increments` for a
+    # milestone (its planned path rises by design) and `xmr` otherwise
+    spc: SpcMethod = "xmr"
 
     @property
     def is_numeric(self) -> bool:

@@ -93,6 +93,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "m_goal": target.goal if isinstance(target, Milestone) else None,
             "m_increase": target.increase if isinstance(target, Milestone) else None,
             "m_start_value": target.start_value if isinstance(target, Milestone) else None,
+            "spc_method": kpi.spc,
             "stale_after": (kpi.stale_after_quarters if kpi.stale_after_quarters is not None
                             else settings.stale_after_quarters),
         })
@@ -103,7 +104,8 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
         "t_judge": pl.Utf8,
         "b_first": pl.Int32, "b_last": pl.Int32, "n_first": pl.Int32, "n_last": pl.Int32,
         "m_start": pl.Int32, "m_deadline": pl.Int32, "m_goal": pl.Float64,
-        "m_increase": pl.Float64, "m_start_value": pl.Float64, "stale_after": pl.Int32,
+        "m_increase": pl.Float64, "m_start_value": pl.Float64, "spc_method": pl.Utf8,
+        "stale_after": pl.Int32,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -210,11 +212,19 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.col("measure").replace_strict({"flow": 0, "stock": 1, "rate": 2},
                                          return_dtype=pl.Int8).alias("measure_code"),
         (pl.col("b_last") - pl.col("b_first") + 1).fill_null(4).cast(pl.Int32).alias("wlen"),
-    )
+        pl.col("spc_method").replace_strict({"xmr": 0, "increments": 1, "none": 2},
+                                            default=0, return_dtype=pl.Int8).alias("spc_code"),
+    ).sort(["sid", "_ord"])
+    # the change from the quarter before (only from the quarter just before: across a gap it
+    # would be two quarters' change); what SPC is drawn on for `spc = "increments"`
+    follows = (pl.col("_ord") - pl.col("_ord").shift(1).over("sid")) == 1
+    numeric = numeric.with_columns(
+        pl.when(follows).then(pl.col("value") - pl.col("value").shift(1).over("sid"))
+        .alias("_inc"))
     # every step below relies on the order (as_of, sid, _ord); the cross join gives it (as-of
     # first, over series sorted by quarter), and the sort, cheap on sorted data, makes sure
     expanded = (
-        as_of.join(numeric.sort(["sid", "_ord"]), how="cross")
+        as_of.join(numeric, how="cross")
         .filter(pl.col("_ord") <= pl.col("as_of"))
         .sort(["as_of", "sid", "_ord"])
     )
@@ -302,12 +312,14 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     # --- SPC: every point of every cut series -------------------------------------------------
     spc = settings.spc
     survey_sids = obs.filter(pl.col("lower").is_not_null() & pl.col("upper").is_not_null())
+    # each KPI's `spc`: the values (xmr), the change each quarter (increments), or no SPC
+    y = pl.when(pl.col("spc_code") == 1).then(pl.col("_inc")).otherwise(pl.col("value"))
     spc_input = (
         expanded.filter(
             ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
-            & pl.col("value").is_not_null() & pl.col("value").is_finite()
+            & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
         )
-        .select("as_of", "sid", "_ord", pl.col("value").alias("y"), "dir_sign")
+        .select("as_of", "sid", "_ord", y.alias("y"), "dir_sign")
     )
     points = spc_points(
         spc_input, ["as_of", "sid"], order="_ord", screen_outliers=spc.screen_outliers,
@@ -318,6 +330,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
         pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
         pl.col("special_cause_type").alias("spc_last_type"),
+        pl.col("y").alias("spc_last_y"), pl.col("_ord").alias("spc_last_ord"),
         pl.col("point_type").alias("spc_point_type"),
     )
 
@@ -466,6 +479,9 @@ def _build_status(
         assurance=get("assurance"),
         trial_limits=bool(get("spc_trial", True)),
         insufficient=bool(get("spc_insufficient", True)),
+        method=kpi.spc,
+        last_value=get("spc_last_y"),
+        last_quarter=_quarter(get("spc_last_ord")),
     )
     rag = get("rag")
     if not row and force == settings.home_force:

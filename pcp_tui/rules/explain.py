@@ -45,25 +45,45 @@ def _force_name(status: KpiStatus, settings: Settings) -> str:
     return settings.forces[status.force].name
 
 
+# the same signals, read on the change from one quarter to the next
+INCREMENT_WORDS = {
+    spc_plain.ABOVE_UCL: "the latest quarter's change is above the upper process limit",
+    spc_plain.BELOW_LCL: "the latest quarter's change is below the lower process limit",
+    spc_plain.TREND_INCREASING: "the latest quarter's change continues a run of growing changes",
+    spc_plain.TREND_DECREASING: "the latest quarter's change continues a run of shrinking "
+                                "changes",
+    spc_plain.TWO_IN_THREE_ABOVE: "two of the last three changes lie close to the upper limit",
+    spc_plain.TWO_IN_THREE_BELOW: "two of the last three changes lie close to the lower limit",
+    spc_plain.SHIFT_ABOVE: "the latest quarter's change extends a run of changes above the mean",
+    spc_plain.SHIFT_BELOW: "the latest quarter's change extends a run of changes below the mean",
+}
 SURVEY_SPC_WORDS = "no control limits on survey estimates"
+NO_SPC_WORDS = "no control limits: SPC is off for this KPI (spc = \"none\")"
+ON_INCREMENTS = "on the change from quarter to quarter"
 
 
 def spc_phrase(status: KpiStatus) -> str:
+    """What SPC says of the latest point, naming what it was drawn on when that is not the
+    values themselves (the change each quarter of a cumulative or planned series)."""
     spc = status.spc
     if status.twelve_month_only:
         return "no control limits on overlapping 12-month figures"
     if status.latest_lower is not None and spc.n_points == 0:
         return SURVEY_SPC_WORDS
+    if spc.method == "none":
+        return NO_SPC_WORDS
+    on = f" {ON_INCREMENTS}" if spc.on_increments else ""
     if spc.insufficient:
-        return f"too few quarters for control limits ({spc.n_points})"
+        return f"too few quarters for control limits{on} ({spc.n_points})"
     if spc.last_point_type in (None, spc_plain.COMMON_CAUSE):
-        return "common-cause variation"
+        return f"common-cause variation{on}"
     kind = {
         spc_plain.SPECIAL_CAUSE_CONCERN: "special-cause concern",
         spc_plain.SPECIAL_CAUSE_IMPROVEMENT: "special-cause improvement",
     }.get(spc.last_point_type, "special-cause variation")
-    words = SPECIAL_CAUSE_WORDS.get(spc.last_special_cause or "", "")
-    return f"{kind}: {words}" if words else kind
+    words = (INCREMENT_WORDS if spc.on_increments else SPECIAL_CAUSE_WORDS).get(
+        spc.last_special_cause or "", "")
+    return f"{kind}{on}: {words}" if words else f"{kind}{on}"
 
 
 def explain(status: KpiStatus, settings: Settings) -> str:
@@ -219,6 +239,10 @@ def alert_message(status: KpiStatus, rule: str, severity: str, settings: Setting
                  f"{unit.format(spc.upl)}"
         latest = unit.format(status.latest_value)
         quarter = (status.latest_quarter or status.as_of).label
+        if spc.on_increments:
+            change = unit.format(spc.last_value, signed=True)
+            return (f"{kpi.title}: {change} in {quarter}, to {latest} — {spc_phrase(status)} "
+                    f"(changes: {limits}).")
         return f"{kpi.title}: {latest} in {quarter} — {spc_phrase(status)} ({limits})."
     if rule == "survey":
         return (f"{kpi.title}: the estimate of {unit.format(status.latest_value)} "

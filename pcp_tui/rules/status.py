@@ -34,6 +34,20 @@ class SpcSummary:
     assurance: str | None
     trial_limits: bool
     insufficient: bool
+    # what the limits are drawn on: the values (xmr), their change from the quarter before
+    # (increments), or nothing (none)
+    method: str = "xmr"
+    last_value: float | None = None  # the last point charted: a value, or an increment
+    last_quarter: Quarter | None = None
+
+    @property
+    def on_increments(self) -> bool:
+        return self.method == "increments"
+
+    @property
+    def limits_on_values(self) -> bool:
+        """Limits that can be drawn over the values themselves (not over their changes)."""
+        return self.method == "xmr" and not self.insufficient
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,10 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     status = status.with_columns(change_test(settings).alias("change_z"))
     # SPC assurance against a threshold target, on the limits
     status = status.with_columns(
+        # (limits on the change each quarter say nothing of the level the target is set on)
         pl.when(pl.col("t_value").is_null() | (pl.col("dir_sign") == 0)
-                | pl.col("spc_insufficient")).then(None)
+                | pl.col("spc_insufficient")
+                | (pl.col("spc_method").fill_null("xmr") != "xmr")).then(None)
         .when(pl.col("t_value") > pl.col("spc_upl")).then(
             pl.when(pl.col("dir_sign") > 0).then(pl.lit(spc_plain.ASSURANCE_FAIL))
             .otherwise(pl.lit(spc_plain.ASSURANCE_PASS)))
