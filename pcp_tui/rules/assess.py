@@ -516,6 +516,7 @@ def _build_status(
                          assessment.as_of, kpi, get, window) if kpi.msf and row else None,
         explanation="",
         change_z=get("change_z"),
+        milestone_start=get("m_start_level"),
     )
     object.__setattr__(status, "explanation", explain(status, settings))
     return status

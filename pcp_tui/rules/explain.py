@@ -162,6 +162,12 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         position = ("on the planned path" if abs(gap) < 0.5
                     else f"ahead by {unit.format(gap)}" if gap > 0
                     else f"behind by {unit.format(-gap)}")
+        start = status.milestone_start
+        if gap <= -0.5 and start is not None:
+            # the band is a share of the change planned so far: say what that change is
+            position += (f" ({unit.format(status.latest_value - start, signed=True)} since "
+                         f"{target.start.label} against "
+                         f"{unit.format(planned - start, signed=True)} planned)")
         return (f"{title}: {latest} against {unit.format(planned)} planned on the way to "
                 f"{goal_words}; {position}.")
 

@@ -110,6 +110,8 @@ class KpiStatus:
     explanation: str
     # the test of the change on the baseline (None where none applies: levels, surveys)
     change_z: float | None = None
+    # a milestone's level at its start (given in the config or read from the data)
+    milestone_start: float | None = None
 
     @property
     def change_p(self) -> float | None:

@@ -144,10 +144,15 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     figure_ord = pl.coalesce(pl.col("value_ord"), pl.col("as_of"))
     progress = ((figure_ord - pl.col("m_start")).cast(pl.Float64) / span).clip(0.0, 1.0)
     planned = start_value + (goal - start_value) * progress
-    status = status.with_columns(goal.alias("m_goal_value"), planned.alias("m_planned"))
+    status = status.with_columns(goal.alias("m_goal_value"), planned.alias("m_planned"),
+                                 start_value.alias("m_start_level"))
     reached = pl.when(pl.col("t_op") == ">").then(latest > pl.col("m_goal_value")).otherwise(
         latest >= pl.col("m_goal_value"))
     shortfall = pl.col("m_planned") - latest
+    # the band is a share of the change planned so far, not of the goal: one quarter into a
+    # four-year programme only a fifteenth of the rise is due, and it is that fifteenth the
+    # figure is measured against
+    band = pl.col("t_tol") / 100 * (pl.col("m_planned") - pl.col("m_start_level")).abs()
     milestone_rag = (
         pl.when(pl.col("m_goal_value").is_null() | pl.col("m_planned").is_null())
         .then(pl.lit("grey"))
@@ -155,8 +160,7 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         .when(figure_ord >= pl.col("m_deadline")).then(
             pl.when(reached).then(pl.lit("green")).otherwise(pl.lit("red")))
         .when(shortfall <= 0).then(pl.lit("green"))
-        .when(shortfall <= pl.col("t_tol") / 100 * pl.col("m_goal_value").abs())
-        .then(pl.lit("amber"))
+        .when(shortfall <= band).then(pl.lit("amber"))
         .otherwise(pl.lit("red"))
     )
 
