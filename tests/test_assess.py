@@ -163,7 +163,8 @@ def test_trajectory_rolling_twelve_months_against_the_financial_year(tmp_path):
     assert status.rag == "green"
     assert status.explanation == (
         "Burglary: 36,000 in the 12 months to 2021/22 Q2, 10% below the 40,000 of 2019/20: "
-        "a significant fall (p < 0.001); target: reduce — on track."
+        "a significant fall (p < 0.001); 9,000 in 2021/22 Q2 against 9,500 in 2020/21 Q2, "
+        "the same quarter a year earlier (-5.3%); target: reduce — on track."
     )
 
 
@@ -177,7 +178,8 @@ def test_the_same_fall_on_small_counts_is_no_significant_change(tmp_path):
     assert status.rag == "amber"
     assert status.explanation == (
         "Burglary: 360 in the 12 months to 2021/22 Q2, 10% below the 400 of 2019/20: "
-        "no significant change (p = 0.1); target: reduce — no clear change."
+        "no significant change (p = 0.1); 90 in 2021/22 Q2 against 95 in 2020/21 Q2, the same "
+        "quarter a year earlier (-5.3%); target: reduce — no clear change."
     )
     assert [al for al in a.alerts if al.kpi == "burglary" and al.severity == "warning"] == []
 
@@ -476,7 +478,8 @@ def test_bundled_explanations_state_the_quoted_figures(bundled):
     homicides = bundled.at(Quarter(2020, 4)).status("homicides")
     assert homicides.explanation == (
         "Homicides: 43 in the 12 months to 2020/21 Q4, 22% below the 55 of the 12 months "
-        "ending June 2019: no significant change (p = 0.2); target: reduce — no clear change."
+        "ending June 2019: no significant change (p = 0.2); 14 in 2020/21 Q4 against 18 in "
+        "2019/20 Q4, the same quarter a year earlier (-22%); target: reduce — no clear change."
     )
     discharges = bundled.at(Quarter(2020, 4)).status("firearm-discharges")
     assert "157 in the 12 months to 2020/21 Q4" in discharges.explanation

@@ -517,6 +517,7 @@ def _build_status(
         explanation="",
         change_z=get("change_z"),
         milestone_start=get("m_start_level"),
+        year_ago_value=get("year_ago_value"),
     )
     object.__setattr__(status, "explanation", explain(status, settings))
     return status

@@ -141,8 +141,10 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         verdict = {"green": "on track", "amber": "no clear change", "red": "off track"}.get(
             status.rag or "", "not judged")
         head = f"{title}: {unit.format(status.comparison)} in {status.comparison_label}"
+        year = year_words(status, with_latest=True)
         return (f"{head}, {_change_words(status)} the {unit.format(status.baseline)} of "
-                f"{_the(status.baseline_label)}{test_words(status, settings)}; target: "
+                f"{_the(status.baseline_label)}{test_words(status, settings)}"
+                f"{'; ' + year if year else ''}; target: "
                 f"{TRAJECTORY_VERBS[target.direction]} — {verdict}.")
 
     if isinstance(target, Milestone) and home:
@@ -177,6 +179,9 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         sentence += f" ({unit.format(status.comparison)} in {status.comparison_label})"
     if status.change_pct is not None and status.baseline is not None:
         sentence += f", {_change_words(status)} {_the(status.baseline_label)}"
+    year = year_words(status, with_latest=False)
+    if year:
+        sentence += f"; {year}"
     if status.latest_lower is not None and status.latest_upper is not None:
         sentence += (f" (95% interval {unit.format(status.latest_lower)} to "
                      f"{unit.format(status.latest_upper)})")
@@ -185,6 +190,25 @@ def explain(status: KpiStatus, settings: Settings) -> str:
                 "; not a significant change")
         return sentence + "."
     return f"{sentence}; {spc_phrase(status)}."
+
+
+def year_words(status: KpiStatus, *, with_latest: bool) -> str:
+    """A flow's latest quarter against the same quarter a year earlier, so that a seasonal
+    rise is not read as a trend: `14 in 2021/22 Q2 against 12 in 2020/21 Q2, the same quarter
+    a year earlier (+17%)`; nothing for other measures or without both figures."""
+    latest, earlier, quarter = status.latest_value, status.year_ago_value, status.latest_quarter
+    if status.kpi.measure != "flow" or latest is None or earlier is None or quarter is None:
+        return ""
+    unit = status.kpi.unit
+    if earlier != 0:
+        pct = (latest - earlier) / abs(earlier) * 100
+        change = "no change" if round(pct, 1) == 0 else (
+            f"{pct:+.0f}%" if abs(pct) >= 10 else f"{pct:+.1f}%")
+    else:
+        change = "no change" if latest == 0 else "up from none"
+    words = (f"{unit.format(earlier)} in {quarter.minus(4).label}, the same quarter a year "
+             f"earlier ({change})")
+    return f"{unit.format(latest)} in {quarter.label} against {words}" if with_latest else words
 
 
 def test_words(status: KpiStatus, settings: Settings) -> str:

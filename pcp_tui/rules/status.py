@@ -112,6 +112,9 @@ class KpiStatus:
     change_z: float | None = None
     # a milestone's level at its start (given in the config or read from the data)
     milestone_start: float | None = None
+    # the figure for the same quarter a year before the latest (like with like for seasonal
+    # flows; the survey estimate a year earlier)
+    year_ago_value: float | None = None
 
     @property
     def change_p(self) -> float | None:
