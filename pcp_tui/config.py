@@ -131,7 +131,7 @@ KPI_KEYS = {
     "stale_after_quarters", "spc",
 }
 TARGET_KEYS = {
-    "threshold": {"kind", "op", "value"},
+    "threshold": {"kind", "op", "value", "judge_on"},
     "trajectory": {"kind", "direction", "baseline", "tolerance_pct", "judged_by"},
     "milestone": {
         "kind", "goal", "increase", "op", "start", "start_value", "deadline", "tolerance_pct",
@@ -140,6 +140,7 @@ TARGET_KEYS = {
     "commitment": {"kind"},
 }
 DIRECTIONS = ("decrease", "increase", "not-decrease", "not-increase")
+JUDGE_ON = ("quarter", "12 months")
 
 
 def _suggest(word: str, choices: Any) -> str:
@@ -548,6 +549,10 @@ def _read_kpi(
         _read_target(reader, target_table, f"{where}.target", settings)
         if target_table is not None else None
     )
+    if (isinstance(target, Threshold) and target.judge_on == "12 months"
+            and measure == "stock"):
+        reader.problem(f"{where}.target", "judge_on", "a level (measure = \"stock\") has no "
+                       "12-month figure; expected 'quarter', or a flow or a rate")
     stale_after = reader.get(entry, "stale_after_quarters", int, where, required=False)
     if stale_after is not None and stale_after < 0:
         reader.problem(where, "stale_after_quarters", f"found {stale_after}; expected 0 or more")
@@ -590,9 +595,12 @@ def _read_target(
     if kind == "threshold":
         op = reader.choice(table, "op", tuple(OPERATORS), where)
         value = reader.get(table, "value", (int, float), where)
+        judge_on = reader.choice(table, "judge_on", JUDGE_ON, where, required=False,
+                                 default="quarter")
         if op is None or value is None:
             return None
-        return Threshold(op, float(value))  # type: ignore[arg-type]
+        return Threshold(op, float(value),  # type: ignore[arg-type]
+                         judge_on=judge_on or "quarter")  # type: ignore[arg-type]
     if kind == "trajectory":
         direction = reader.choice(table, "direction", DIRECTIONS, where)
         name = reader.get(table, "baseline", str, where, required=False, default="plan")

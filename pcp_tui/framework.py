@@ -87,6 +87,9 @@ class Threshold:
     op: Operator
     value: float
     kind: Literal["threshold"] = "threshold"
+    # which figure the target is set on: the latest quarter's, or the 12 months' to it (a
+    # rate the plan states as a level over the year)
+    judge_on: Literal["quarter", "12 months"] = "quarter"
 
     def words(self, unit: Unit) -> str:
         return f"{OPERATORS[self.op]} {unit.format_target(self.value)}"

@@ -32,7 +32,12 @@ from pcp_tui.framework import (
     Unit,
 )
 from pcp_tui.periods import Quarter
-from pcp_tui.rules.explain import NO_SPC_WORDS, ON_INCREMENTS, SURVEY_SPC_WORDS
+from pcp_tui.rules.explain import (
+    NO_SPC_WORDS,
+    ON_INCREMENTS,
+    SURVEY_SPC_WORDS,
+    judged_on_words,
+)
 from pcp_tui.rules.figures import figure_series
 
 if TYPE_CHECKING:
@@ -692,14 +697,20 @@ def kpi_printout(
     facts.add_row("source", literal(kpi.source or "–"))
     if priorities:
         facts.add_row("national priority", literal("; ".join(priorities)))
+    judged_on = judged_on_words(kpi.target)
     facts.add_row("target", literal(
-        kpi.target.words(unit) + ("" if home or kpi.target.kind == "monitor" else
+        kpi.target.words(unit) + (f"; {judged_on}" if judged_on else "")
+        + ("" if home or kpi.target.kind == "monitor" else
                                   f" (judged for {settings.forces[assessment.home_force].name}"
                                   " only)")))
     facts.add_row("latest", literal(
         f"{value_text(status)}"
         + (f" in {status.latest_quarter.label}" if status.latest_quarter else "")
         + (f" ({status.freshness})" if status.freshness not in ("current", "none") else "")))
+    if kpi.is_numeric and judged_on and status.year_figure is not None:
+        facts.add_row("12 months", literal(
+            f"{unit.format(status.year_figure)} in the 12 months to "
+            f"{(status.latest_quarter or status.as_of).label}"))
     if kpi.is_numeric:
         facts.add_row("comparison", literal(
             f"{unit.format(status.comparison)} ({status.comparison_label})"))

@@ -80,6 +80,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "msf": kpi.msf,
             "t_op": target.op if isinstance(target, (Threshold, Milestone)) else None,
             "t_value": target.value if isinstance(target, Threshold) else None,
+            "t_judge_on": target.judge_on if isinstance(target, Threshold) else None,
             "t_direction": target.direction if isinstance(target, Trajectory) else None,
             "t_tol": target.tolerance_pct if isinstance(target, (Trajectory, Milestone))
             else None,
@@ -100,8 +101,8 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
     schema = {
         "kpi": pl.Utf8, "order": pl.Int32, "measure": pl.Utf8, "scale": pl.Float64,
         "dir_sign": pl.Int32, "kind": pl.Utf8, "per_pop": pl.Boolean, "msf": pl.Boolean,
-        "t_op": pl.Utf8, "t_value": pl.Float64, "t_direction": pl.Utf8, "t_tol": pl.Float64,
-        "t_judge": pl.Utf8,
+        "t_op": pl.Utf8, "t_value": pl.Float64, "t_judge_on": pl.Utf8, "t_direction": pl.Utf8,
+        "t_tol": pl.Float64, "t_judge": pl.Utf8,
         "b_first": pl.Int32, "b_last": pl.Int32, "n_first": pl.Int32, "n_last": pl.Int32,
         "m_start": pl.Int32, "m_deadline": pl.Int32, "m_goal": pl.Float64,
         "m_increase": pl.Float64, "m_start_value": pl.Float64, "spc_method": pl.Utf8,
@@ -218,9 +219,19 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     # the change from the quarter before (only from the quarter just before: across a gap it
     # would be two quarters' change); what SPC is drawn on for `spc = "increments"`
     follows = (pl.col("_ord") - pl.col("_ord").shift(1).over("sid")) == 1
+    # the 12 months to each quarter from its four quarters (flows: the summed counts; rates:
+    # summed numerators over summed denominators), what a threshold with judge_on = "12 months"
+    # is set against
+    four = (pl.col("_ord") - pl.col("_ord").shift(3).over("sid")) == 3
+    code = pl.col("measure_code")
     numeric = numeric.with_columns(
         pl.when(follows).then(pl.col("value") - pl.col("value").shift(1).over("sid"))
-        .alias("_inc"))
+        .alias("_inc"),
+        pl.when(four & (code == 0)).then(pl.col("value").rolling_sum(4).over("sid"))
+        .when(four & (code == 2)).then(
+            pl.col("numerator").rolling_sum(4).over("sid")
+            / pl.col("denominator").rolling_sum(4).over("sid") * pl.col("scale"))
+        .alias("_y12"))
     # every step below relies on the order (as_of, sid, _ord); the cross join gives it (as-of
     # first, over series sorted by quarter), and the sort, cheap on sorted data, makes sure
     expanded = (
@@ -259,6 +270,8 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.when(year_ago).then(pl.col("value")).alias("_yv"),
         pl.when(year_ago).then(pl.col("lower")).alias("_yl"),
         pl.when(year_ago).then(pl.col("upper")).alias("_yu"),
+        pl.when(pl.col("_ord") == pl.when(pl.col("measure_code") == 2).then(pl.col("_ra"))
+                .otherwise(pl.col("_va"))).then(pl.col("_y12")).alias("_y12a"),
     )
     length = pl.col("wlen").first()
     measure = pl.col("measure_code").first()
@@ -288,6 +301,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.col("_yv").max().alias("year_ago_value"),
         pl.col("_yl").max().alias("year_ago_lower"),
         pl.col("_yu").max().alias("year_ago_upper"),
+        pl.col("_y12a").max().alias("year_figure"),
         # the comparison window's numerators and denominators, for a test of a rate's change
         pl.col("_wn").sum().alias("cmp_num"),
         pl.col("_wd").sum().alias("cmp_den"),
@@ -518,6 +532,7 @@ def _build_status(
         change_z=get("change_z"),
         milestone_start=get("m_start_level"),
         year_ago_value=get("year_ago_value"),
+        year_figure=get("year_figure"),
     )
     object.__setattr__(status, "explanation", explain(status, settings))
     return status

@@ -119,7 +119,19 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         passed = status.rag in ("green", "amber")
         relation = "meeting" if passed else (
             "below" if target.op in (">", ">=") else "above")
-        sentence = f"{title} {latest}, {relation} the target of {target.words(unit)}"
+        # both figures, the one the target is judged on first and named
+        twelve = (f"{unit.format(status.year_figure)} in the 12 months to "
+                  f"{status.latest_quarter.label}" if status.year_figure is not None else None)
+        if target.judge_on == "12 months":
+            if twelve is None:
+                return (f"{title}: {latest}; the target is judged on the 12 months, which are "
+                        "not complete.")
+            sentence = (f"{title} {twelve}, {relation} the target of {target.words(unit)} "
+                        f"(judged on the 12 months; {latest} alone)")
+        else:
+            sentence = f"{title} {latest}, {relation} the target of {target.words(unit)}"
+            if twelve is not None:
+                sentence += f" (judged on the quarter; {twelve})"
         if status.rag == "amber":
             sentence += (f", but its process limits ({unit.format(status.spc.lpl)} to "
                          f"{unit.format(status.spc.upl)}) straddle the target, so it will be "
@@ -190,6 +202,14 @@ def explain(status: KpiStatus, settings: Settings) -> str:
                 "; not a significant change")
         return sentence + "."
     return f"{sentence}; {spc_phrase(status)}."
+
+
+def judged_on_words(target: object) -> str:
+    """Which figure a threshold is judged on, for the views' target line ('' otherwise)."""
+    if not isinstance(target, Threshold):
+        return ""
+    return ("judged on the 12 months to the latest quarter" if target.judge_on == "12 months"
+            else "judged on the latest quarter")
 
 
 def year_words(status: KpiStatus, *, with_latest: bool) -> str:

@@ -115,6 +115,15 @@ class KpiStatus:
     # the figure for the same quarter a year before the latest (like with like for seasonal
     # flows; the survey estimate a year earlier)
     year_ago_value: float | None = None
+    # the 12 months to the latest quarter from the quarterly figures (flows and rates)
+    year_figure: float | None = None
+
+    @property
+    def judged_figure(self) -> float | None:
+        """The figure a threshold is judged on: the quarter's, or the 12 months'."""
+        if getattr(self.kpi.target, "judge_on", "quarter") == "12 months":
+            return self.year_figure
+        return self.latest_value
 
     @property
     def change_p(self) -> float | None:

@@ -93,13 +93,18 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     has_latest = pl.col("latest_value").is_not_null()
     latest = pl.col("latest_value")
     op, limit = pl.col("t_op"), pl.col("t_value")
+    on_year = pl.col("t_judge_on") == "12 months"
+    judged = pl.when(on_year).then(pl.col("year_figure")).otherwise(latest)
     meets = (
-        pl.when(op == ">").then(latest > limit).when(op == ">=").then(latest >= limit)
-        .when(op == "<").then(latest < limit).otherwise(latest <= limit)
+        pl.when(op == ">").then(judged > limit).when(op == ">=").then(judged >= limit)
+        .when(op == "<").then(judged < limit).otherwise(judged <= limit)
     )
+    # limits straddling the target say single quarters will be hit and missed: that makes a
+    # quarter-judged target amber, not one judged on the year the four quarters add up to
     threshold_rag = (
         pl.when(~meets).then(pl.lit("red"))
-        .when(pl.col("assurance") == spc_plain.ASSURANCE_INCONSISTENT).then(pl.lit("amber"))
+        .when((pl.col("assurance") == spc_plain.ASSURANCE_INCONSISTENT) & ~on_year.fill_null(False))
+        .then(pl.lit("amber"))
         .otherwise(pl.lit("green"))
     )
 
@@ -176,6 +181,7 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
             pl.when(pl.col("latest_ord").is_null()).then(pl.lit("grey")).otherwise(commitment_rag))
         .when(~usable).then(pl.lit("grey"))
         .when(kind.is_in(["threshold", "milestone"]) & ~has_latest).then(pl.lit("grey"))
+        .when((kind == "threshold") & judged.is_null()).then(pl.lit("grey"))
         .when(kind == "threshold").then(threshold_rag)
         .when(kind == "trajectory").then(
             pl.when(pl.col("comparison").is_null() | pl.col("base_value").is_null())

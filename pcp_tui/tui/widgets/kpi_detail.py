@@ -22,7 +22,7 @@ from pcp_tui.notes import Note
 from pcp_tui.render import change_text, literal, msf_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
-from pcp_tui.rules.explain import NO_SPC_WORDS, spc_phrase
+from pcp_tui.rules.explain import NO_SPC_WORDS, judged_on_words, spc_phrase
 from pcp_tui.tui.plan_items import (
     KIND_WORDS,
     RAG_WORDS,
@@ -372,6 +372,9 @@ class KpiDetail(Toned, Vertical, can_focus=True):
                                     else "monitor only"), style=style)
         if status.commitment_status:
             result.append(f" ({status.commitment_status.replace('-', ' ')})")
+        judged_on = judged_on_words(kpi.target)
+        if judged_on:
+            result.append(f" · {judged_on}", style=self._style("label"))
         grid.append(("Target", result))
         if isinstance(kpi.target, Milestone) and status.milestone_planned is not None:
             grid.append(("Planned", Text(
@@ -388,6 +391,10 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         latest.append(f" · {FRESHNESS_WORDS.get(status.freshness, status.freshness)}",
                       style=self._style("label"))
         grid.append(("Latest", latest))
+        if judged_on and status.year_figure is not None:
+            grid.append(("Year", Text(
+                f"{unit.format(status.year_figure)} in the 12 months to "
+                f"{(status.latest_quarter or status.as_of).label}")))
 
         if kpi.is_numeric:
             grid.append(("Change", self._change_text(status)))
