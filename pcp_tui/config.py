@@ -18,6 +18,7 @@ from pcp_tui.framework import (
     COMMITMENT_STATUSES,
     OPERATORS,
     RATE_UNITS,
+    SPC_METHODS,
     TARGET_KINDS,
     UNITS,
     Commitment,
@@ -138,10 +139,10 @@ TOP_KEYS = {
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
-    "stale_after_quarters",
+    "stale_after_quarters", "spc",
 }
 TARGET_KEYS = {
-    "threshold": {"kind", "op", "value"},
+    "threshold": {"kind", "op", "value", "judge_on"},
     "trajectory": {"kind", "direction", "baseline", "tolerance_pct", "judged_by"},
     "milestone": {
         "kind", "goal", "increase", "op", "start", "start_value", "deadline", "tolerance_pct",
@@ -150,6 +151,7 @@ TARGET_KEYS = {
     "commitment": {"kind"},
 }
 DIRECTIONS = ("decrease", "increase", "not-decrease", "not-increase")
+JUDGE_ON = ("quarter", "12 months")
 
 
 def _suggest(word: str, choices: Any) -> str:
@@ -612,10 +614,18 @@ def _read_kpi(
         _read_target(reader, target_table, f"{where}.target", settings)
         if target_table is not None else None
     )
+    if (isinstance(target, Threshold) and target.judge_on == "12 months"
+            and measure == "stock"):
+        reader.problem(f"{where}.target", "judge_on", "a level (measure = \"stock\") has no "
+                       "12-month figure; expected 'quarter', or a flow or a rate")
     stale_after = reader.get(entry, "stale_after_quarters", int, where, required=False)
     if stale_after is not None and stale_after < 0:
         reader.problem(where, "stale_after_quarters", f"found {stale_after}; expected 0 or more")
         stale_after = None
+    # a milestone's series rises along its planned path by design: XmR on the levels would
+    # call the plan itself a special cause, so its default is the change each quarter
+    spc_default = "increments" if isinstance(target, Milestone) else "xmr"
+    spc = reader.choice(entry, "spc", SPC_METHODS, where, required=False, default=spc_default)
     if ident is None or target is None:
         return None
     return Kpi(
@@ -636,6 +646,7 @@ def _read_kpi(
         target=target,
         order=order,
         stale_after_quarters=stale_after,
+        spc=spc or spc_default,  # type: ignore[arg-type]
     )
 
 
@@ -649,9 +660,12 @@ def _read_target(
     if kind == "threshold":
         op = reader.choice(table, "op", tuple(OPERATORS), where)
         value = reader.number(table, "value", where, low=-MAX_FIGURE, high=MAX_FIGURE)
+        judge_on = reader.choice(table, "judge_on", JUDGE_ON, where, required=False,
+                                 default="quarter")
         if op is None or value is None:
             return None
-        return Threshold(op, float(value))  # type: ignore[arg-type]
+        return Threshold(op, float(value),  # type: ignore[arg-type]
+                         judge_on=judge_on or "quarter")  # type: ignore[arg-type]
     if kind == "trajectory":
         direction = reader.choice(table, "direction", DIRECTIONS, where)
         name = reader.get(table, "baseline", str, where, required=False, default="plan")

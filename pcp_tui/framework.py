@@ -16,6 +16,10 @@ Better = Literal["higher", "lower", "none"]
 Measure = Literal["flow", "stock", "rate"]
 Direction = Literal["decrease", "increase", "not-decrease", "not-increase"]
 Operator = Literal[">", ">=", "<", "<="]
+# what the XmR chart is drawn on: the values, their change from quarter to quarter (a
+# cumulative count, a level driven along a planned path), or nothing
+SpcMethod = Literal["xmr", "increments", "none"]
+SPC_METHODS: tuple[str, ...] = ("xmr", "increments", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,9 @@ class Threshold:
     op: Operator
     value: float
     kind: Literal["threshold"] = "threshold"
+    # which figure the target is set on: the latest quarter's, or the 12 months' to it (a
+    # rate the plan states as a level over the year)
+    judge_on: Literal["quarter", "12 months"] = "quarter"
 
     def words(self, unit: Unit) -> str:
         return f"{OPERATORS[self.op]} {unit.format_target(self.value)}"
@@ -211,6 +218,9 @@ class Kpi:
     # how many quarters its figure may lag the as-of quarter and still be judged; None: the
     # settings' `stale_after_quarters` (a half-yearly publication needs 2)
     stale_after_quarters: int | None = None
+    # the SPC the series gets (see SpcMethod); the config's default is `increments` for a
+    # milestone (its planned path rises by design) and `xmr` otherwise
+    spc: SpcMethod = "xmr"
 
     @property
     def is_numeric(self) -> bool:

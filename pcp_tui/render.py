@@ -33,7 +33,12 @@ from pcp_tui.framework import (
     Unit,
 )
 from pcp_tui.periods import Quarter
-from pcp_tui.rules.explain import SURVEY_SPC_WORDS
+from pcp_tui.rules.explain import (
+    NO_SPC_WORDS,
+    ON_INCREMENTS,
+    SURVEY_SPC_WORDS,
+    judged_on_words,
+)
 from pcp_tui.rules.figures import figure_series
 
 if TYPE_CHECKING:
@@ -226,6 +231,11 @@ def kpi_glyph(status: KpiStatus) -> Glyph:
     return status_glyph(status.rag, is_signal(status))
 
 
+def quarter_changes(rows: Sequence[tuple[Quarter, float]]) -> dict[Quarter, float]:
+    """Each quarter's change from the quarter just before it (none across a gap)."""
+    return {q: v - pv for (pq, pv), (q, v) in zip(rows, rows[1:]) if q.ordinal == pq.ordinal + 1}
+
+
 def value_text(status: KpiStatus) -> str:
     """The latest figure as the views show it; a commitment shows its status."""
     kpi = status.kpi
@@ -330,6 +340,12 @@ def alert_facts(assessment: Assessment, alert: Alert) -> AlertFacts:
     if alert.rule == "spc":
         limits = (f"{number_text(unit, status.spc.lpl)}–"
                   f"{number_text(unit, status.spc.upl)}")
+        if status.spc.on_increments:  # the signal is on the quarter's change, not the level
+            return facts(status.spc.last_value,
+                         f"quarterly change limits {limits} "
+                         f"(mean {number_text(unit, status.spc.mean)})",
+                         f"change limits {limits}",
+                         unit.format(status.spc.last_value, signed=True))
         return facts(status.latest_value,
                      f"process limits {limits} (mean {number_text(unit, status.spc.mean)})",
                      f"limits {limits}")
@@ -686,14 +702,20 @@ def kpi_printout(
     facts.add_row("source", literal(kpi.source or "–"))
     if priorities:
         facts.add_row("national priority", literal("; ".join(priorities)))
+    judged_on = judged_on_words(kpi.target)
     facts.add_row("target", literal(
-        kpi.target.words(unit) + ("" if home or kpi.target.kind == "monitor" else
+        kpi.target.words(unit) + (f"; {judged_on}" if judged_on else "")
+        + ("" if home or kpi.target.kind == "monitor" else
                                   f" (judged for {settings.forces[assessment.home_force].name}"
                                   " only)")))
     facts.add_row("latest", literal(
         f"{value_text(status)}"
         + (f" in {status.latest_quarter.label}" if status.latest_quarter else "")
         + (f" ({status.freshness})" if status.freshness not in ("current", "none") else "")))
+    if kpi.is_numeric and judged_on and status.year_figure is not None:
+        facts.add_row("12 months", literal(
+            f"{unit.format(status.year_figure)} in the 12 months to "
+            f"{(status.latest_quarter or status.as_of).label}"))
     if kpi.is_numeric:
         facts.add_row("comparison", literal(
             f"{unit.format(status.comparison)} ({status.comparison_label})"))
@@ -714,10 +736,13 @@ def kpi_printout(
             spc_words = NO_SPC_ON_12M
         elif status.latest_lower is not None and spc.n_points == 0:
             spc_words = (f"{SURVEY_SPC_WORDS}: changes are judged by their 95% intervals")
+        elif spc.method == "none":
+            spc_words = NO_SPC_WORDS
         elif spc.insufficient:
             spc_words = f"too few quarters for control limits ({spc.n_points})"
         else:
-            spc_words = (f"mean {unit.format(spc.mean)}, process limits {unit.format(spc.lpl)} "
+            spc_words = (f"{ON_INCREMENTS}: " if spc.on_increments else "") + (
+                         f"mean {unit.format(spc.mean)}, process limits {unit.format(spc.lpl)} "
                          f"to {unit.format(spc.upl)} over {spc.n_points} quarters; latest: "
                          f"{SPC_WORDS.get(spc.last_point_type or '', '–')}")
             if spc.last_special_cause and spc.last_special_cause != "Common Cause":
@@ -744,6 +769,10 @@ def kpi_printout(
         table.add_column("12 months to" if status.twelve_month_only else "quarter",
                          no_wrap=True)
         table.add_column("value", justify="right", no_wrap=True)
+        # the SPC labels of a cumulative or planned series belong to each quarter's change
+        on_increments = status.spc.on_increments
+        if on_increments:
+            table.add_column("change", justify="right", no_wrap=True)
         has_ci = status.latest_lower is not None
         if has_ci:
             table.add_column("95% interval", no_wrap=True)
@@ -751,12 +780,16 @@ def kpi_printout(
         bounds = _interval_rows(assessment, kpi_id, force) if has_ci else {}
         if status.spc.insufficient:  # labels from too short a series would mislead
             points = {}
+        increments = quarter_changes(assessment.history(kpi_id, force))
         for quarter, value in rows:
             point = points.get(quarter)
             label = "" if point is None else SPC_WORDS.get(point.point_type, point.point_type)
             if point is not None and point.special_cause_type not in ("Common Cause", None):
                 label += f" · {point.special_cause_type}"
             cells = [Text(quarter.label), Text(unit.format(value))]
+            if on_increments:
+                change = increments.get(quarter)
+                cells.append(Text("" if change is None else unit.format(change, signed=True)))
             if has_ci:
                 lo, hi = bounds.get(quarter, (None, None))
                 cells.append(Text(f"{number_text(unit, lo)}–{number_text(unit, hi)}"

@@ -198,9 +198,10 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
         spc = status.spc
         return Chart(
             values=values,
-            mean=None if spc.insufficient else spc.mean,
-            lpl=None if spc.insufficient else spc.lpl,
-            upl=None if spc.insufficient else spc.upl,
+            # limits on the change each quarter do not belong on a chart of the levels
+            mean=spc.mean if spc.limits_on_values else None,
+            lpl=spc.lpl if spc.limits_on_values else None,
+            upl=spc.upl if spc.limits_on_values else None,
             target=target.value if isinstance(target, Threshold) else None,
             style=glyph_style,
         )

@@ -536,6 +536,14 @@ CASES = {
                             'section = "wpm"\ntitle = "Supporting our people"'),
         "objectives[1] (people)", "section", ["unknown section 'wpm'", "did you mean 'wmp'"],
     ),
+    "unknown spc method": (
+        with_kpi(spc='"xbar"'),
+        EXTRA_WHERE, "spc", ["found 'xbar'", "expected one of xmr, increments, none"],
+    ),
+    "spc that is not text": (
+        with_kpi(spc="true"),
+        EXTRA_WHERE, "spc", ["expected text"],
+    ),
     "duplicate short title": (
         with_kpi(short='"PCSOs"'),
         EXTRA_WHERE, "short", ["duplicate short title 'PCSOs'"],

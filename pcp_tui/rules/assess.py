@@ -80,6 +80,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "msf": kpi.msf,
             "t_op": target.op if isinstance(target, (Threshold, Milestone)) else None,
             "t_value": target.value if isinstance(target, Threshold) else None,
+            "t_judge_on": target.judge_on if isinstance(target, Threshold) else None,
             "t_direction": target.direction if isinstance(target, Trajectory) else None,
             "t_tol": target.tolerance_pct if isinstance(target, (Trajectory, Milestone))
             else None,
@@ -93,17 +94,19 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "m_goal": target.goal if isinstance(target, Milestone) else None,
             "m_increase": target.increase if isinstance(target, Milestone) else None,
             "m_start_value": target.start_value if isinstance(target, Milestone) else None,
+            "spc_method": kpi.spc,
             "stale_after": (kpi.stale_after_quarters if kpi.stale_after_quarters is not None
                             else settings.stale_after_quarters),
         })
     schema = {
         "kpi": pl.Utf8, "order": pl.Int32, "measure": pl.Utf8, "scale": pl.Float64,
         "dir_sign": pl.Int32, "kind": pl.Utf8, "per_pop": pl.Boolean, "msf": pl.Boolean,
-        "t_op": pl.Utf8, "t_value": pl.Float64, "t_direction": pl.Utf8, "t_tol": pl.Float64,
-        "t_judge": pl.Utf8,
+        "t_op": pl.Utf8, "t_value": pl.Float64, "t_judge_on": pl.Utf8, "t_direction": pl.Utf8,
+        "t_tol": pl.Float64, "t_judge": pl.Utf8,
         "b_first": pl.Int32, "b_last": pl.Int32, "n_first": pl.Int32, "n_last": pl.Int32,
         "m_start": pl.Int32, "m_deadline": pl.Int32, "m_goal": pl.Float64,
-        "m_increase": pl.Float64, "m_start_value": pl.Float64, "stale_after": pl.Int32,
+        "m_increase": pl.Float64, "m_start_value": pl.Float64, "spc_method": pl.Utf8,
+        "stale_after": pl.Int32,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -210,11 +213,29 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.col("measure").replace_strict({"flow": 0, "stock": 1, "rate": 2},
                                          return_dtype=pl.Int8).alias("measure_code"),
         (pl.col("b_last") - pl.col("b_first") + 1).fill_null(4).cast(pl.Int32).alias("wlen"),
-    )
+        pl.col("spc_method").replace_strict({"xmr": 0, "increments": 1, "none": 2},
+                                            default=0, return_dtype=pl.Int8).alias("spc_code"),
+    ).sort(["sid", "_ord"])
+    # the change from the quarter before (only from the quarter just before: across a gap it
+    # would be two quarters' change); what SPC is drawn on for `spc = "increments"`
+    follows = (pl.col("_ord") - pl.col("_ord").shift(1).over("sid")) == 1
+    # the 12 months to each quarter from its four quarters (flows: the summed counts; rates:
+    # summed numerators over summed denominators), what a threshold with judge_on = "12 months"
+    # is set against
+    four = (pl.col("_ord") - pl.col("_ord").shift(3).over("sid")) == 3
+    code = pl.col("measure_code")
+    numeric = numeric.with_columns(
+        pl.when(follows).then(pl.col("value") - pl.col("value").shift(1).over("sid"))
+        .alias("_inc"),
+        pl.when(four & (code == 0)).then(pl.col("value").rolling_sum(4).over("sid"))
+        .when(four & (code == 2)).then(
+            pl.col("numerator").rolling_sum(4).over("sid")
+            / pl.col("denominator").rolling_sum(4).over("sid") * pl.col("scale"))
+        .alias("_y12"))
     # every step below relies on the order (as_of, sid, _ord); the cross join gives it (as-of
     # first, over series sorted by quarter), and the sort, cheap on sorted data, makes sure
     expanded = (
-        as_of.join(numeric.sort(["sid", "_ord"]), how="cross")
+        as_of.join(numeric, how="cross")
         .filter(pl.col("_ord") <= pl.col("as_of"))
         .sort(["as_of", "sid", "_ord"])
     )
@@ -249,6 +270,8 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.when(year_ago).then(pl.col("value")).alias("_yv"),
         pl.when(year_ago).then(pl.col("lower")).alias("_yl"),
         pl.when(year_ago).then(pl.col("upper")).alias("_yu"),
+        pl.when(pl.col("_ord") == pl.when(pl.col("measure_code") == 2).then(pl.col("_ra"))
+                .otherwise(pl.col("_va"))).then(pl.col("_y12")).alias("_y12a"),
     )
     length = pl.col("wlen").first()
     measure = pl.col("measure_code").first()
@@ -278,6 +301,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.col("_yv").max().alias("year_ago_value"),
         pl.col("_yl").max().alias("year_ago_lower"),
         pl.col("_yu").max().alias("year_ago_upper"),
+        pl.col("_y12a").max().alias("year_figure"),
         # the comparison window's numerators and denominators, for a test of a rate's change
         pl.col("_wn").sum().alias("cmp_num"),
         pl.col("_wd").sum().alias("cmp_den"),
@@ -302,12 +326,14 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     # --- SPC: every point of every cut series -------------------------------------------------
     spc = settings.spc
     survey_sids = obs.filter(pl.col("lower").is_not_null() & pl.col("upper").is_not_null())
+    # each KPI's `spc`: the values (xmr), the change each quarter (increments), or no SPC
+    y = pl.when(pl.col("spc_code") == 1).then(pl.col("_inc")).otherwise(pl.col("value"))
     spc_input = (
         expanded.filter(
             ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
-            & pl.col("value").is_not_null() & pl.col("value").is_finite()
+            & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
         )
-        .select("as_of", "sid", "_ord", pl.col("value").alias("y"), "dir_sign")
+        .select("as_of", "sid", "_ord", y.alias("y"), "dir_sign")
     )
     points = spc_points(
         spc_input, ["as_of", "sid"], order="_ord", screen_outliers=spc.screen_outliers,
@@ -318,6 +344,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
         pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
         pl.col("special_cause_type").alias("spc_last_type"),
+        pl.col("y").alias("spc_last_y"), pl.col("_ord").alias("spc_last_ord"),
         pl.col("point_type").alias("spc_point_type"),
     )
 
@@ -466,6 +493,9 @@ def _build_status(
         assurance=get("assurance"),
         trial_limits=bool(get("spc_trial", True)),
         insufficient=bool(get("spc_insufficient", True)),
+        method=kpi.spc,
+        last_value=get("spc_last_y"),
+        last_quarter=_quarter(get("spc_last_ord")),
     )
     rag = get("rag")
     if not row and force == settings.home_force:
@@ -500,6 +530,9 @@ def _build_status(
                          assessment.as_of, kpi, get, window) if kpi.msf and row else None,
         explanation="",
         change_z=get("change_z"),
+        milestone_start=get("m_start_level"),
+        year_ago_value=get("year_ago_value"),
+        year_figure=get("year_figure"),
     )
     object.__setattr__(status, "explanation", explain(status, settings))
     return status

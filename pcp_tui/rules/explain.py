@@ -45,25 +45,45 @@ def _force_name(status: KpiStatus, settings: Settings) -> str:
     return settings.forces[status.force].name
 
 
+# the same signals, read on the change from one quarter to the next
+INCREMENT_WORDS = {
+    spc_plain.ABOVE_UCL: "the latest quarter's change is above the upper process limit",
+    spc_plain.BELOW_LCL: "the latest quarter's change is below the lower process limit",
+    spc_plain.TREND_INCREASING: "the latest quarter's change continues a run of growing changes",
+    spc_plain.TREND_DECREASING: "the latest quarter's change continues a run of shrinking "
+                                "changes",
+    spc_plain.TWO_IN_THREE_ABOVE: "two of the last three changes lie close to the upper limit",
+    spc_plain.TWO_IN_THREE_BELOW: "two of the last three changes lie close to the lower limit",
+    spc_plain.SHIFT_ABOVE: "the latest quarter's change extends a run of changes above the mean",
+    spc_plain.SHIFT_BELOW: "the latest quarter's change extends a run of changes below the mean",
+}
 SURVEY_SPC_WORDS = "no control limits on survey estimates"
+NO_SPC_WORDS = "no control limits: SPC is off for this KPI (spc = \"none\")"
+ON_INCREMENTS = "on the change from quarter to quarter"
 
 
 def spc_phrase(status: KpiStatus) -> str:
+    """What SPC says of the latest point, naming what it was drawn on when that is not the
+    values themselves (the change each quarter of a cumulative or planned series)."""
     spc = status.spc
     if status.twelve_month_only:
         return "no control limits on overlapping 12-month figures"
     if status.latest_lower is not None and spc.n_points == 0:
         return SURVEY_SPC_WORDS
+    if spc.method == "none":
+        return NO_SPC_WORDS
+    on = f" {ON_INCREMENTS}" if spc.on_increments else ""
     if spc.insufficient:
-        return f"too few quarters for control limits ({spc.n_points})"
+        return f"too few quarters for control limits{on} ({spc.n_points})"
     if spc.last_point_type in (None, spc_plain.COMMON_CAUSE):
-        return "common-cause variation"
+        return f"common-cause variation{on}"
     kind = {
         spc_plain.SPECIAL_CAUSE_CONCERN: "special-cause concern",
         spc_plain.SPECIAL_CAUSE_IMPROVEMENT: "special-cause improvement",
     }.get(spc.last_point_type, "special-cause variation")
-    words = SPECIAL_CAUSE_WORDS.get(spc.last_special_cause or "", "")
-    return f"{kind}: {words}" if words else kind
+    words = (INCREMENT_WORDS if spc.on_increments else SPECIAL_CAUSE_WORDS).get(
+        spc.last_special_cause or "", "")
+    return f"{kind}{on}: {words}" if words else f"{kind}{on}"
 
 
 def explain(status: KpiStatus, settings: Settings) -> str:
@@ -99,7 +119,19 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         passed = status.rag in ("green", "amber")
         relation = "meeting" if passed else (
             "below" if target.op in (">", ">=") else "above")
-        sentence = f"{title} {latest}, {relation} the target of {target.words(unit)}"
+        # both figures, the one the target is judged on first and named
+        twelve = (f"{unit.format(status.year_figure)} in the 12 months to "
+                  f"{status.latest_quarter.label}" if status.year_figure is not None else None)
+        if target.judge_on == "12 months":
+            if twelve is None:
+                return (f"{title}: {latest}; the target is judged on the 12 months, which are "
+                        "not complete.")
+            sentence = (f"{title} {twelve}, {relation} the target of {target.words(unit)} "
+                        f"(judged on the 12 months; {latest} alone)")
+        else:
+            sentence = f"{title} {latest}, {relation} the target of {target.words(unit)}"
+            if twelve is not None:
+                sentence += f" (judged on the quarter; {twelve})"
         if status.rag == "amber":
             sentence += (f", but its process limits ({unit.format(status.spc.lpl)} to "
                          f"{unit.format(status.spc.upl)}) straddle the target, so it will be "
@@ -121,8 +153,10 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         verdict = {"green": "on track", "amber": "no clear change", "red": "off track"}.get(
             status.rag or "", "not judged")
         head = f"{title}: {unit.format(status.comparison)} in {status.comparison_label}"
+        year = year_words(status, with_latest=True)
         return (f"{head}, {_change_words(status)} the {unit.format(status.baseline)} of "
-                f"{_the(status.baseline_label)}{test_words(status, settings)}; target: "
+                f"{_the(status.baseline_label)}{test_words(status, settings)}"
+                f"{'; ' + year if year else ''}; target: "
                 f"{TRAJECTORY_VERBS[target.direction]} — {verdict}.")
 
     if isinstance(target, Milestone) and home:
@@ -142,6 +176,12 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         position = ("on the planned path" if abs(gap) < 0.5
                     else f"ahead by {unit.format(gap)}" if gap > 0
                     else f"behind by {unit.format(-gap)}")
+        start = status.milestone_start
+        if gap <= -0.5 and start is not None:
+            # the band is a share of the change planned so far: say what that change is
+            position += (f" ({unit.format(status.latest_value - start, signed=True)} since "
+                         f"{target.start.label} against "
+                         f"{unit.format(planned - start, signed=True)} planned)")
         return (f"{title}: {latest} against {unit.format(planned)} planned on the way to "
                 f"{goal_words}; {position}.")
 
@@ -151,6 +191,9 @@ def explain(status: KpiStatus, settings: Settings) -> str:
         sentence += f" ({unit.format(status.comparison)} in {status.comparison_label})"
     if status.change_pct is not None and status.baseline is not None:
         sentence += f", {_change_words(status)} {_the(status.baseline_label)}"
+    year = year_words(status, with_latest=False)
+    if year:
+        sentence += f"; {year}"
     if status.latest_lower is not None and status.latest_upper is not None:
         sentence += (f" (95% interval {unit.format(status.latest_lower)} to "
                      f"{unit.format(status.latest_upper)})")
@@ -159,6 +202,33 @@ def explain(status: KpiStatus, settings: Settings) -> str:
                 "; not a significant change")
         return sentence + "."
     return f"{sentence}; {spc_phrase(status)}."
+
+
+def judged_on_words(target: object) -> str:
+    """Which figure a threshold is judged on, for the views' target line ('' otherwise)."""
+    if not isinstance(target, Threshold):
+        return ""
+    return ("judged on the 12 months to the latest quarter" if target.judge_on == "12 months"
+            else "judged on the latest quarter")
+
+
+def year_words(status: KpiStatus, *, with_latest: bool) -> str:
+    """A flow's latest quarter against the same quarter a year earlier, so that a seasonal
+    rise is not read as a trend: `14 in 2021/22 Q2 against 12 in 2020/21 Q2, the same quarter
+    a year earlier (+17%)`; nothing for other measures or without both figures."""
+    latest, earlier, quarter = status.latest_value, status.year_ago_value, status.latest_quarter
+    if status.kpi.measure != "flow" or latest is None or earlier is None or quarter is None:
+        return ""
+    unit = status.kpi.unit
+    if earlier != 0:
+        pct = (latest - earlier) / abs(earlier) * 100
+        change = "no change" if round(pct, 1) == 0 else (
+            f"{pct:+.0f}%" if abs(pct) >= 10 else f"{pct:+.1f}%")
+    else:
+        change = "no change" if latest == 0 else "up from none"
+    words = (f"{unit.format(earlier)} in {quarter.minus(4).label}, the same quarter a year "
+             f"earlier ({change})")
+    return f"{unit.format(latest)} in {quarter.label} against {words}" if with_latest else words
 
 
 def test_words(status: KpiStatus, settings: Settings) -> str:
@@ -219,6 +289,10 @@ def alert_message(status: KpiStatus, rule: str, severity: str, settings: Setting
                  f"{unit.format(spc.upl)}"
         latest = unit.format(status.latest_value)
         quarter = (status.latest_quarter or status.as_of).label
+        if spc.on_increments:
+            change = unit.format(spc.last_value, signed=True)
+            return (f"{kpi.title}: {change} in {quarter}, to {latest} — {spc_phrase(status)} "
+                    f"(changes: {limits}).")
         return f"{kpi.title}: {latest} in {quarter} — {spc_phrase(status)} ({limits})."
     if rule == "survey":
         return (f"{kpi.title}: the estimate of {unit.format(status.latest_value)} "

@@ -34,6 +34,20 @@ class SpcSummary:
     assurance: str | None
     trial_limits: bool
     insufficient: bool
+    # what the limits are drawn on: the values (xmr), their change from the quarter before
+    # (increments), or nothing (none)
+    method: str = "xmr"
+    last_value: float | None = None  # the last point charted: a value, or an increment
+    last_quarter: Quarter | None = None
+
+    @property
+    def on_increments(self) -> bool:
+        return self.method == "increments"
+
+    @property
+    def limits_on_values(self) -> bool:
+        """Limits that can be drawn over the values themselves (not over their changes)."""
+        return self.method == "xmr" and not self.insufficient
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,20 @@ class KpiStatus:
     explanation: str
     # the test of the change on the baseline (None where none applies: levels, surveys)
     change_z: float | None = None
+    # a milestone's level at its start (given in the config or read from the data)
+    milestone_start: float | None = None
+    # the figure for the same quarter a year before the latest (like with like for seasonal
+    # flows; the survey estimate a year earlier)
+    year_ago_value: float | None = None
+    # the 12 months to the latest quarter from the quarterly figures (flows and rates)
+    year_figure: float | None = None
+
+    @property
+    def judged_figure(self) -> float | None:
+        """The figure a threshold is judged on: the quarter's, or the 12 months'."""
+        if getattr(self.kpi.target, "judge_on", "quarter") == "12 months":
+            return self.year_figure
+        return self.latest_value
 
     @property
     def change_p(self) -> float | None:

@@ -73,8 +73,10 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     status = status.with_columns(change_test(settings).alias("change_z"))
     # SPC assurance against a threshold target, on the limits
     status = status.with_columns(
+        # (limits on the change each quarter say nothing of the level the target is set on)
         pl.when(pl.col("t_value").is_null() | (pl.col("dir_sign") == 0)
-                | pl.col("spc_insufficient")).then(None)
+                | pl.col("spc_insufficient")
+                | (pl.col("spc_method").fill_null("xmr") != "xmr")).then(None)
         .when(pl.col("t_value") > pl.col("spc_upl")).then(
             pl.when(pl.col("dir_sign") > 0).then(pl.lit(spc_plain.ASSURANCE_FAIL))
             .otherwise(pl.lit(spc_plain.ASSURANCE_PASS)))
@@ -91,13 +93,18 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     has_latest = pl.col("latest_value").is_not_null()
     latest = pl.col("latest_value")
     op, limit = pl.col("t_op"), pl.col("t_value")
+    on_year = pl.col("t_judge_on") == "12 months"
+    judged = pl.when(on_year).then(pl.col("year_figure")).otherwise(latest)
     meets = (
-        pl.when(op == ">").then(latest > limit).when(op == ">=").then(latest >= limit)
-        .when(op == "<").then(latest < limit).otherwise(latest <= limit)
+        pl.when(op == ">").then(judged > limit).when(op == ">=").then(judged >= limit)
+        .when(op == "<").then(judged < limit).otherwise(judged <= limit)
     )
+    # limits straddling the target say single quarters will be hit and missed: that makes a
+    # quarter-judged target amber, not one judged on the year the four quarters add up to
     threshold_rag = (
         pl.when(~meets).then(pl.lit("red"))
-        .when(pl.col("assurance") == spc_plain.ASSURANCE_INCONSISTENT).then(pl.lit("amber"))
+        .when((pl.col("assurance") == spc_plain.ASSURANCE_INCONSISTENT) & ~on_year.fill_null(False))
+        .then(pl.lit("amber"))
         .otherwise(pl.lit("green"))
     )
 
@@ -142,10 +149,15 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
     figure_ord = pl.coalesce(pl.col("value_ord"), pl.col("as_of"))
     progress = ((figure_ord - pl.col("m_start")).cast(pl.Float64) / span).clip(0.0, 1.0)
     planned = start_value + (goal - start_value) * progress
-    status = status.with_columns(goal.alias("m_goal_value"), planned.alias("m_planned"))
+    status = status.with_columns(goal.alias("m_goal_value"), planned.alias("m_planned"),
+                                 start_value.alias("m_start_level"))
     reached = pl.when(pl.col("t_op") == ">").then(latest > pl.col("m_goal_value")).otherwise(
         latest >= pl.col("m_goal_value"))
     shortfall = pl.col("m_planned") - latest
+    # the band is a share of the change planned so far, not of the goal: one quarter into a
+    # four-year programme only a fifteenth of the rise is due, and it is that fifteenth the
+    # figure is measured against
+    band = pl.col("t_tol") / 100 * (pl.col("m_planned") - pl.col("m_start_level")).abs()
     milestone_rag = (
         pl.when(pl.col("m_goal_value").is_null() | pl.col("m_planned").is_null())
         .then(pl.lit("grey"))
@@ -153,8 +165,7 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
         .when(figure_ord >= pl.col("m_deadline")).then(
             pl.when(reached).then(pl.lit("green")).otherwise(pl.lit("red")))
         .when(shortfall <= 0).then(pl.lit("green"))
-        .when(shortfall <= pl.col("t_tol") / 100 * pl.col("m_goal_value").abs())
-        .then(pl.lit("amber"))
+        .when(shortfall <= band).then(pl.lit("amber"))
         .otherwise(pl.lit("red"))
     )
 
@@ -170,6 +181,7 @@ def target_frame(status: pl.DataFrame, settings: Any) -> pl.DataFrame:
             pl.when(pl.col("latest_ord").is_null()).then(pl.lit("grey")).otherwise(commitment_rag))
         .when(~usable).then(pl.lit("grey"))
         .when(kind.is_in(["threshold", "milestone"]) & ~has_latest).then(pl.lit("grey"))
+        .when((kind == "threshold") & judged.is_null()).then(pl.lit("grey"))
         .when(kind == "threshold").then(threshold_rag)
         .when(kind == "trajectory").then(
             pl.when(pl.col("comparison").is_null() | pl.col("base_value").is_null())

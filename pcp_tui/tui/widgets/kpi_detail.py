@@ -22,7 +22,7 @@ from pcp_tui.notes import Note
 from pcp_tui.render import change_text, literal, msf_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
-from pcp_tui.rules.explain import spc_phrase
+from pcp_tui.rules.explain import NO_SPC_WORDS, judged_on_words, spc_phrase
 from pcp_tui.tui.plan_items import (
     KIND_WORDS,
     RAG_WORDS,
@@ -308,9 +308,11 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         points = assessment.spc_points(kpi.id, home)
         marks = {p.quarter: POINT_MARKS.get(p.point_type) for p in points}
         history = self.series.up_to(kpi.id, home, assessment.as_of)
-        chart_points = tuple((p.quarter, p.value, marks.get(p.quarter)) for p in history)
         spc = status.spc
-        show_limits = not spc.insufficient
+        # limits and marks on the change each quarter are not drawn over the levels
+        chart_marks = marks if spc.method == "xmr" else {}
+        chart_points = tuple((p.quarter, p.value, chart_marks.get(p.quarter)) for p in history)
+        show_limits = spc.limits_on_values
         target = kpi.target.value if isinstance(kpi.target, Threshold) else None
         planned = self._planned_path(status, history)
         self.query_one(HistoryChart).data = ChartData(
@@ -322,7 +324,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             target=target,
             planned=planned,
         )
-        legend = self._legend(status, target, bool(planned), any(marks.values()))
+        legend = self._legend(status, target, bool(planned), any(chart_marks.values()))
         parts: list[RenderableType] = []
         if status.msf is not None:
             parts += [Text(), self._msf_table(status, assessment)]
@@ -370,6 +372,9 @@ class KpiDetail(Toned, Vertical, can_focus=True):
                                     else "monitor only"), style=style)
         if status.commitment_status:
             result.append(f" ({status.commitment_status.replace('-', ' ')})")
+        judged_on = judged_on_words(kpi.target)
+        if judged_on:
+            result.append(f" · {judged_on}", style=self._style("label"))
         grid.append(("Target", result))
         if isinstance(kpi.target, Milestone) and status.milestone_planned is not None:
             grid.append(("Planned", Text(
@@ -386,15 +391,20 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         latest.append(f" · {FRESHNESS_WORDS.get(status.freshness, status.freshness)}",
                       style=self._style("label"))
         grid.append(("Latest", latest))
+        if judged_on and status.year_figure is not None:
+            grid.append(("Year", Text(
+                f"{unit.format(status.year_figure)} in the 12 months to "
+                f"{(status.latest_quarter or status.as_of).label}")))
 
         if kpi.is_numeric:
             grid.append(("Change", self._change_text(status)))
             spc = status.spc
-            if spc.insufficient:
+            if spc.insufficient or spc.method == "none":
                 spc_text = Text(spc_phrase(status))
             else:
                 spc_text = Text(
-                    f"mean {unit.format(spc.mean)}, process limits {unit.format(spc.lpl)} to "
+                    ("change each quarter: " if spc.on_increments else "")
+                    + f"mean {unit.format(spc.mean)}, process limits {unit.format(spc.lpl)} to "
                     f"{unit.format(spc.upl)}{' (trial limits)' if spc.trial_limits else ''}; "
                     f"{spc_phrase(status)}")
                 if spc.assurance:
@@ -462,7 +472,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             item("━", chart.line_style("target"), f"target {unit.format_target(target)}")
         if planned:
             item("·", chart.line_style("target"), "planned path")
-        if not spc.insufficient:
+        if spc.limits_on_values:
             item("─", chart.line_style("mean"), f"mean {unit.format(spc.mean)}")
             item("┄", chart.line_style("limits"),
                  f"limits {unit.format(spc.lpl)} to {unit.format(spc.upl)}")
@@ -471,6 +481,12 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         if status.twelve_month_only:
             text.append("\nno control limits: consecutive 12-month totals share nine months, "
                         "so the XmR rules do not apply", style=self._style("label"))
+        elif spc.on_increments:
+            text.append("\nSPC is on the change from quarter to quarter, not drawn over the "
+                        "levels (a cumulative or planned series rises by design)",
+                        style=self._style("label"))
+        elif spc.method == "none":
+            text.append(f"\n{NO_SPC_WORDS}", style=self._style("label"))
         return text
 
     def _msf_table(self, status: KpiStatus, assessment: Assessment) -> RenderableType:
@@ -546,7 +562,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             note = Text()
             mark = marks.get(point.quarter)
             if mark:
-                note.append(f"◆ special cause ({mark}) ", style=tone_style(
+                where = " in the change" if status.spc.on_increments else ""
+                note.append(f"◆ special cause{where} ({mark}) ", style=tone_style(
                     self, {"concern": "signal", "improvement": "improvement"}.get(mark,
                                                                                   "monitor")))
             revision = revisions.get(point.quarter)
