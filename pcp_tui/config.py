@@ -139,7 +139,7 @@ TOP_KEYS = {
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
-    "stale_after_quarters", "spc",
+    "stale_after_quarters", "spc", "spc_rebase", "spc_fixed_after",
 }
 TARGET_KEYS = {
     "threshold": {"kind", "op", "value", "judge_on"},
@@ -626,6 +626,15 @@ def _read_kpi(
     # call the plan itself a special cause, so its default is the change each quarter
     spc_default = "increments" if isinstance(target, Milestone) else "xmr"
     spc = reader.choice(entry, "spc", SPC_METHODS, where, required=False, default=spc_default)
+    rebase: list[Quarter] = []
+    for text in reader.texts(reader.get(entry, "spc_rebase", list, where, required=False,
+                                        default=[]), where, "spc_rebase"):
+        try:
+            rebase.append(Quarter.parse(text))
+        except PeriodError as err:
+            reader.problem(where, "spc_rebase", f"{err}; expected quarters such as '2020/21 Q1'")
+    fixed_after = reader.number(entry, "spc_fixed_after", where, low=2, high=MAX_QUARTERS,
+                                whole=True, required=False)
     if ident is None or target is None:
         return None
     return Kpi(
@@ -647,6 +656,8 @@ def _read_kpi(
         order=order,
         stale_after_quarters=stale_after,
         spc=spc or spc_default,  # type: ignore[arg-type]
+        spc_rebase=tuple(sorted(set(rebase))),
+        spc_fixed_after=fixed_after,
     )
 
 

@@ -221,6 +221,10 @@ class Kpi:
     # the SPC the series gets (see SpcMethod); the config's default is `increments` for a
     # milestone (its planned path rises by design) and `xmr` otherwise
     spc: SpcMethod = "xmr"
+    # quarters from which the control limits are worked out afresh (a change in recording
+    # practice, the start of lockdown), and a baseline fixed on the first n points of each stretch
+    spc_rebase: tuple[Quarter, ...] = ()
+    spc_fixed_after: int | None = None
 
     @property
     def is_numeric(self) -> bool:

@@ -20,6 +20,7 @@ Definitions used throughout (where the plan is silent):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -335,10 +336,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         )
         .select("as_of", "sid", "_ord", y.alias("y"), "dir_sign")
     )
-    points = spc_points(
-        spc_input, ["as_of", "sid"], order="_ord", screen_outliers=spc.screen_outliers,
-        run_length=spc.run_length, trend_length=spc.trend_length, presorted=True,
-    ).collect()
+    points = _labelled_points(spc_input, _spc_options(config, sids), spc)
     last_points = points.group_by(["as_of", "sid"], maintain_order=True).last().select(
         "sid", "as_of",
         pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
@@ -467,6 +465,44 @@ class Assessment:
         return "grey" if counts["stale"] else None  # stale figures are not judged
 
 
+def _spc_options(config: Config, sids: pl.DataFrame) -> pl.DataFrame:
+    """Per series, the SPC options its KPI sets: `spc_fix` (a baseline fixed on the first n
+    points) and `_r0`, `_r1`, … (the ordinals of the quarters the limits start afresh from)."""
+    kpis = [k for k in config.framework.kpis if k.spc_rebase or k.spc_fixed_after]
+    width = max((len(k.spc_rebase) for k in kpis), default=0)
+    schema = {"kpi": pl.Utf8, "spc_fix": pl.Int32, **{f"_r{i}": pl.Int32 for i in range(width)}}
+    rows = [{"kpi": k.id, "spc_fix": k.spc_fixed_after,
+             **{f"_r{i}": q.ordinal for i, q in enumerate(k.spc_rebase)}} for k in kpis]
+    options = pl.DataFrame(rows, schema=schema)
+    return sids.select("sid", "kpi").join(options, on="kpi", how="inner").drop("kpi")
+
+
+def _labelled_points(spc_input: pl.DataFrame, options: pl.DataFrame, spc: Any) -> pl.DataFrame:
+    """SPC labels for every point; series whose KPI sets rebase quarters or a fixed baseline
+    get them (one pass per distinct fixed baseline, of which a config has a handful)."""
+    label = functools.partial(
+        spc_points, keys=["as_of", "sid"], order="_ord", screen_outliers=spc.screen_outliers,
+        run_length=spc.run_length, trend_length=spc.trend_length, presorted=True)
+    if options.is_empty():
+        return label(spc_input).collect()
+    rebases = [c for c in options.columns if c.startswith("_r")]
+    framed = spc_input.join(options, on="sid", how="left", maintain_order="left")
+    previous = pl.col("_ord").shift(1).over(["as_of", "sid"])
+    # a rebase on a quarter without a figure starts the group at the next figure
+    starts = pl.lit(False)
+    for column in rebases:
+        starts = starts | (previous.is_not_null() & (previous < pl.col(column))
+                           & (pl.col(column) <= pl.col("_ord"))).fill_null(False)
+    framed = framed.with_columns(starts.alias("_rebase")).drop(rebases)
+    parts = []
+    for fix in framed.get_column("spc_fix").unique().to_list():
+        part = framed.filter(pl.col("spc_fix").is_null() if fix is None
+                             else pl.col("spc_fix") == fix).drop("spc_fix")
+        parts.append(label(part, fix_after_n_points=fix,
+                           rebase="_rebase" if rebases else None).collect())
+    return pl.concat(parts, how="diagonal_relaxed").drop("_rebase").sort(["as_of", "sid", "_ord"])
+
+
 def _build_status(
     assessment: Assessment, kpi: Kpi, force: str, row: dict[str, Any] | None
 ) -> KpiStatus:
@@ -496,6 +532,8 @@ def _build_status(
         method=kpi.spc,
         last_value=get("spc_last_y"),
         last_quarter=_quarter(get("spc_last_ord")),
+        rebased_from=max((q for q in kpi.spc_rebase if q <= as_of), default=None),
+        fixed_after=kpi.spc_fixed_after,
     )
     rag = get("rag")
     if not row and force == settings.home_force:

@@ -11,7 +11,7 @@ from pcp_tui.rules.significance import critical_z, p_text
 if TYPE_CHECKING:
     from pcp_tui.framework import Settings
     from pcp_tui.periods import Quarter
-    from pcp_tui.rules.status import KpiStatus
+    from pcp_tui.rules.status import KpiStatus, SpcSummary
 
 SPECIAL_CAUSE_WORDS = {
     spc_plain.ABOVE_UCL: "the latest quarter is above the upper process limit",
@@ -72,7 +72,7 @@ def spc_phrase(status: KpiStatus) -> str:
         return SURVEY_SPC_WORDS
     if spc.method == "none":
         return NO_SPC_WORDS
-    on = f" {ON_INCREMENTS}" if spc.on_increments else ""
+    on = (f" {ON_INCREMENTS}" if spc.on_increments else "") + limits_basis(spc)
     if spc.insufficient:
         return f"too few quarters for control limits{on} ({spc.n_points})"
     if spc.last_point_type in (None, spc_plain.COMMON_CAUSE):
@@ -84,6 +84,18 @@ def spc_phrase(status: KpiStatus) -> str:
     words = (INCREMENT_WORDS if spc.on_increments else SPECIAL_CAUSE_WORDS).get(
         spc.last_special_cause or "", "")
     return f"{kind}{on}: {words}" if words else f"{kind}{on}"
+
+
+def limits_basis(spc: SpcSummary) -> str:
+    """` (limits from 2020/21 Q1, fixed on its first 8 quarters)`: what the analyst set."""
+    parts = []
+    if spc.rebased_from is not None:
+        parts.append(f"limits from {spc.rebased_from.label}")
+    if spc.fixed_after is not None:
+        where = "its" if spc.rebased_from is not None else "the"
+        parts.append(f"{'fixed' if parts else 'limits fixed'} on {where} first "
+                     f"{spc.fixed_after} quarters")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def explain(status: KpiStatus, settings: Settings) -> str:

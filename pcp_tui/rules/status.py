@@ -39,6 +39,8 @@ class SpcSummary:
     method: str = "xmr"
     last_value: float | None = None  # the last point charted: a value, or an increment
     last_quarter: Quarter | None = None
+    rebased_from: Quarter | None = None  # the limits start afresh from this quarter (config)
+    fixed_after: int | None = None  # the limits come from each stretch's first n points
 
     @property
     def on_increments(self) -> bool:
