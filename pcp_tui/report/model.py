@@ -235,7 +235,9 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
     missing = []
     for number, node in enumerate(framework.by_priority(), start=1):
         subject = f"priority:{node.id}"
-        reflections = notes_on(subject, "reflection")
+        # a reflection on one of its metrics offered as the priority's own
+        reflections = notes_on(subject, "reflection") + tuple(
+            n for n in this_quarter if n.offered_to == subject and n.kind == "reflection")
         actions = notes_on(subject, "action")
         if not reflections:
             missing.append(f"{node.title}: reflections on force performance")
@@ -245,7 +247,8 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
             number=number, id=node.id, title=node.title,
             metrics=tuple(_metric_row(statuses[k.id], series, chart) for k in node.kpis),
             reflections=reflections, actions=actions,
-            metric_notes=tuple(n for k in node.kpis for n in notes_on(k.id)),
+            metric_notes=tuple(n for k in node.kpis for n in notes_on(k.id)
+                               if n.offered_to != subject),
         ))
 
     # most similar forces
@@ -362,7 +365,8 @@ def _counts_words(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 
 def _note_line(note: Note) -> str:
     who = note.author or "unknown author"
-    return f"{who}, {note.written_at[:10]}"
+    edited = " (edited)" if note.version > 1 else ""
+    return f"{who}, {note.written_at[:10]}{edited}"
 
 
 def _now(assessment: Assessment, alert: Alert) -> str:
