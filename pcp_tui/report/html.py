@@ -21,16 +21,17 @@ from pcp_tui.report.charts import _h, svg_chart
 if TYPE_CHECKING:
     from pcp_tui.notes import Note
     from pcp_tui.rules.assess import Assessment
+from pcp_tui.report import html_parts as paper
 from pcp_tui.report.model import (
     GLYPH_CLASSES,
     MSF_INTRO,
     ORDER_WORDS,
     SEVERITY_TITLES,
     AlertItem,
+    BoardReport,
+    PaperMeta,
     _counts_words,
-    _kpi_title,
     _note_line,
-    _now,
     build_report,
 )
 
@@ -69,7 +70,7 @@ tr.section td { font-weight: bold; background: var(--faint); }
 blockquote { margin: .4rem 0 .8rem; padding: .4rem .8rem; background: var(--faint);
              border-left: 3px solid var(--monitor); white-space: pre-wrap; }
 blockquote footer { white-space: normal; color: #555; font-size: .85rem; margin-top: .3rem; }
-.missing { color: var(--red); font-weight: bold; }
+.missing { font-weight: bold; border-left: 4px solid var(--ink); padding-left: .5rem; }
 .sample { border: 2px solid var(--amber); padding: 0.3em 0.6em; }
 .box { border: 2px solid var(--red); padding: .5rem 1rem; margin: 1rem 0; }
 svg { vertical-align: middle; }
@@ -123,8 +124,12 @@ def _glyph_html(char: str, word: str, cls: str) -> str:
 
 
 def render_html(assessment: Assessment, notes: Sequence[Note],
-                today: date | None = None) -> str:
-    report = build_report(assessment, notes, today)
+                today: date | None = None, meta: PaperMeta | None = None) -> str:
+    return html_paper(build_report(assessment, notes, today, meta))
+
+
+def html_paper(report: BoardReport) -> str:
+    """The paper as one self-contained HTML file (WeasyPrint makes the PDF from the same)."""
     out: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en-GB">',
@@ -132,11 +137,13 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_h(report.title)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{paper.PAPER_CSS}{paper.PRINT_CSS}</style>",
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{_h(report.title)}</h1>",
+        *paper.front_sheet(report)[:1],
+        f"<h1>{_h(report.meta.title or report.title)}</h1>",
+        *paper.front_sheet(report)[1:],
         *([f'<p class="sample"><strong>{_h(report.sample_notice)}.</strong></p>']
           if report.sample_notice else []),
         f'<p class="meta"><strong>{_h(report.force_name)}</strong> · as of '
@@ -148,11 +155,17 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
                    for key, g in RAG_GLYPHS.items())
         + _glyph_html(SIGNAL_GLYPH.char, "signal", "signal") + " "
         + _glyph_html(STALE_GLYPH.char, STALE_GLYPH.word, "stale") + f" ({_h(STALE_MEANING)})"
-        + ". Charts show the last 12 quarters, the mean (grey), the process limits (dotted) "
-        "and a threshold target (red dashes); they are scaled to their own range.</p>",
+        + ". The figures show up to five years of quarters with labelled axes: the series "
+        "(black, the latest point marked in its status colour), the target (bold dashes), "
+        "the SPC mean (grey) and process limits (grey dashes), the baseline window (shaded), "
+        "a survey's confidence interval (grey band) and numbered markers for the notes written "
+        "against the KPI. Small trend lines in tables show the last 12 quarters.</p>",
         "</header>",
         "<main>",
-        '<h2 class="first" id="glance">At a glance</h2>',
+        *paper.contents(),
+        *paper.executive_summary(report),
+        *paper.scorecard(report),
+        '<h2 id="glance">At a glance</h2>',
         "<p>Alerts this quarter: "
         + ", ".join(_glyph_html(SEVERITY_GLYPHS[s].char, f"{n} {s}", s)
                     for s, n in report.counts.items()) + ".</p>",
@@ -208,9 +221,9 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
             ("was", "KPI", "now", "as it stood then"),
             [(_glyph_html(SEVERITY_GLYPHS[it.alert.severity].char, it.alert.severity,
                           it.alert.severity), _h(it.kpi.title),
-              _h("resolved" if state == "resolved"
-                 else f"still fires as a {_now(assessment, it.alert)}"),
-              _h(it.message)) for it, state in report.resolved], raw=(0, 1, 2, 3)))
+              _h(now), _h(it.message))
+             for (it, _), now in zip(report.resolved, report.resolved_now)],
+            raw=(0, 1, 2, 3)))
     else:
         out.append("<p>Nothing resolved since the quarter before.</p>")
 
@@ -233,6 +246,8 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
                   + (f' <span class="legend">{_h(m.range)}</span>' if m.range else ""),
                   _h(m.spc))
                  for m in block.metrics], numeric=(2, 3, 4, 5), raw=tuple(range(8))))
+            for m in block.metrics:
+                out += paper.figure(m.figure)
         else:
             out.append("<p>No proxy metrics are configured for this priority.</p>")
         out.append("<h4>Reflections on force performance</h4>")
@@ -244,7 +259,8 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
         if block.metric_notes:
             out.append("<h4>Notes on the metrics</h4>")
             for note in block.metric_notes:
-                out.append(f"<p><strong>{_h(_kpi_title(assessment, note.subject))}</strong> "
+                title = report.note_titles.get(note.subject, note.subject)
+                out.append(f"<p><strong>{_h(title)}</strong> "
                            f"({_h(note.kind)}):</p>")
                 out += _html_notes((note,), "")
 
@@ -283,6 +299,7 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
     items += [f"<li>{_h(title)}: no figures yet.</li>" for title in report.no_data]
     out.append(f"<ul>{''.join(items)}</ul>" if items
                else "<p>Every KPI has a current figure.</p>")
+    out += paper.sources(report)
     out += [
         "</main>",
         f'<footer class="page"><p>{_h(report.force_name)} · {_h(report.quarter)} · '
@@ -302,17 +319,18 @@ def _html_alert(it: AlertItem) -> str:
             ("Evidence", _h(it.message))]
     if it.explanation and it.explanation != it.message:
         rows.append(("Status", _h(it.explanation)))
-    if it.chart.values:
+    if it.chart.values and it.figure is None:
         rows.append(("Trend", svg_chart(
             it.chart, width=260, height=60,
             label=f"{it.kpi.title}: last 12 quarters with mean, limits and target")
             + f' <span class="legend">{_h(range_text(it.kpi.unit, it.chart.values))}</span>'))
     parts = [
         f'<section class="alert {severity}">',
-        f"<h4>{_glyph_html(glyph.char, glyph.word, severity)} {_h(it.kpi.title)}</h4>",
+        f"<h4>{paper.glyph(glyph.char, glyph.word, severity)} {_h(it.kpi.title)}</h4>",
         '<p class="where">' + " · ".join(_h(p) for p in (it.location, it.force_name, since)
                                          if p) + "</p>",
         "<dl>" + "".join(f"<dt>{_h(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>",
+        *paper.figure(it.figure),
     ]
     for note in it.notes:
         parts.append(f"<p><em>{_h(note.kind.capitalize())}:</em></p>")

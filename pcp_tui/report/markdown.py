@@ -18,15 +18,16 @@ from pcp_tui.render import (
     range_text,
     sparkline,
 )
+from pcp_tui.report import markdown_parts as paper
 from pcp_tui.report.model import (
     MSF_INTRO,
     ORDER_WORDS,
     SEVERITY_TITLES,
     AlertItem,
+    BoardReport,
+    PaperMeta,
     _counts_words,
-    _kpi_title,
     _note_line,
-    _now,
     build_report,
 )
 
@@ -53,11 +54,17 @@ def _md_notes(notes: Sequence[Note], missing: str) -> list[str]:
 
 
 def render_markdown(assessment: Assessment, notes: Sequence[Note],
-                    today: date | None = None) -> str:
-    report = build_report(assessment, notes, today)
+                    today: date | None = None, meta: PaperMeta | None = None) -> str:
+    return markdown_paper(build_report(assessment, notes, today, meta))
+
+
+def markdown_paper(report: BoardReport) -> str:
     out: list[str] = [
-        f"# {_md(report.title)}",
+        f"**{_md(report.meta.protective_marking)}**",
         "",
+        f"# {_md(report.meta.title or report.title)}",
+        "",
+        *paper.front_sheet(report),
         *([f"**{report.sample_notice}.**", ""] if report.sample_notice else []),
         f"**{_md(report.force_name)}** · as of **{_md(report.quarter)}** "
         f"({_md(report.months)}) · prepared {report.generated} with pcp-tui {__version__} "
@@ -67,6 +74,9 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
         + ", ".join(f"{g.char} {g.word}" for g in (*RAG_GLYPHS.values(), SIGNAL_GLYPH))
         + f", {STALE_GLYPH.char} {STALE_GLYPH.word} ({STALE_MEANING}).",
         "",
+        *paper.contents(),
+        *paper.executive_summary(report),
+        *paper.scorecard(report),
         "## At a glance",
         "",
         "Alerts this quarter: " + ", ".join(
@@ -108,9 +118,7 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
     if report.resolved:
         out += [md_table(("", "was", "KPI", "now", "as it stood then"), [
             (SEVERITY_GLYPHS[it.alert.severity].char, it.alert.severity, it.kpi.title,
-             "resolved" if state == "resolved"
-             else f"still fires as a {_now(assessment, it.alert)}",
-             it.message) for it, state in report.resolved],
+             now, it.message) for (it, _), now in zip(report.resolved, report.resolved_now)],
             ("c", "l", "l", "l", "l")), ""]
     else:
         out += ["Nothing resolved since the quarter before.", ""]
@@ -130,6 +138,8 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
                   f"{sparkline(m.chart.values)} {m.range}".strip(), m.spc)
                  for m in block.metrics],
                 ("l", "l", "r", "r", "r", "r", "l", "l")), ""]
+            for m in block.metrics:
+                out += paper.figure(m.figure)
         else:
             out += ["No proxy metrics are configured for this priority.", ""]
         out += ["#### Reflections on force performance", ""]
@@ -142,7 +152,7 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
         if block.metric_notes:
             out += ["#### Notes on the metrics", ""]
             for note in block.metric_notes:
-                title = _kpi_title(assessment, note.subject)
+                title = report.note_titles.get(note.subject, note.subject)
                 out += [f"**{_md(title)}** ({note.kind}):", ""]
                 out += _md_notes((note,), "")
 
@@ -179,6 +189,7 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
     if not report.stale and not report.no_data:
         out.append("Every KPI has a current figure.")
     out.append("")
+    out += paper.sources(report)
     return "\n".join(out)
 
 
@@ -200,6 +211,7 @@ def _md_alert(it: AlertItem) -> list[str]:
         out.append(f"- **Trend:** {sparkline(it.chart.values)} "
                    f"({_md(range_text(it.kpi.unit, it.chart.values))})")
     out.append("")
+    out += paper.figure(it.figure)
     for note in it.notes:
         out += [f"*{note.kind.capitalize()}:*", ""]
         out += _md_notes((note,), "")

@@ -16,13 +16,16 @@ Markdown). The HTML has inline CSS and inline SVG charts and refers to nothing o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import polars as pl
+
 from pcp_tui.framework import Kpi, Threshold
-from pcp_tui.provenance import sample_notice
+from pcp_tui.periods import Quarter
+from pcp_tui.provenance import DataSource, data_sources, sample_notice
 from pcp_tui.render import (
     ALERTING,
     RAG_GLYPHS,
@@ -34,9 +37,20 @@ from pcp_tui.render import (
     kpi_glyph,
     msf_heading,
     pct_text,
+    plural,
     range_text,
     severity_counts,
     value_text,
+)
+from pcp_tui.report.figures import Figure, build_figure
+from pcp_tui.report.paper import (
+    ExecutiveSummary,
+    PaperMeta,
+    PriorityLine,
+    ScoreGroup,
+    executive_summary,
+    glyph_style,
+    scorecard,
 )
 from pcp_tui.rules.explain import spc_phrase
 
@@ -89,6 +103,7 @@ class AlertItem:
     explanation: str
     chart: Chart
     notes: tuple[Note, ...]
+    figure: Figure | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,7 @@ class MetricRow:
     spc: str
     chart: Chart
     range: str
+    figure: Figure | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +175,13 @@ class BoardReport:
     no_data: tuple[str, ...]
     notes_problems: tuple[str, ...] = field(default=())
     sample_notice: str | None = None
+    meta: PaperMeta = field(default_factory=PaperMeta)
+    executive: ExecutiveSummary | None = None
+    scorecard: tuple[ScoreGroup, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    sources: tuple[DataSource, ...] = ()
+    resolved_now: tuple[str, ...] = ()  # beside `resolved`: "resolved" or what fires now
+    note_titles: dict[str, str] = field(default_factory=dict)  # a note subject's title
 
 
 MSF_INTRO = (
@@ -171,8 +194,8 @@ MSF_INTRO = (
 
 
 def build_report(assessment: Assessment, notes: Sequence[Note],
-                 today: date | None = None) -> BoardReport:
-    """Everything the board report shows, computed once for both formats."""
+                 today: date | None = None, meta: PaperMeta | None = None) -> BoardReport:
+    """Everything the board paper shows, computed once for every format."""
     config = assessment.config
     framework, settings = config.framework, config.settings
     home = settings.home_force
@@ -201,7 +224,18 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
             style=glyph_style,
         )
 
-    def item(alert: Alert) -> AlertItem:
+    figures: dict[str, Figure] = {}
+    upto = [n for n in notes if quarter is not None and n.as_quarter <= quarter]
+
+    def figure(status: KpiStatus) -> Figure:
+        """Each KPI's chart drawn once, numbered in the order the paper first shows it."""
+        if status.kpi.id not in figures:
+            glyph = kpi_glyph(status)
+            figures[status.kpi.id] = build_figure(
+                assessment, status, upto, len(figures) + 1, glyph_style(status), glyph.word)
+        return figures[status.kpi.id]
+
+    def item(alert: Alert, drawn: bool = False) -> AlertItem:
         kpi = framework.kpi(alert.kpi)
         at = assessment if alert.quarter == quarter else assessment.timeline.at(alert.quarter)
         status = at.status(alert.kpi, alert.force)
@@ -213,6 +247,8 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
             value_text=facts.value_text, reference=facts.reference, message=alert.message,
             explanation=status.explanation, chart=chart(status),
             notes=notes_on(alert.kpi) if alert.force == home else (),
+            figure=figure(status) if drawn and alert.force == home and kpi.is_numeric
+            and alert.quarter == quarter else None,
         )
 
     # statuses by objective
@@ -223,7 +259,8 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
             summary.append(SummaryRow(2, child.title, assessment.rollup(child)))
 
     alert_sections = tuple(
-        (severity, tuple(item(a) for a in assessment.alerts if a.severity == severity))
+        (severity, tuple(item(a, drawn=True) for a in assessment.alerts
+                         if a.severity == severity))
         for severity in ALERTING
     )
     improvements = tuple(item(a) for a in assessment.alerts if a.severity == "improvement")
@@ -245,7 +282,9 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
             missing.append(f"{node.title}: planned action for the next quarter")
         blocks.append(PriorityBlock(
             number=number, id=node.id, title=node.title,
-            metrics=tuple(_metric_row(statuses[k.id], series, chart) for k in node.kpis),
+            metrics=tuple(replace(_metric_row(statuses[k.id], series, chart),
+                                  figure=figure(statuses[k.id]) if k.is_numeric else None)
+                          for k in node.kpis),
             reflections=reflections, actions=actions,
             metric_notes=tuple(n for k in node.kpis for n in notes_on(k.id)
                                if n.offered_to != subject),
@@ -296,7 +335,49 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
         f"{len(observations.files)} data files; quarters {quarters[0].label} to "
         f"{quarters[-1].label}" if quarters else f"{len(observations.files)} data files; no data")
 
+    lines = []
+    for block in blocks:
+        worst = next((m for m in block.metrics if m.glyph_word == "red"), None) or next(
+            (m for m in block.metrics if m.glyph_word == "amber"), None)
+        words = {w: sum(m.glyph_word == w for m in block.metrics)
+                 for w in ("red", "amber", "green", "signal", "stale", "monitor", "no data")}
+        counted = ", ".join(f"{n} {w}" for w, n in words.items() if n)
+        lead = worst or (block.metrics[0] if block.metrics else None)
+        gaps = [m.split(": ", 1)[1] for m in missing if m.startswith(block.title + ": ")]
+        lines.append(PriorityLine(
+            title=block.title, glyph=lead.glyph_char if lead else "",
+            word=lead.glyph_word if lead else "", style=GLYPH_CLASSES.get(
+                lead.glyph_word, "monitor") if lead else "monitor",
+            text=(f"{plural(len(block.metrics), 'proxy metric')} ({counted})" if block.metrics
+                  else "no proxy metrics configured")
+            + (f"; worst: {worst.kpi.title}, {worst.status.explanation}" if worst else ""),
+            commentary="reflections and planned action written" if not gaps
+            else "missing: " + " and ".join(gaps)))
+    executive = executive_summary(assessment, lines, 2 * len(blocks) - len(missing),
+                                  2 * len(blocks))
+    files = observations.files
+    coverage: dict[str, tuple[int, str, int]] = {}
+    if not observations.frame.is_empty():
+        for file, rows, first, last, kpis in observations.frame.group_by("file").agg(
+                pl.len(), pl.col("period").min().alias("first"),
+                pl.col("period").max().alias("last"),
+                pl.col("kpi").n_unique()).iter_rows():
+            a, b = Quarter.from_date(first).label, Quarter.from_date(last).label
+            coverage[file] = (rows, a if a == b else f"{a} to {b}", kpis)
+    resolved_now = tuple("resolved" if state == "resolved"
+                         else f"still fires as a {_now(assessment, it.alert)}"
+                         for it, state in resolved)
+    note_titles = {n.subject: _kpi_title(assessment, n.subject) for n in notes
+                   if not n.subject.startswith("priority:")}
+
     return BoardReport(
+        meta=meta or PaperMeta(),
+        executive=executive,
+        scorecard=scorecard(assessment, series),
+        figures=tuple(figures.values()),
+        sources=data_sources(files, coverage),
+        resolved_now=resolved_now,
+        note_titles=note_titles,
         title=f"Police and Crime Plan and national priorities: performance report, {label}",
         force_name=settings.forces[home].name,
         quarter=label,
