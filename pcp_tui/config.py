@@ -6,11 +6,12 @@ was expected; one run reports all of them, not just the first.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -127,14 +128,19 @@ def locate_config(explicit: str | Path | None, cwd: Path | None = None) -> Path:
 # Schema: allowed keys per table, so that a typo gets a "did you mean".
 SETTINGS_KEYS = {
     "home_force", "comparators", "data_folder", "stale_after_quarters",
-    "baselines", "tolerances", "spc", "notes_file", "significance_level",
+    "baselines", "tolerances", "spc", "notes_file", "significance_level", "author",
+}
+# The board paper's front sheet (`[report]`); every key can be given on the command line too.
+REPORT_KEYS = {
+    "protective_marking", "meeting", "meeting_date", "author", "agenda_item", "version",
+    "title", "organisation",
 }
 TOLERANCE_KEYS = {"trajectory_pct", "milestone_pct", "msf_margin_pct"}
 SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
 FORCE_KEYS = {"name", "short", "area_code", "population", "population_source"}
 TOP_KEYS = {
     "settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis",
-    "import",
+    "import", "report",
 }
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
@@ -351,6 +357,8 @@ def parse_config(document: dict[str, Any], path: Path) -> Config:
     reader.unknown_keys(document, TOP_KEYS, "top level")
     forces = _read_forces(reader, document.get("forces", {}))
     settings = _read_settings(reader, document.get("settings"), forces)
+    if settings is not None:
+        settings = replace(settings, report=_read_report(reader, document.get("report", {})))
     framework = _read_framework(reader, document, settings)
     _check_import_tables(reader, document.get("import", {}), framework)
     if reader.problems:
@@ -472,7 +480,28 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
         significance_level=level,
         spc=spc,
         notes_file=reader.get(table, "notes_file", str, where, required=False),
+        author=reader.get(table, "author", str, where, required=False),
     )
+
+
+def _read_report(reader: _Reader, table: Any) -> dict[str, str]:
+    """`[report]`: the paper's protective marking, meeting, date, author, agenda item, version;
+    each a text (a date may be a TOML date)."""
+    if not isinstance(table, dict):
+        reader.problem("report", "", f"found {_type_name(table)}; expected a [report] table")
+        return {}
+    reader.unknown_keys(table, REPORT_KEYS, "report")
+    out = {}
+    for key, value in table.items():
+        if key not in REPORT_KEYS:
+            continue
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            reader.problem("report", key, f"found {_type_name(value)} {value!r}; expected text")
+            continue
+        out[key] = value
+    return out
 
 
 def _entries(reader: _Reader, document: dict[str, Any], key: str) -> list[tuple[str, dict]]:

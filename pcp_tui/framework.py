@@ -268,6 +268,9 @@ class Settings:
     stale_after_quarters: int = 1
     spc: SpcSettings = SpcSettings()
     notes_file: str | None = None
+    author: str | None = None  # who writes the notes, when --author does not say
+    # the board paper's front sheet from `[report]` (protective_marking, meeting, …)
+    report: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def all_forces(self) -> tuple[str, ...]:

@@ -8,20 +8,27 @@ last byte; when the disk is full (or any write or fsync fails) the file is cut b
 before the note and `add()` raises, so nothing is acknowledged that is not whole on disk. A line
 cut short by a crash fails to parse or fails its checksum and is skipped when reading (reported,
 never shown as a note); the next write starts on a fresh line, so it cannot damage the notes
-after it. Editing a note appends a new version with the same `id`; the latest version wins when
-reading.
+after it.
+
+Nothing is ever rewritten. Editing a note appends a new version with the same `id` (`change`
+"edit"); withdrawing it appends a version with `change` "withdraw" and the text it had. Reading
+gives the latest version of each note and leaves withdrawn notes out; `history()` gives every
+version. A reflection on a KPI may be offered as a national priority's commentary
+(`offered_to` = `priority:<id>`), so the analyst need not write it twice. These three fields
+are optional: a line without them is a first version, written as it is.
 """
 
 from __future__ import annotations
 
 import errno
+import getpass
 import hashlib
 import json
 import os
 import re
 import tempfile
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -30,6 +37,7 @@ from pcp_tui.periods import Quarter
 FORMAT = "pcp-tui-notes"
 VERSION = 1
 KINDS = ("reflection", "action")
+CHANGES = ("add", "edit", "withdraw")
 MAX_TEXT = 20_000
 
 try:  # POSIX advisory locks; Windows falls back to msvcrt below
@@ -101,6 +109,13 @@ class Note:
     text: str
     author: str
     written_at: str  # ISO 8601, UTC
+    change: str = "add"  # add | edit | withdraw: what this version did
+    offered_to: str = ""  # `priority:<id>` when a KPI's reflection stands as its commentary
+    version: int = 1  # 1 for the first version, counting every version of the note
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.change == "withdraw"
 
     @property
     def as_quarter(self) -> Quarter:
@@ -116,6 +131,17 @@ class NotesProblem:
 def _checksum(payload: dict[str, str]) -> str:
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def login_name() -> str:
+    """Who is writing, when neither `--author` nor `settings.author` says: the login name."""
+    for name in ("USER", "LOGNAME", "USERNAME"):
+        if os.environ.get(name):
+            return os.environ[name]
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no user database entry (a container's uid)
+        return ""
 
 
 def default_notes_path(config_path: Path, bundled: bool) -> Path:
@@ -136,25 +162,76 @@ class NotesLog:
 
     def add(
         self, subject: str, quarter: Quarter, kind: str, text: str, *,
-        author: str | None = None, note_id: str | None = None,
+        author: str | None = None, note_id: str | None = None, offered_to: str = "",
     ) -> Note:
         """Append a note (or a new version of `note_id`) and return once it is on disk."""
+        if note_id is not None:
+            current = self.current(note_id)
+            return self._version(current, change="edit", text=text, author=author,
+                                 offered_to=offered_to or current.offered_to)
+        return self._write(Note(
+            id=uuid.uuid4().hex, subject=subject, quarter=quarter.label, kind=kind, text=text,
+            author=author or "", written_at="", offered_to=offered_to))
+
+    def edit(self, note_id: str, text: str, *, author: str | None = None) -> Note:
+        """A new version of the note with `text`; the old version stays in the file."""
+        return self._version(self.current(note_id), change="edit", text=text, author=author)
+
+    def withdraw(self, note_id: str, *, author: str | None = None) -> Note:
+        """Withdraw the note: a last version that says so, keeping its text; nothing is cut."""
+        current = self.current(note_id)
+        return self._version(current, change="withdraw", text=current.text, author=author)
+
+    def offer(self, note_id: str, priority_subject: str, *, author: str | None = None) -> Note:
+        """Offer a KPI's reflection as a national priority's commentary (`""` takes it back)."""
+        current = self.current(note_id)
+        if current.kind != "reflection" or current.subject.startswith("priority:"):
+            raise NotesError("only a reflection on a KPI can be offered as a national "
+                             "priority's commentary")
+        return self._version(current, change="edit", text=current.text, author=author,
+                             offered_to=priority_subject)
+
+    def current(self, note_id: str) -> Note:
+        """The latest version of the note whose id is or begins with `note_id`; a withdrawn
+        note cannot be changed again."""
+        notes = {n.id: n for n in self.history()}
+        found = [n for i, n in notes.items() if i == note_id] or [
+            n for i, n in notes.items() if len(note_id) >= 4 and i.startswith(note_id)]
+        if not found:
+            raise NotesError(f"no note with the id {note_id!r} in {self.path} "
+                             "(note list --history shows every id)")
+        if len(found) > 1:
+            raise NotesError(f"{note_id!r} is the start of {len(found)} note ids; give more "
+                             "of it")
+        if found[0].withdrawn:
+            raise NotesError(f"the note {found[0].id[:8]} was withdrawn on "
+                             f"{found[0].written_at[:10]}; add a new note instead")
+        return found[0]
+
+    def _version(self, current: Note, *, change: str, text: str, author: str | None,
+                 offered_to: str | None = None) -> Note:
+        return self._write(Note(
+            id=current.id, subject=current.subject, quarter=current.quarter, kind=current.kind,
+            text=text, author=author or "", written_at="", change=change,
+            offered_to=current.offered_to if offered_to is None else offered_to,
+            version=current.version + 1))
+
+    def _write(self, draft: Note) -> Note:
+        kind, text = draft.kind, draft.text
         if kind not in KINDS:
             raise NotesError(f"a note is a {' or an '.join(KINDS)}, not {kind!r}")
         if not text.strip():
             raise NotesError("a note needs some text")
         if len(text) > MAX_TEXT:
             raise NotesError(f"a note holds at most {MAX_TEXT:,} characters")
-        note = Note(
-            id=note_id or uuid.uuid4().hex,
-            subject=subject,
-            quarter=quarter.label,
-            kind=kind,
-            text=text,
-            author=author or os.environ.get("USER") or os.environ.get("USERNAME") or "",
-            written_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        )
+        note = replace(
+            draft, author=draft.author or login_name(),
+            written_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         payload = asdict(note)
+        if note.change == "add" and note.version == 1:  # a first version as it always was
+            del payload["change"], payload["version"]
+        if not note.offered_to:
+            del payload["offered_to"]
         record = {"note": payload, "sha256": _checksum(payload)}
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
         self._append(line.encode("utf-8"))
@@ -221,7 +298,19 @@ class NotesLog:
     # reading ---------------------------------------------------------------------------------
 
     def read(self) -> tuple[list[Note], list[NotesProblem]]:
-        """Every note (latest version of each), oldest first, and any damaged lines."""
+        """Every note that stands (the latest version of each, withdrawn notes left out),
+        oldest first, and any damaged lines."""
+        versions, problems = self._read_versions()
+        latest: dict[str, Note] = {}
+        for note in versions:
+            latest[note.id] = note  # dicts keep the first note's place: oldest first
+        return [n for n in latest.values() if not n.withdrawn], problems
+
+    def history(self) -> list[Note]:
+        """Every version of every note, in the order written."""
+        return self._read_versions()[0]
+
+    def _read_versions(self) -> tuple[list[Note], list[NotesProblem]]:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -232,8 +321,7 @@ class NotesLog:
             return [], []
         lines = raw.split(b"\n")
         self._parse_header(lines[0])
-        latest: dict[str, Note] = {}
-        order: list[str] = []
+        versions: list[Note] = []
         problems: list[NotesProblem] = []
         for number, line in enumerate(lines[1:], start=2):
             if not line.strip():
@@ -244,10 +332,8 @@ class NotesLog:
                     number, "an incomplete or damaged note (for example from a crash while "
                     "writing); it is skipped and the notes after it are kept"))
                 continue
-            if note.id not in latest:
-                order.append(note.id)
-            latest[note.id] = note
-        return [latest[i] for i in order], problems
+            versions.append(note)
+        return versions, problems
 
     @staticmethod
     def _parse_line(line: bytes) -> Note | None:
@@ -256,12 +342,18 @@ class NotesLog:
             payload = record["note"]
             if record.get("sha256") != _checksum(payload):
                 return None
-            note = Note(**{key: str(payload[key]) for key in Note.__slots__})
+            fields = {key: str(payload[key]) for key in REQUIRED_FIELDS}
+            fields["change"] = str(payload.get("change", "add"))
+            fields["offered_to"] = str(payload.get("offered_to", ""))
+            version = payload.get("version", 1)
+            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+                return None
+            note = Note(**fields, version=version)
             Quarter.parse(note.quarter)
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             # RecursionError: a line of thousands of nested `[` is damage, not a crash
             return None
-        if note.kind not in KINDS:
+        if note.kind not in KINDS or note.change not in CHANGES:
             return None
         return note
 
@@ -269,6 +361,9 @@ class NotesLog:
         notes, _ = self.read()
         return [n for n in notes if n.subject == subject
                 and (quarter is None or n.quarter == quarter.label)]
+
+
+REQUIRED_FIELDS = ("id", "subject", "quarter", "kind", "text", "author", "written_at")
 
 
 def priority_subject(priority_id: str) -> str:

@@ -875,6 +875,14 @@ def note_block(note: Note, *, quarter: bool = True) -> Group:
     head.append_text(literal(note.author or "unknown author", "dim"))
     head.append(" · ")
     head.append(note.written_at[:16].replace("T", " "), style="dim")
+    head.append(f" · {note.id[:8]}", style="dim")
+    if note.version > 1 or note.withdrawn:
+        head.append(f" · version {note.version}"
+                    + (", withdrawn" if note.withdrawn else ", edited" if note.change == "edit"
+                       else ""), style="dim")
+    if note.offered_to:
+        head.append(" · offered to ", style="dim")
+        head.append_text(literal(note.offered_to, "dim"))
     body = literal(note.text, newlines=True)
     body.overflow = "fold"
     return Group(head, Padding(body, (0, 0, 0, 4)))

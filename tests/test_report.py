@@ -169,7 +169,8 @@ def test_a_stale_figure_is_marked_stale_never_no_data(assessment: Assessment) ->
     meaning = "◌ stale (figure older than the as-of quarter allows; not judged)"
 
     text = markdown(stale)
-    assert meaning + "." in text.splitlines()[6]  # the legend, under the title lines
+    legend = next(line for line in text.splitlines() if line.startswith("Status is shown"))
+    assert meaning + "." in legend  # the legend, under the title lines
     section = md_section(text, "## National priorities")
     row = next(line for line in section.splitlines()
                if f"| {md_cell(status.kpi.title)} |" in line)
@@ -265,7 +266,8 @@ def parse(text: str) -> Checker:
     return checker
 
 
-EXTERNAL = re.compile(r"https?:|//|\bsrc\s*=|@import|url\s*\(|\bhref\s*=", re.IGNORECASE)
+# a link within the paper (the contents list) is `href="#id"`; nothing else may refer outside
+EXTERNAL = re.compile(r"https?:|//|\bsrc\s*=|@import|url\s*\(|\bhref\s*=(?!\"#)", re.IGNORECASE)
 
 
 def test_html_parses_and_is_self_contained(assessment: Assessment, notes: NotesLog) -> None:
@@ -277,7 +279,10 @@ def test_html_parses_and_is_self_contained(assessment: Assessment, notes: NotesL
     assert EXTERNAL.findall(text) == []
     assert "<style>" in text and "@media print" in text
     assert "<svg" in text
-    assert not [a for a in checker.attrs if a[1] in ("src", "href", "srcset", "data", "action")]
+    assert not [a for a in checker.attrs if a[1] in ("src", "srcset", "data", "action")]
+    ids = {v for _, k, v in checker.attrs if k == "id"}
+    links = [v for _, k, v in checker.attrs if k == "href"]
+    assert links and all(v.startswith("#") and v[1:] in ids for v in links)
 
 
 def test_html_sections_match_the_markdown(assessment: Assessment) -> None:
@@ -286,8 +291,9 @@ def test_html_sections_match_the_markdown(assessment: Assessment) -> None:
     for number, node in enumerate(assessment.config.framework.by_priority(), start=1):
         assert f"{number}. {node.title}" in h3
     h2 = [text for tag, text in checker.headings if tag == "h2"]
-    assert h2 == ["At a glance", "Breaches, warnings and signals", "National priorities",
-                  "Most similar forces", "Data: problems and revisions"]
+    assert h2 == ["Contents", "Executive summary", "Scorecard", "At a glance",
+                  "Breaches, warnings and signals", "National priorities",
+                  "Most similar forces", "Data: problems and revisions", "Sources"]
     body = " ".join(" ".join(checker.text).split())
     for alert in assessment.alerts:
         if alert.severity in ("breach", "warning", "signal"):
@@ -341,7 +347,7 @@ def test_report_command_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert "--overwrite" in capsys.readouterr().err
     assert run("report", "--output", str(out), "--overwrite", "--format", "markdown",
                notes=notes) == EXIT_OK
-    assert out.read_text(encoding="utf-8").startswith("# Police and Crime Plan")
+    assert out.read_text(encoding="utf-8").splitlines()[2].startswith("# Police and Crime Plan")
 
 
 def test_report_file_mode_follows_the_umask(tmp_path: Path) -> None:
@@ -360,8 +366,9 @@ def test_report_for_an_earlier_quarter(tmp_path: Path, capsys: pytest.CaptureFix
     assert run("report", "--format", "markdown", "--quarter", earlier.label,
                notes=tmp_path / "n.jsonl") == EXIT_OK
     out = capsys.readouterr().out
-    assert out.startswith(f"# Police and Crime Plan and national priorities: performance "
-                          f"report, {earlier.label}")
+    assert out.splitlines()[:3] == [
+        "**OFFICIAL**", "",
+        f"# Police and Crime Plan and national priorities: performance report, {earlier.label}"]
 
 
 def test_report_model_is_shared(assessment: Assessment, notes: NotesLog) -> None:

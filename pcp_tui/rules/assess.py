@@ -442,6 +442,18 @@ class Assessment:
             "_ord", "y", "special_cause_type", "point_type")
         return [SpcPoint(Quarter.from_ordinal(o), y, s, p) for o, y, s, p in rows.iter_rows()]
 
+    def spc_limits(self, kpi_id: str, force: str | None = None
+                   ) -> list[tuple[Quarter, float | None, float | None, float | None]]:
+        """Every SPC point's centre line and process limits (quarter, mean, lpl, upl), oldest
+        first: where they change, the limits were rebased."""
+        force = force or self.home_force
+        row = self._rows.get((kpi_id, force))
+        if row is None:
+            return []
+        rows = self.points.filter(pl.col("sid") == row["sid"]).sort("_ord").select(
+            "_ord", "mean", "lpl", "upl")
+        return [(Quarter.from_ordinal(o), m, lo, hi) for o, m, lo, hi in rows.iter_rows()]
+
     def rollup(self, node: PlanNode) -> dict[str, int]:
         """Counts by status over the KPIs of a node: red, amber, green, grey, monitor, signal,
         and stale (a figure too old to judge, counted there rather than as grey or monitor)."""
