@@ -119,7 +119,7 @@ SETTINGS_KEYS = {
 }
 TOLERANCE_KEYS = {"trajectory_pct", "milestone_pct", "msf_margin_pct"}
 SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
-FORCE_KEYS = {"name", "short", "area_code", "population", "population_source"}
+FORCE_KEYS = {"name", "short", "area_code", "population", "population_source", "populations"}
 TOP_KEYS = {
     "settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis",
     "import",
@@ -311,17 +311,56 @@ def _read_forces(reader: _Reader, table: Any) -> dict[str, Force]:
         if population is not None and population <= 0:
             reader.problem(where, "population", f"found {population}; expected a positive number")
             population = None
+        area_code = reader.get(entry, "area_code", str, where, required=False, default="")
+        if area_code and not re.fullmatch(r"[EWKSN]\d{8}", area_code.strip().upper()):
+            reader.problem(where, "area_code",
+                           f"found {area_code!r}; expected an ONS area code such as 'E23000014'")
         forces[force_id] = Force(
             id=force_id,
             name=reader.get(entry, "name", str, where, default=force_id),
             short=reader.get(entry, "short", str, where, required=False, default=force_id),
-            area_code=reader.get(entry, "area_code", str, where, required=False, default=""),
+            area_code=area_code,
             population=population,
             population_source=reader.get(
                 entry, "population_source", str, where, required=False, default=""
             ),
+            populations=_read_populations(reader, entry, where),
         )
+    by_code: dict[str, str] = {}
+    for force in forces.values():
+        code = force.area_code.strip().upper()
+        if code and code in by_code:
+            reader.problem(f"forces.{force.id}", "area_code",
+                           f"{code} is also the area code of forces.{by_code[code]}; "
+                           "expected one force per area code")
+        by_code.setdefault(code, force.id)
     return forces
+
+
+def _read_populations(
+    reader: _Reader, entry: dict[str, Any], where: str,
+) -> tuple[tuple[Quarter, int], ...]:
+    """`populations = { "2019/20 Q1" = 2916500, … }`: the population by edition."""
+    table = reader.get(entry, "populations", dict, where, required=False, default={})
+    found: dict[Quarter, int] = {}
+    for key, value in table.items():
+        try:
+            quarter = Quarter.parse(key)
+        except PeriodError as err:
+            reader.problem(f"{where}.populations", key, f"{err}; expected a quarter such as "
+                           "'2019/20 Q1' (the quarter the edition's 12 months end with)")
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            reader.problem(f"{where}.populations", key,
+                           f"found {_type_name(value)} {value!r}; expected a positive whole "
+                           "number")
+            continue
+        if quarter in found:
+            reader.problem(f"{where}.populations", key,
+                           f"{quarter.label} is given twice; expected one figure per edition")
+            continue
+        found[quarter] = value
+    return tuple(sorted(found.items()))
 
 
 def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Settings | None:
@@ -337,11 +376,16 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
         reader.get(table, "comparators", list, where, required=False, default=[]),
         where, "comparators",
     )
-    for item in comparators:
+    for i, item in enumerate(comparators):
         if item not in forces:
             reader.problem(
                 where, "comparators", f"unknown force {item!r}" + _suggest(item, forces)
             )
+        elif item == home:
+            reader.problem(where, "comparators",
+                           f"{item!r} is the home force; expected its most similar forces")
+        elif item in comparators[:i]:
+            reader.problem(where, "comparators", f"{item!r} is listed twice")
 
     baselines_table = reader.get(table, "baselines", dict, where)
     baselines: dict[str, Window] = {}

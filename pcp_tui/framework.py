@@ -230,6 +230,23 @@ class Force:
     area_code: str
     population: int | None
     population_source: str
+    # the population by edition of the source (Table P3 of the ONS tables), each from the
+    # quarter its 12 months end with, in order; empty: `population` throughout
+    populations: tuple[tuple[Quarter, int], ...] = ()
+
+    def population_for(self, ends: Quarter | None) -> int | None:
+        """The population a window ending with `ends` is rated on: the latest edition at or
+        before it (the first edition for an earlier window), else `population`."""
+        if not self.populations:
+            return self.population
+        if ends is None:
+            return self.populations[-1][1]
+        chosen = self.populations[0][1]
+        for quarter, population in self.populations:
+            if quarter > ends:
+                break
+            chosen = population
+        return chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +274,21 @@ class Settings:
 
     @property
     def all_forces(self) -> tuple[str, ...]:
+        """The home force and its most similar forces (the plan's comparison group)."""
         return (self.home_force, *self.comparators)
+
+    @property
+    def national_forces(self) -> tuple[str, ...]:
+        """Every force of the config: the home force, its most similar forces, then the rest
+        of the national list in the config's order."""
+        group = self.all_forces
+        return (*group, *(f for f in self.forces if f not in group))
+
+    def role(self, force_id: str) -> str:
+        """`home`, `most similar` or `national` (in the national list only)."""
+        if force_id == self.home_force:
+            return "home"
+        return "most similar" if force_id in self.comparators else "national"
 
     def force_id(self, text: str) -> str | None:
         """Resolve a force as written in a data file (id, name or short name, any case)."""

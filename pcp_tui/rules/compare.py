@@ -25,6 +25,18 @@ def window_words(kpi: Kpi, window: Any, ends: Quarter, survey: bool = False) -> 
     return f"the {len(window)} quarters to {ends.label}"
 
 
+def window_populations(settings: Settings, windows: pl.Series) -> pl.DataFrame:
+    """Each force's population for each window end (quarter ordinal) in `windows`: the
+    population of the source's edition for that window (`Force.population_for`)."""
+    ends = [int(o) for o in windows.drop_nulls().unique().sort()]
+    rows = [
+        (force.id, end, force.population_for(Quarter.from_ordinal(end)))
+        for force in settings.forces.values() for end in ends
+    ]
+    return pl.DataFrame(rows, schema={"force": pl.Utf8, "msf_window": pl.Int32,
+                                      "population": pl.Float64}, orient="row")
+
+
 def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
     """Each force's figure for the home force's window (per 1,000 population for counts), rank
     and gap.
@@ -36,12 +48,6 @@ def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
     """
     settings = config.settings
     home = settings.home_force
-    pops = pl.DataFrame(
-        {"force": list(settings.forces),
-         "population": [f.population for f in settings.forces.values()]},
-        schema={"force": pl.Utf8, "population": pl.Float64},
-    )
-    status = status.join(pops, on="force", how="left")
     # each force's figure for the window ending at each quarter, from either source
     windows = status.select(
         "kpi", "force", pl.col("as_of").alias("msf_window"),
@@ -58,6 +64,8 @@ def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
         status.join(home_window, on=["kpi", "as_of"], how="left")
         .join(windows, on=["kpi", "force", "msf_window"], how="left")
     )
+    status = status.join(window_populations(settings, status.get_column("msf_window")),
+                         on=["force", "msf_window"], how="left")
     same_window = (
         pl.when(pl.col("msf_source") == "published").then(pl.col("_w_p"))
         .otherwise(pl.col("_w_q"))

@@ -1,0 +1,76 @@
+"""The national picture on the real ONS Police Force Area tables: all 43 forces.
+
+The tables in ../shared/realdata/ons-pfa are imported as `pcp-tui import ons-pfa` does; the
+tests skip themselves when the folder is absent.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pcp_tui.cli.main import main
+from pcp_tui.importers.areas import TERRITORIAL_FORCES
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "realdata" / "ons-pfa"
+CONFIG = ROOT / "config.toml"
+
+pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/realdata is not here")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ons")
+    capture = pytest.MonkeyPatch()
+    buffer = io.StringIO()
+    capture.setattr("sys.stdout", buffer)
+    try:
+        status = main(["import", "ons-pfa", *map(str, sorted(REAL.glob("*.xlsx"))),
+                       "--out", str(out), "--config", str(CONFIG), "--no-color",
+                       "--width", "200"])
+    finally:
+        capture.undo()
+    return status, buffer.getvalue(), out
+
+
+def test_the_import_keeps_all_43_forces_and_says_what_it_set_aside(imported):
+    status, text, _ = imported
+    assert status == 0
+    assert "Set aside (rows that are not forces of the config):" in text
+    assert ("9 English regions (North East, North West, Yorkshire and The Humber, East "
+            "Midlands, West Midlands, East, London, South East, South West)") in text
+    assert "the totals for England, Wales, England and Wales" in text
+    assert "British Transport Police (it has no police force area of its own" in text
+
+
+def test_export_gives_rows_for_43_forces_with_their_12_month_figures(imported, capsys):
+    _, _, out = imported
+    capsys.readouterr()
+    assert main(["export", "--data", str(out), "--format", "csv",
+                 "--config", str(CONFIG)]) == 0
+    frame = pl.read_csv(io.StringIO(capsys.readouterr().out))
+    with_figures = frame.filter(pl.col("value_12m").is_not_null())
+    assert with_figures.get_column("force").n_unique() == 43
+    assert set(with_figures.get_column("force")) == {f.slug for f in TERRITORIAL_FORCES}
+    # Table P1, 12 months ending June 2019: Kent's residential burglaries
+    kent = with_figures.filter((pl.col("force") == "kent") & (pl.col("quarter") == "2019/20 Q1")
+                               & (pl.col("kpi") == "residential-burglary"))
+    assert kent.height == 1 and kent.get_column("value_12m").item() > 0
+
+
+def test_validate_lists_every_force_with_its_role(imported, capsys):
+    import json
+
+    _, _, out = imported
+    capsys.readouterr()
+    main(["validate", "--data", str(out), "--format", "json", "--config", str(CONFIG)])
+    forces = json.loads(capsys.readouterr().out)["forces"]
+    assert len(forces) == 43
+    roles = [f["role"] for f in forces]
+    assert roles[:4] == ["home", "most similar", "most similar", "most similar"]
+    assert set(roles[4:]) == {"national"}
+    assert all(f["rows"] > 0 for f in forces)
