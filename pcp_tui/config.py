@@ -127,8 +127,9 @@ TOP_KEYS = {
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
-    "stale_after_quarters",
+    "stale_after_quarters", "rate_per",
 }
+RATE_BASES = (1000, 100000)
 TARGET_KEYS = {
     "threshold": {"kind", "op", "value"},
     "trajectory": {"kind", "direction", "baseline", "tolerance_pct", "judged_by"},
@@ -595,6 +596,14 @@ def _read_kpi(
     if stale_after is not None and stale_after < 0:
         reader.problem(where, "stale_after_quarters", f"found {stale_after}; expected 0 or more")
         stale_after = None
+    rate_per = reader.get(entry, "rate_per", int, where, required=False, default=1000)
+    if rate_per not in RATE_BASES:
+        reader.problem(where, "rate_per", f"found {rate_per}; expected 1000 (per 1,000 "
+                       "population) or 100000 (per 100,000, for rare crimes such as homicide)")
+        rate_per = 1000
+    elif "rate_per" in entry and (unit_id or "count") != "count":
+        reader.problem(where, "rate_per", f"a KPI in {unit_id!r} is not compared per "
+                       "population; expected rate_per only on a count")
     if ident is None or target is None:
         return None
     return Kpi(
@@ -615,6 +624,7 @@ def _read_kpi(
         target=target,
         order=order,
         stale_after_quarters=stale_after,
+        rate_per=rate_per,
     )
 
 

@@ -59,6 +59,14 @@ UNITS: dict[str, Unit] = {
 }
 
 RATE_UNITS = ("percent", "per-1000", "ratio")
+
+
+def population_rate_unit(rate_per: int) -> Unit:
+    """How a count per `rate_per` of the population is written (`0.95 per 100,000`)."""
+    if rate_per == 1000:
+        return UNITS["per-1000"]
+    return Unit(f"per-{rate_per}", f" per {rate_per:,}", 2, f"rate per {rate_per:,}",
+                float(rate_per))
 OPERATORS: dict[str, str] = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
 
 
@@ -211,6 +219,9 @@ class Kpi:
     # how many quarters its figure may lag the as-of quarter and still be judged; None: the
     # settings' `stale_after_quarters` (a half-yearly publication needs 2)
     stale_after_quarters: int | None = None
+    # counts are compared between forces per this many of the population: 1,000 for common
+    # crimes, 100,000 for rare ones (homicide is about 0.01 per 1,000)
+    rate_per: int = 1000
 
     @property
     def is_numeric(self) -> bool:
@@ -218,8 +229,13 @@ class Kpi:
 
     @property
     def per_population(self) -> bool:
-        """Counts are compared between forces as rates per 1,000 population."""
+        """Counts are compared between forces as rates per `rate_per` of the population."""
         return self.unit.id == "count"
+
+    @property
+    def rate_base(self) -> str:
+        """`per 1,000` or `per 100,000`."""
+        return f"per {self.rate_per:,}"
 
 
 @dataclass(frozen=True, slots=True)

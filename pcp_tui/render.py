@@ -30,6 +30,7 @@ from pcp_tui.framework import (
     Threshold,
     Trajectory,
     Unit,
+    population_rate_unit,
 )
 from pcp_tui.periods import Quarter
 from pcp_tui.rules.explain import SURVEY_SPC_WORDS
@@ -318,7 +319,7 @@ def alert_facts(assessment: Assessment, alert: Alert) -> AlertFacts:
     if alert.rule == "msf" and status.msf is not None:
         msf = status.msf
         home = next((e.basis for e in msf.entries if e.force == alert.force), None)
-        shown = UNITS["per-1000"] if msf.per_population else unit
+        shown = population_rate_unit(msf.rate_per) if msf.per_population else unit
         mean = shown.format(msf.comparators_mean)
         return facts(home, f"most similar forces' mean {mean}", f"MSF mean {mean}",
                      unit_id=shown.id)
@@ -774,7 +775,7 @@ def kpi_printout(
         table.add_column("force")
         table.add_column("value", justify="right")
         if msf.per_population:
-            table.add_column("per 1,000", justify="right")
+            table.add_column(kpi.rate_base, justify="right")
         if kpi.better in ("higher", "lower"):
             table.add_column("rank", justify="right")
         for entry in sorted(msf.entries, key=lambda e: (e.basis is None, e.rank or 0)):

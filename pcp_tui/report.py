@@ -170,7 +170,8 @@ MSF_INTRO = (
     "latest quarter; the latest level for stocks) and from the same kind of figure (quarterly "
     "figures or published 12-month figures), as the basis column says; a force without a "
     "figure for that window is marked with the reason and left out of the rank and the mean. "
-    "Counts per 1,000 population. Rank 1 is best."
+    "Counts per 1,000 population (per 100,000 for rare crimes such as homicide). Rank 1 is "
+    "best."
 )
 
 
@@ -270,7 +271,7 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
                          f"{basis:,.2f}" if msf.per_population else kpi.unit.format(basis))
         msf_rows.append(MsfRow(
             kpi=kpi,
-            basis=("per 1,000 population" if msf.per_population else kpi.unit.words)
+            basis=(msf.basis_words if msf.per_population else kpi.unit.words)
             + f", {msf_heading(msf)}",
             values=tuple(cells),
             rank="–" if msf.home_rank is None else f"{msf.home_rank} of {msf.n}",

@@ -615,3 +615,21 @@ def test_force_list_problems_are_named(write_config):
                                        "June").message
     assert "a positive whole number" in find(problems, "forces.west-yorkshire.populations",
                                              "2019/20 Q2").message
+
+
+def test_rate_per_is_a_readable_base_for_counts(write_config):
+    from pcp_tui.config import bundled_config_path
+
+    framework = load_config(bundled_config_path()).framework
+    assert framework.kpi("homicides").rate_per == 100000
+    assert framework.kpi("homicides").rate_base == "per 100,000"
+    assert framework.kpi("residential-burglary").rate_per == 1000  # the default
+    text = CONFIG_TOML.replace('id = "rape-por"',
+                               'id = "rape-por"\nrate_per = 1000', 1)
+    text = text.replace('id = "residential-burglary"',
+                        'id = "residential-burglary"\nrate_per = 10000', 1)
+    _, problems = problems_of(write_config, text)
+    assert "expected 1000 (per 1,000 population) or 100000" in find(
+        problems, "kpis[0] (residential-burglary)", "rate_per").message
+    assert "not compared per population" in find(
+        problems, "kpis[1] (rape-por)", "rate_per").message

@@ -74,3 +74,23 @@ def test_validate_lists_every_force_with_its_role(imported, capsys):
     assert roles[:4] == ["home", "most similar", "most similar", "most similar"]
     assert set(roles[4:]) == {"national"}
     assert all(f["rows"] > 0 for f in forces)
+
+
+def test_homicides_are_compared_per_100000(imported):
+    from datetime import date
+
+    from pcp_tui.config import load_config
+    from pcp_tui.dataset import load_observations
+    from pcp_tui.periods import Quarter
+    from pcp_tui.rules.assess import build_timeline
+
+    _, _, out = imported
+    config = load_config(CONFIG)
+    timeline = build_timeline(config, load_observations([out], config,
+                                                        today=date(2021, 11, 26)))
+    msf = timeline.at(Quarter(2019, 3)).status("homicides").msf
+    assert msf.rate_per == 100000 and msf.basis_words == "per 100,000 population"
+    wmp = next(e for e in msf.entries if e.force == "west-midlands")
+    # 42 homicides in the 12 months to December 2019, mid-2018 population 2,916,500
+    assert wmp.value == 42
+    assert wmp.basis == pytest.approx(42 / 2916500 * 100000)

@@ -77,6 +77,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "dir_sign": _direction_sign(kpi.better),
             "kind": target.kind,
             "per_pop": kpi.per_population,
+            "rate_per": float(kpi.rate_per),
             "msf": kpi.msf,
             "t_op": target.op if isinstance(target, (Threshold, Milestone)) else None,
             "t_value": target.value if isinstance(target, Threshold) else None,
@@ -99,6 +100,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
     schema = {
         "kpi": pl.Utf8, "order": pl.Int32, "measure": pl.Utf8, "scale": pl.Float64,
         "dir_sign": pl.Int32, "kind": pl.Utf8, "per_pop": pl.Boolean, "msf": pl.Boolean,
+        "rate_per": pl.Float64,
         "t_op": pl.Utf8, "t_value": pl.Float64, "t_direction": pl.Utf8, "t_tol": pl.Float64,
         "t_judge": pl.Utf8,
         "b_first": pl.Int32, "b_last": pl.Int32, "n_first": pl.Int32, "n_last": pl.Int32,

@@ -38,7 +38,8 @@ def window_populations(settings: Settings, windows: pl.Series) -> pl.DataFrame:
 
 
 def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Each force's figure for the home force's window (per 1,000 population for counts), rank
+    """Each force's figure for the home force's window (per `rate_per` population for counts),
+    rank
     and gap.
 
     Every force is compared on the window and the source of the home force's figure: a home
@@ -72,7 +73,7 @@ def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
     )
     msf_value = (
         pl.when(~pl.col("msf")).then(None)
-        .when(pl.col("per_pop")).then(same_window / pl.col("population") * 1000)
+        .when(pl.col("per_pop")).then(same_window / pl.col("population") * pl.col("rate_per"))
         .otherwise(same_window)
     )
     in_group = pl.col("force").is_in(list(settings.all_forces))
@@ -124,6 +125,7 @@ def msf_position(
     return MsfPosition(
         entries=tuple(entries),
         per_population=kpi.per_population,
+        rate_per=kpi.rate_per,
         window=ends,
         window_label=window_words(kpi, window, ends, bool(get("survey"))) if ends else "",
         source=source,

@@ -40,7 +40,7 @@ class SpcSummary:
 class MsfEntry:
     force: str
     value: float | None  # the figure for the home force's window, in the KPI's unit
-    basis: float | None  # what is ranked: a rate per 1,000 population for counts
+    basis: float | None  # what is ranked: a rate per `rate_per` population for counts
     rank: int | None
     # why a force has no figure for the window: "suppressed in the source", "not yet
     # published", …; None when it has one
@@ -60,6 +60,12 @@ class MsfPosition:
     gap: float | None
     gap_pct: float | None
     worst: bool
+    rate_per: int = 1000  # counts are ranked per this many of the population
+
+    @property
+    def basis_words(self) -> str:
+        """`per 1,000 population`, `per 100,000 population`."""
+        return f"per {self.rate_per:,} population"
 
 
 @dataclass(frozen=True)

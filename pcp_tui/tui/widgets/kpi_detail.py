@@ -481,7 +481,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         label = self._style("label")
         header = [Text("force", style=label), Text("value", style=label)]
         if msf.per_population:
-            header.append(Text("per 1,000", style=label))
+            header.append(Text(status.kpi.rate_base, style=label))
         header += [Text("rank", style=label), Text("gap to mean", style=label)]
         rows: list[list[Text]] = [header]
         for entry in sorted(msf.entries, key=lambda e: (e.basis is None, e.rank or 0)):
@@ -506,10 +506,10 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         row += [Text(""), Text(mean_text)] if msf.per_population else [Text(mean_text)]
         row += [Text(""), Text("")]
         rows.append(row)
-        widths = [26, 12] + ([10] if msf.per_population else []) + [7, 11]
+        widths = [26, 12] + ([11] if msf.per_population else []) + [7, 11]
         justify = ["left"] + ["right"] * (len(widths) - 1)
         table = table_lines(rows, widths, justify)
-        basis = "rates per 1,000 population" if msf.per_population else "values"
+        basis = (f"rates {msf.basis_words}" if msf.per_population else "values")
         heading = self._heading(f"Most similar forces: {basis}, {msf_heading(msf)}")
         parts: list[RenderableType] = [heading, table]
         for entry in msf.entries:
