@@ -14,6 +14,7 @@ import pytest
 
 from pcp_tui.cli.main import main
 from pcp_tui.importers.areas import TERRITORIAL_FORCES
+from pcp_tui.periods import Quarter
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata" / "ons-pfa"
@@ -94,3 +95,75 @@ def test_homicides_are_compared_per_100000(imported):
     # 42 homicides in the 12 months to December 2019, mid-2018 population 2,916,500
     assert wmp.value == 42
     assert wmp.basis == pytest.approx(42 / 2916500 * 100000)
+
+
+@pytest.fixture(scope="module")
+def at_december_2019(imported):
+    from datetime import date
+
+    from pcp_tui.config import load_config
+    from pcp_tui.dataset import load_observations
+    from pcp_tui.periods import Quarter
+    from pcp_tui.rules.assess import build_timeline
+
+    _, _, out = imported
+    config = load_config(CONFIG)
+    observations = load_observations([out], config, today=date(2021, 11, 26))
+    return config, observations, build_timeline(config, observations).at(Quarter(2019, 3))
+
+
+def test_the_home_force_among_all_forces_on_the_same_window(at_december_2019):
+    config, observations, assessment = at_december_2019
+    position = assessment.status("residential-burglary").national
+    assert position.window_label == "the 12 months to 2019/20 Q3"
+    assert position.source == "published"
+    # Greater Manchester is '..' in the edition ending December 2019: 42 forces
+    assert position.n == 42 and position.without == ("greater-manchester",)
+    # the national rate recomputed from the return: every force's 12-month figure over its
+    # population of the December 2019 edition
+    frame = observations.frame.filter(
+        (pl.col("kpi") == "residential-burglary") & pl.col("value_12m").is_not_null()
+        & (pl.col("period") == Quarter(2019, 3).start))
+    forces = config.settings.forces
+    total = frame.get_column("value_12m").sum()
+    people = sum(forces[f].population_for(Quarter(2019, 3))
+                 for f in frame.get_column("force"))
+    assert frame.height == 42
+    assert position.funnel.target == pytest.approx(total / people * 1000)
+    assert position.home.rate == pytest.approx(18739 / 2916500 * 1000)  # 6.43
+    assert position.home.rank == 38  # 1 is the lowest rate
+    # forces vary far more than Poisson allows: the additive adjustment applies
+    assert position.funnel.phi > 100 and position.funnel.overdispersed
+    low, high = position.funnel.limits(2916500, 1.959963984540054)
+    assert low < position.home.rate < high and position.band == "inside"
+    # every force's rate is its count over its population
+    kent = next(r for r in position.forces if r.force == "kent")
+    assert kent.rate == pytest.approx(kent.count / forces["kent"].population_for(
+        Quarter(2019, 3)) * 1000)
+
+
+def test_show_gives_the_national_position(imported, capsys):
+    _, _, out = imported
+    capsys.readouterr()
+    main(["show", "homicides", "--data", str(out), "--quarter", "2019/20 Q3",
+          "--config", str(CONFIG), "--no-color", "--width", "200"])
+    text = capsys.readouterr().out
+    assert ("All forces (the 12 months to 2019/20 Q3; from published 12-month figures)"
+            in text)
+    assert "West Midlands Police 1.44 per 100,000 population" in text
+    assert "Rank 34 of 42 (1 is the lowest rate)" in text
+    assert "Funnel: within the 95 % limits for its population" in text
+    assert "No figure for the window, left out: Greater Manchester Police" in text
+
+
+def test_a_kpi_without_a_direction_gets_no_rank(at_december_2019):
+    from dataclasses import replace
+
+    from pcp_tui.rules.compare import national_frame_position
+
+    config, _, assessment = at_december_2019
+    kpi = replace(config.framework.kpi("residential-burglary"), better="none")
+    rows = assessment._rows
+    row = rows[("residential-burglary", "west-midlands")]
+    position = national_frame_position(config.settings, rows, kpi, row.get, None)
+    assert position is not None and position.home.rank is None

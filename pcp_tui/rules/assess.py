@@ -32,7 +32,12 @@ from pcp_tui.framework import Kpi, Milestone, PlanNode, Threshold, Trajectory
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.alerts import Alert, alert_history, build_alerts, no_alerts
-from pcp_tui.rules.compare import msf_frame, msf_position, window_words
+from pcp_tui.rules.compare import (
+    msf_frame,
+    msf_position,
+    national_frame_position,
+    window_words,
+)
 from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_frame import spc_points
@@ -502,6 +507,8 @@ def _build_status(
                          assessment.as_of, kpi, get, window) if kpi.msf and row else None,
         explanation="",
         change_z=get("change_z"),
+        national=national_frame_position(settings, assessment._rows, kpi, get, window)
+        if row and force == settings.home_force else None,
     )
     object.__setattr__(status, "explanation", explain(status, settings))
     return status

@@ -9,6 +9,7 @@ import polars as pl
 from pcp_tui.config import Config
 from pcp_tui.framework import Kpi, Settings
 from pcp_tui.periods import Quarter
+from pcp_tui.rules.national import NationalPosition, national_position
 from pcp_tui.rules.status import MsfEntry, MsfPosition
 
 
@@ -80,6 +81,8 @@ def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
     status = status.with_columns(
         pl.when(in_group & pl.col("msf")).then(same_window).alias("msf_comparison"),
         pl.when(in_group).then(msf_value).alias("msf_value"),
+        # every force's count for the home force's window: the national picture
+        pl.when(pl.col("per_pop")).then(same_window).alias("nat_count"),
     ).drop("_w_q", "_w_p")
     group = ["kpi", "as_of"]
     # rank 1 is the best; with no better direction there is no rank
@@ -135,6 +138,27 @@ def msf_position(
         gap=get("msf_gap"),
         gap_pct=get("msf_gap_pct"),
         worst=bool(get("msf_worst")),
+    )
+
+
+def national_frame_position(
+    settings: Settings, rows: dict[tuple[str, str], dict[str, Any]], kpi: Kpi, get: Any,
+    window: Any,
+) -> NationalPosition | None:
+    """The home force among every force of the national list with a count for the home
+    force's window and source (see `pcp_tui.rules.national`)."""
+    ends = _quarter(get("msf_window"))
+    if not kpi.per_population or ends is None or get("nat_count") is None:
+        return None
+    figures = []
+    for force in settings.national_forces:
+        other = rows.get((kpi.id, force), {})
+        figures.append((force, other.get("nat_count"), other.get("population")))
+    better = {"higher": 1, "lower": -1}.get(kpi.better, 0)
+    return national_position(
+        settings.home_force, figures, rate_per=kpi.rate_per, better=better, window=ends,
+        window_label=window_words(kpi, window, ends, bool(get("survey"))),
+        source=get("msf_source"),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pcp_tui.framework import Kpi
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.national import NationalPosition
 from pcp_tui.rules.significance import two_sided_p
 
 
@@ -102,6 +103,8 @@ class KpiStatus:
     explanation: str
     # the test of the change on the baseline (None where none applies: levels, surveys)
     change_z: float | None = None
+    # among every force with a figure for the same window (counts with national data)
+    national: NationalPosition | None = None
 
     @property
     def change_p(self) -> float | None:
