@@ -37,6 +37,7 @@ from pcp_tui.render import (
     is_signal,
     kpi_glyph,
     msf_heading,
+    national_heading,
     pct_text,
     range_text,
     severity_counts,
@@ -45,6 +46,7 @@ from pcp_tui.render import (
     visible,
 )
 from pcp_tui.rules.explain import spc_phrase
+from pcp_tui.rules.national import judgement_words
 
 if TYPE_CHECKING:
     from pcp_tui.alerts import Alert
@@ -163,6 +165,8 @@ class BoardReport:
     no_data: tuple[str, ...]
     notes_problems: tuple[str, ...] = field(default=())
     sample_notice: str | None = None
+    # the home force among all forces with a figure, one line per count KPI with national data
+    national: tuple[str, ...] = ()
 
 
 MSF_INTRO = (
@@ -321,7 +325,22 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
         revisions=revisions,
         stale=stale,
         no_data=no_data,
+        national=tuple(_national_line(statuses[kpi.id], settings) for kpi in framework.kpis
+                       if statuses[kpi.id].national is not None),
     )
+
+
+def _national_line(status: KpiStatus, settings: object) -> str:
+    """`Homicides: 1.44 per 100,000 population against 1.18 for all 42 forces with a figure
+    (the 12 months to …); rank 34 of 42; funnel: within the 95 % limits …`."""
+    position = status.national
+    assert position is not None
+    better = {"higher": 1, "lower": -1}.get(status.kpi.better, 0)
+    rank = f"; rank {position.home.rank} of {position.n}" if position.home.rank else ""
+    return (f"{status.kpi.title}: {position.home.rate:,.2f} {position.basis_words} against "
+            f"{position.funnel.target:,.2f} for all {position.n} forces with a figure "
+            f"({national_heading(position)}){rank}; funnel: "
+            f"{judgement_words(position, better)}")
 
 
 def _unit_format(framework: object, kpi_id: str, value: float | None) -> str:
@@ -493,6 +512,8 @@ def render_markdown(assessment: Assessment, notes: Sequence[Note],
             ("l", "l", *("r" for _ in report.force_names), "r", "r")), ""]
     else:
         out += ["No KPI is compared with most similar forces.", ""]
+    if report.national:
+        out += ["Among all forces:", "", *(f"- {_md(line)}" for line in report.national), ""]
 
     out += ["## Data: problems and revisions", ""]
     out += [f"### Problems ({report.problems_total})", ""]
@@ -819,6 +840,9 @@ def render_html(assessment: Assessment, notes: Sequence[Note],
             numeric=tuple(range(2, 4 + len(report.force_names)))))
     else:
         out.append("<p>No KPI is compared with most similar forces.</p>")
+    if report.national:
+        out.append("<p>Among all forces:</p><ul>"
+                   + "".join(f"<li>{_h(line)}</li>" for line in report.national) + "</ul>")
 
     # data
     out.append('<h2 id="data">Data: problems and revisions</h2>')

@@ -167,3 +167,16 @@ def test_a_kpi_without_a_direction_gets_no_rank(at_december_2019):
     row = rows[("residential-burglary", "west-midlands")]
     position = national_frame_position(config.settings, rows, kpi, row.get, None)
     assert position is not None and position.home.rank is None
+
+
+def test_the_report_has_a_line_per_kpi_among_all_forces(at_december_2019):
+    from pcp_tui.report import build_report, render_html, render_markdown
+
+    _, _, assessment = at_december_2019
+    report = build_report(assessment, [])
+    line = next(x for x in report.national if x.startswith("Homicides:"))
+    assert line.startswith("Homicides: 1.44 per 100,000 population against 1.18 for all 42 "
+                           "forces with a figure (the 12 months to 2019/20 Q3")
+    assert "; rank 34 of 42; funnel: within the 95 % limits" in line
+    assert "- Homicides: 1.44 per 100,000" in render_markdown(assessment, [])
+    assert "<li>Homicides: 1.44 per 100,000" in render_html(assessment, [])
