@@ -137,7 +137,7 @@ REPORT_KEYS = {
 }
 TOLERANCE_KEYS = {"trajectory_pct", "milestone_pct", "msf_margin_pct"}
 SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
-FORCE_KEYS = {"name", "short", "area_code", "population", "population_source"}
+FORCE_KEYS = {"name", "short", "area_code", "population", "population_source", "populations"}
 TOP_KEYS = {
     "settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis",
     "import", "report",
@@ -145,8 +145,9 @@ TOP_KEYS = {
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
     "priorities", "unit", "better", "measure", "source", "msf", "target",
-    "stale_after_quarters", "spc", "spc_rebase", "spc_fixed_after",
+    "stale_after_quarters", "spc", "spc_rebase", "spc_fixed_after", "rate_per",
 }
+RATE_BASES = (1000, 100000)
 TARGET_KEYS = {
     "threshold": {"kind", "op", "value", "judge_on"},
     "trajectory": {"kind", "direction", "baseline", "tolerance_pct", "judged_by"},
@@ -400,17 +401,56 @@ def _read_forces(reader: _Reader, table: Any) -> dict[str, Force]:
         reader.unknown_keys(entry, FORCE_KEYS, where)
         population = reader.number(entry, "population", where, low=0, high=MAX_POPULATION,
                                    above=True, whole=True, required=False)
+        area_code = reader.get(entry, "area_code", str, where, required=False, default="")
+        if area_code and not re.fullmatch(r"[EWKSN]\d{8}", area_code.strip().upper()):
+            reader.problem(where, "area_code",
+                           f"found {area_code!r}; expected an ONS area code such as 'E23000014'")
         forces[force_id] = Force(
             id=force_id,
             name=reader.get(entry, "name", str, where, default=force_id),
             short=reader.get(entry, "short", str, where, required=False, default=force_id),
-            area_code=reader.get(entry, "area_code", str, where, required=False, default=""),
+            area_code=area_code,
             population=population,
             population_source=reader.get(
                 entry, "population_source", str, where, required=False, default=""
             ),
+            populations=_read_populations(reader, entry, where),
         )
+    by_code: dict[str, str] = {}
+    for force in forces.values():
+        code = force.area_code.strip().upper()
+        if code and code in by_code:
+            reader.problem(f"forces.{force.id}", "area_code",
+                           f"{code} is also the area code of forces.{by_code[code]}; "
+                           "expected one force per area code")
+        by_code.setdefault(code, force.id)
     return forces
+
+
+def _read_populations(
+    reader: _Reader, entry: dict[str, Any], where: str,
+) -> tuple[tuple[Quarter, int], ...]:
+    """`populations = { "2019/20 Q1" = 2916500, … }`: the population by edition."""
+    table = reader.get(entry, "populations", dict, where, required=False, default={})
+    found: dict[Quarter, int] = {}
+    for key, value in table.items():
+        try:
+            quarter = Quarter.parse(key)
+        except PeriodError as err:
+            reader.problem(f"{where}.populations", key, f"{err}; expected a quarter such as "
+                           "'2019/20 Q1' (the quarter the edition's 12 months end with)")
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            reader.problem(f"{where}.populations", key,
+                           f"found {_type_name(value)} {value!r}; expected a positive whole "
+                           "number")
+            continue
+        if quarter in found:
+            reader.problem(f"{where}.populations", key,
+                           f"{quarter.label} is given twice; expected one figure per edition")
+            continue
+        found[quarter] = value
+    return tuple(sorted(found.items()))
 
 
 def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Settings | None:
@@ -426,11 +466,16 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
         reader.get(table, "comparators", list, where, required=False, default=[]),
         where, "comparators",
     )
-    for item in comparators:
+    for i, item in enumerate(comparators):
         if item not in forces:
             reader.problem(
                 where, "comparators", f"unknown force {item!r}" + _suggest(item, forces)
             )
+        elif item == home:
+            reader.problem(where, "comparators",
+                           f"{item!r} is the home force; expected its most similar forces")
+        elif item in comparators[:i]:
+            reader.problem(where, "comparators", f"{item!r} is listed twice")
 
     baselines_table = reader.get(table, "baselines", dict, where)
     baselines: dict[str, Window] = {}
@@ -664,6 +709,14 @@ def _read_kpi(
             reader.problem(where, "spc_rebase", f"{err}; expected quarters such as '2020/21 Q1'")
     fixed_after = reader.number(entry, "spc_fixed_after", where, low=2, high=MAX_QUARTERS,
                                 whole=True, required=False)
+    rate_per = reader.get(entry, "rate_per", int, where, required=False, default=1000)
+    if rate_per not in RATE_BASES:
+        reader.problem(where, "rate_per", f"found {rate_per}; expected 1000 (per 1,000 "
+                       "population) or 100000 (per 100,000, for rare crimes such as homicide)")
+        rate_per = 1000
+    elif "rate_per" in entry and (unit_id or "count") != "count":
+        reader.problem(where, "rate_per", f"a KPI in {unit_id!r} is not compared per "
+                       "population; expected rate_per only on a count")
     if ident is None or target is None:
         return None
     return Kpi(
@@ -687,6 +740,7 @@ def _read_kpi(
         spc=spc or spc_default,  # type: ignore[arg-type]
         spc_rebase=tuple(sorted(set(rebase))),
         spc_fixed_after=fixed_after,
+        rate_per=rate_per,
     )
 
 

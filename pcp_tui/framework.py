@@ -63,6 +63,14 @@ UNITS: dict[str, Unit] = {
 }
 
 RATE_UNITS = ("percent", "per-1000", "ratio")
+
+
+def population_rate_unit(rate_per: int) -> Unit:
+    """How a count per `rate_per` of the population is written (`0.95 per 100,000`)."""
+    if rate_per == 1000:
+        return UNITS["per-1000"]
+    return Unit(f"per-{rate_per}", f" per {rate_per:,}", 2, f"rate per {rate_per:,}",
+                float(rate_per))
 OPERATORS: dict[str, str] = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
 
 
@@ -225,6 +233,9 @@ class Kpi:
     # practice, the start of lockdown), and a baseline fixed on the first n points of each stretch
     spc_rebase: tuple[Quarter, ...] = ()
     spc_fixed_after: int | None = None
+    # counts are compared between forces per this many of the population: 1,000 for common
+    # crimes, 100,000 for rare ones (homicide is about 0.01 per 1,000)
+    rate_per: int = 1000
 
     @property
     def is_numeric(self) -> bool:
@@ -232,8 +243,13 @@ class Kpi:
 
     @property
     def per_population(self) -> bool:
-        """Counts are compared between forces as rates per 1,000 population."""
+        """Counts are compared between forces as rates per `rate_per` of the population."""
         return self.unit.id == "count"
+
+    @property
+    def rate_base(self) -> str:
+        """`per 1,000` or `per 100,000`."""
+        return f"per {self.rate_per:,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +260,23 @@ class Force:
     area_code: str
     population: int | None
     population_source: str
+    # the population by edition of the source (Table P3 of the ONS tables), each from the
+    # quarter its 12 months end with, in order; empty: `population` throughout
+    populations: tuple[tuple[Quarter, int], ...] = ()
+
+    def population_for(self, ends: Quarter | None) -> int | None:
+        """The population a window ending with `ends` is rated on: the latest edition at or
+        before it (the first edition for an earlier window), else `population`."""
+        if not self.populations:
+            return self.population
+        if ends is None:
+            return self.populations[-1][1]
+        chosen = self.populations[0][1]
+        for quarter, population in self.populations:
+            if quarter > ends:
+                break
+            chosen = population
+        return chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +307,21 @@ class Settings:
 
     @property
     def all_forces(self) -> tuple[str, ...]:
+        """The home force and its most similar forces (the plan's comparison group)."""
         return (self.home_force, *self.comparators)
+
+    @property
+    def national_forces(self) -> tuple[str, ...]:
+        """Every force of the config: the home force, its most similar forces, then the rest
+        of the national list in the config's order."""
+        group = self.all_forces
+        return (*group, *(f for f in self.forces if f not in group))
+
+    def role(self, force_id: str) -> str:
+        """`home`, `most similar` or `national` (in the national list only)."""
+        if force_id == self.home_force:
+            return "home"
+        return "most similar" if force_id in self.comparators else "national"
 
     def force_id(self, text: str) -> str | None:
         """Resolve a force as written in a data file (id, name or short name, any case)."""

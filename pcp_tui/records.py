@@ -31,7 +31,8 @@ Machine-readable printouts, format version 1 (`--format json`).
 
     {"format": "pcp-tui-validate", "version": 1, "config": PATH,
      "kpis_by_kind": {"threshold": N, ...}, "kpis": N,
-     "forces": [{"id", "name", "role": "home"|"most similar", "population", "rows"}],
+     "forces": [{"id", "name", "role": "home"|"most similar"|"national", "population",
+                 "rows"}],
      "data": {"files": N, "rows": N, "quarters": N, "first": Q|null, "last": Q|null,
               "kpis_with_data": N},
      "revisions": [{"kpi", "force", "quarter", "field", "was", "now", "from", "restated_in"}],
@@ -95,10 +96,10 @@ def validate_document(config: Config, obs: Observations) -> dict[str, Any]:
         "kpis": len(framework.kpis),
         "forces": [
             {"id": force_id, "name": settings.forces[force_id].name,
-             "role": "home" if force_id == settings.home_force else "most similar",
+             "role": settings.role(force_id),
              "population": settings.forces[force_id].population,
              "rows": rows_by_force.get(force_id, 0)}
-            for force_id in settings.all_forces
+            for force_id in settings.national_forces
         ],
         "data": {
             "files": len(obs.files), "rows": obs.frame.height, "quarters": len(quarters),

@@ -31,6 +31,7 @@ from pcp_tui.framework import (
     Threshold,
     Trajectory,
     Unit,
+    population_rate_unit,
 )
 from pcp_tui.periods import Quarter
 from pcp_tui.rules.explain import (
@@ -40,6 +41,7 @@ from pcp_tui.rules.explain import (
     judged_on_words,
 )
 from pcp_tui.rules.figures import figure_series
+from pcp_tui.rules.national import Z_95, Z_998, NationalPosition, judgement_words
 
 if TYPE_CHECKING:
     from pcp_tui.alerts import Alert
@@ -167,6 +169,39 @@ def msf_heading(msf: MsfPosition) -> str:
     every force in a comparison is shown for."""
     source = SOURCE_WORDS.get(msf.source or "", "")
     return "; ".join(part for part in (msf.window_label, source) if part) or "no figure"
+
+
+def national_heading(position: NationalPosition) -> str:
+    """`the 12 months to 2019/20 Q3; from published 12-month figures`."""
+    source = SOURCE_WORDS.get(position.source or "", "")
+    return "; ".join(part for part in (position.window_label, source) if part)
+
+
+def national_lines(position: NationalPosition, kpi: Kpi, names: dict[str, str]) -> list[str]:
+    """The home force's national position in words: rate, national rate, rank, funnel.
+    `names` gives each force's name (data text: the caller shows it literally)."""
+    fun = position.funnel
+    basis = position.basis_words
+    better = {"higher": 1, "lower": -1}.get(kpi.better, 0)
+    lines = [
+        f"{names.get(position.force, position.force)} {position.home.rate:,.2f} {basis}; "
+        f"all {position.n} forces with a figure {fun.target:,.2f} "
+        f"({position.home.count:,.0f} of {sum(r.count for r in position.forces):,.0f})",
+    ]
+    if better:
+        best = "lowest" if better < 0 else "highest"
+        lines.append(f"Rank {position.home.rank} of {position.n} (1 is the {best} rate)")
+    lo95, hi95 = fun.limits(position.home.population, Z_95)
+    lo99, hi99 = fun.limits(position.home.population, Z_998)
+    lines.append(f"Funnel: {judgement_words(position, better)}")
+    spread = (f"between-force spread τ = {fun.tau:,.2f} {basis} added (φ = {fun.phi:,.1f})"
+              if fun.overdispersed else "no overdispersion beyond Poisson")
+    lines.append(f"Limits at a population of {position.home.population:,.0f}: 95 % "
+                 f"{lo95:,.2f}–{hi95:,.2f}, 99.8 % {lo99:,.2f}–{hi99:,.2f}; {spread}")
+    if position.without:
+        lines.append("No figure for the window, left out: "
+                     + ", ".join(names.get(f, f) for f in position.without))
+    return lines
 
 
 # Shared view helpers: numbers, histories and alert facts ---------------------------------------
@@ -333,7 +368,7 @@ def alert_facts(assessment: Assessment, alert: Alert) -> AlertFacts:
     if alert.rule == "msf" and status.msf is not None:
         msf = status.msf
         home = next((e.basis for e in msf.entries if e.force == alert.force), None)
-        shown = UNITS["per-1000"] if msf.per_population else unit
+        shown = population_rate_unit(msf.rate_per) if msf.per_population else unit
         mean = shown.format(msf.comparators_mean)
         return facts(home, f"most similar forces' mean {mean}", f"MSF mean {mean}",
                      unit_id=shown.id)
@@ -812,7 +847,7 @@ def kpi_printout(
         table.add_column("force")
         table.add_column("value", justify="right")
         if msf.per_population:
-            table.add_column("per 1,000", justify="right")
+            table.add_column(kpi.rate_base, justify="right")
         if kpi.better in ("higher", "lower"):
             table.add_column("rank", justify="right")
         for entry in sorted(msf.entries, key=lambda e: (e.basis is None, e.rank or 0)):
@@ -838,6 +873,13 @@ def kpi_printout(
             + ("; the worst of the group" if msf.worst else "")
             + ("; forces without a figure for the window are left out of the rank and the mean"
                if any(e.missing for e in msf.entries) else ""), style="dim"))
+
+    # among all forces
+    if status.national is not None:
+        position = status.national
+        names = {f.id: f.name for f in settings.forces.values()}
+        parts += [Text(""), Text(f"All forces ({national_heading(position)})", style="bold")]
+        parts += [Text(f"  {line}") for line in national_lines(position, kpi, names)]
 
     # alerts on this KPI
     mine = [a for a in assessment.alerts if a.kpi == kpi_id and a.force == force]

@@ -233,3 +233,29 @@ def load_paths(config: Config) -> Callable[..., Observations]:
         return load_observations(list(paths), config, today=TODAY)
 
     return load_many
+
+
+def group_only_config(folder: Path) -> Config:
+    """The bundled framework with only the home force and its most similar forces in
+    `[forces]`: a config that does not hold the national list."""
+    import re
+
+    from pcp_tui.config import bundled_config_path
+
+    text = bundled_config_path().read_text(encoding="utf-8")
+    group = ("west-midlands", "greater-manchester", "merseyside", "west-yorkshire")
+
+    def keep(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(1) in group else ""
+
+    text = re.sub(r"^\[forces\.([a-z-]+)\]\n(?:[^\n\[]+\n)*\n?", keep, text, flags=re.M)
+    path = folder / "group-only.toml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    assert set(config.settings.forces) == set(group)
+    return config
+
+
+@pytest.fixture(scope="module")
+def group_plan(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    return group_only_config(tmp_path_factory.mktemp("group"))

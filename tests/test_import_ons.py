@@ -282,8 +282,17 @@ def test_row_numbers_follow_a_table_that_starts_lower_down(workbook, plan):
     assert [p.row for p in result.problems if "twelve" in p.found] == [15]
 
 
-def test_areas_not_in_the_config_are_skipped_quietly(workbook, plan):
+def test_every_force_of_the_national_list_is_kept_and_the_rest_set_aside(workbook, plan):
     result = import_ons_pfa(workbook(), plan)
+    assert "staffordshire" in set(result.frame.get_column("force"))
+    assert result.skipped_forces == ("British Transport Police",)
+    aside = "\n".join(result.set_aside)
+    assert "West Midlands" in aside and "England and Wales" in aside
+    assert "British Transport Police (it has no police force area of its own" in aside
+
+
+def test_areas_not_in_the_config_are_skipped_quietly(workbook, group_plan):
+    result = import_ons_pfa(workbook(), group_plan)
     assert set(result.frame.get_column("force")) == {
         "west-midlands", "greater-manchester", "merseyside", "west-yorkshire"}
     assert "Staffordshire" in result.skipped_forces

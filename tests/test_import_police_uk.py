@@ -149,8 +149,8 @@ def found(result) -> list[str]:
 # Street crime ---------------------------------------------------------------------------------
 
 
-def test_street_crime_types_become_quarterly_counts(archive, plan):
-    result = import_police_uk(archive, plan)
+def test_street_crime_types_become_quarterly_counts(archive, group_plan):
+    result = import_police_uk(archive, group_plan)
     q1 = "2019/20 Q1"
     assert counts(result, "asb-incidents") == {
         ("west-midlands", q1): 4 + 1 + 2 + 1,  # April includes the row with surplus fields
@@ -201,8 +201,8 @@ def test_odd_rows_are_reported_and_not_counted(archive, plan):
         (p.column, p.found) for p in result.problems if p.file.endswith("wy-quarter-one.csv")]
 
 
-def test_rows_are_counted_for_the_force_that_recorded_them(archive, plan):
-    result = import_police_uk(archive, plan)
+def test_rows_are_counted_for_the_force_that_recorded_them(archive, group_plan):
+    result = import_police_uk(archive, group_plan)
     # BTP's 30 shoplifting offences `Falls within` West Midlands but are BTP's
     assert counts(result, "shoplifting")[("west-midlands", "2019/20 Q1")] == 4
     assert "British Transport Police" in result.skipped_forces

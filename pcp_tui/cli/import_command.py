@@ -183,6 +183,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for result, one in zip(writable, written):
         _print_written(console, result, one)
+    set_aside = list(dict.fromkeys(line for r in writable for line in r.set_aside))
+    if set_aside:
+        console.print(Text("Set aside (rows that are not forces of the config):", style="bold"))
+        for line in set_aside:
+            console.print(Text(f"  {line}"), soft_wrap=True)
     unmapped = list({(u.table, u.label): u for r in writable for u in r.unmapped}.values())
     if unmapped:
         console.print(Text("Left unmapped (no KPI with the same definition):", style="bold"))

@@ -61,13 +61,23 @@ def run(args: argparse.Namespace) -> int:
     for name in ("force", "role", "population", "rows"):
         forces.add_column(name, justify="right" if name in ("population", "rows") else "left")
     rows_by_force = dict(obs.frame.group_by("force").len().iter_rows())
-    for force_id in settings.all_forces:
+    # the national list in full would bury the group: its forces without data are counted
+    quiet = []
+    for force_id in settings.national_forces:
         force = settings.forces[force_id]
+        role = settings.role(force_id)
+        if role == "national" and not rows_by_force.get(force_id):
+            quiet.append(force_id)
+            continue
         forces.add_row(
-            literal(force.name), "home" if force_id == settings.home_force else "most similar",
+            literal(force.name), role,
             f"{force.population:,}" if force.population else "–",
             f"{rows_by_force.get(force_id, 0):,}",
         )
+    if quiet:
+        forces.caption = (f"and {plural(len(quiet), 'other force')} of the national list "
+                          "with no data")
+        forces.caption_justify = "left"
     console.print(forces)
 
     quarters = obs.quarters

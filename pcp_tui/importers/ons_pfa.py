@@ -120,6 +120,9 @@ class _Run:
     unmapped: dict[tuple[str, str], Unmapped] = field(default_factory=dict)
     skipped: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    # rows that are not the config's forces: regions, national totals, forces outside it
+    regions: set[str] = field(default_factory=set)
+    totals: set[str] = field(default_factory=set)
 
 
 def import_ons_pfa(
@@ -175,7 +178,27 @@ def import_ons_pfa(
         unmapped=tuple(unmapped),
         notes=tuple(run.notes),
         skipped_forces=tuple(sorted(run.skipped)),
+        set_aside=_set_aside(run),
     )
+
+
+def _set_aside(run: _Run) -> tuple[str, ...]:
+    """What the tables hold besides the config's forces, in words for the console."""
+    regions = [name for code, name in REGIONS.items()
+               if code.startswith("E12") and name in run.regions]
+    lines = []
+    if regions:
+        lines.append(f"{len(regions)} English regions ({', '.join(regions)})")
+    totals = [name for code, name in REGIONS.items()
+              if not code.startswith("E12") and name in run.totals]
+    if totals:
+        lines.append("the totals for " + ", ".join(totals))
+    for name in sorted(run.skipped):
+        force = force_by_name(name)
+        why = ("it has no police force area of its own" if force is not None and not force.code
+               else "a police force area")
+        lines.append(f"{name} ({why}; not among the config's [forces])")
+    return tuple(lines)
 
 
 # Files and workbooks -------------------------------------------------------------------------
@@ -474,6 +497,11 @@ def _force_rows(
     out: list[tuple[AreaRow, str]] = []
     first: dict[str, AreaRow] = {}
     for row in rows:
+        if row.kind == "region":
+            code = row.code or region_code(row.name) or ""
+            name = REGIONS.get(code)
+            if name is not None:
+                (run.regions if code.startswith("E12") else run.totals).add(name)
         if row.kind != "force" or row.force is None:
             continue
         force_id = config_force_id(run.config.settings, row.force)

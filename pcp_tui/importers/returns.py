@@ -130,6 +130,8 @@ class ImportResult:
     context: dict[str, pl.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # things worth knowing that are not problems in the source
     skipped_forces: tuple[str, ...] = ()  # areas in the source that the config does not hold
+    # rows of the source set aside, in words: regions, national totals, forces outside the config
+    set_aside: tuple[str, ...] = ()
     name: str = ""  # the return's file name, when the importer names it (else suggested_name)
 
     @property
@@ -241,6 +243,7 @@ def write_return(
         "unmapped": [asdict(u) for u in result.unmapped],
         "notes": list(result.notes),
         "skipped_forces": list(result.skipped_forces),
+        "set_aside": list(result.set_aside),
         "context_files": [str(p.relative_to(path.parent)) for p in context_targets],
     }
     text = records.dumps(document)

@@ -276,6 +276,9 @@ def html_paper(report: BoardReport) -> str:
             numeric=tuple(range(2, 4 + len(report.force_names)))))
     else:
         out.append("<p>No KPI is compared with most similar forces.</p>")
+    if report.national:
+        out.append("<p>Among all forces:</p><ul>"
+                   + "".join(f"<li>{_h(line)}</li>" for line in report.national) + "</ul>")
 
     # data
     out.append('<h2 id="data">Data: problems and revisions</h2>')

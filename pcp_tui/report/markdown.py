@@ -167,6 +167,8 @@ def markdown_paper(report: BoardReport) -> str:
             ("l", "l", *("r" for _ in report.force_names), "r", "r")), ""]
     else:
         out += ["No KPI is compared with most similar forces.", ""]
+    if report.national:
+        out += ["Among all forces:", "", *(f"- {_md(line)}" for line in report.national), ""]
 
     out += ["## Data: problems and revisions", ""]
     out += [f"### Problems ({report.problems_total})", ""]

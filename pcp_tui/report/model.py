@@ -36,6 +36,7 @@ from pcp_tui.render import (
     is_signal,
     kpi_glyph,
     msf_heading,
+    national_heading,
     pct_text,
     plural,
     range_text,
@@ -53,6 +54,7 @@ from pcp_tui.report.paper import (
     scorecard,
 )
 from pcp_tui.rules.explain import spc_phrase
+from pcp_tui.rules.national import judgement_words
 
 if TYPE_CHECKING:
     from pcp_tui.alerts import Alert
@@ -175,6 +177,8 @@ class BoardReport:
     no_data: tuple[str, ...]
     notes_problems: tuple[str, ...] = field(default=())
     sample_notice: str | None = None
+    # the home force among all forces with a figure, one line per count KPI with national data
+    national: tuple[str, ...] = ()
     meta: PaperMeta = field(default_factory=PaperMeta)
     executive: ExecutiveSummary | None = None
     scorecard: tuple[ScoreGroup, ...] = ()
@@ -189,7 +193,8 @@ MSF_INTRO = (
     "latest quarter; the latest level for stocks) and from the same kind of figure (quarterly "
     "figures or published 12-month figures), as the basis column says; a force without a "
     "figure for that window is marked with the reason and left out of the rank and the mean. "
-    "Counts per 1,000 population. Rank 1 is best."
+    "Counts per 1,000 population (per 100,000 for rare crimes such as homicide). Rank 1 is "
+    "best."
 )
 
 
@@ -309,7 +314,7 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
                          f"{basis:,.2f}" if msf.per_population else kpi.unit.format(basis))
         msf_rows.append(MsfRow(
             kpi=kpi,
-            basis=("per 1,000 population" if msf.per_population else kpi.unit.words)
+            basis=(msf.basis_words if msf.per_population else kpi.unit.words)
             + f", {msf_heading(msf)}",
             values=tuple(cells),
             rank="–" if msf.home_rank is None else f"{msf.home_rank} of {msf.n}",
@@ -401,7 +406,22 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
         revisions=revisions,
         stale=stale,
         no_data=no_data,
+        national=tuple(_national_line(statuses[kpi.id]) for kpi in framework.kpis
+                       if statuses[kpi.id].national is not None),
     )
+
+
+def _national_line(status: KpiStatus) -> str:
+    """`Homicides: 1.44 per 100,000 population against 1.18 for all 42 forces with a figure
+    (the 12 months to …); rank 34 of 42; funnel: within the 95 % limits …`."""
+    position = status.national
+    assert position is not None
+    better = {"higher": 1, "lower": -1}.get(status.kpi.better, 0)
+    rank = f"; rank {position.home.rank} of {position.n}" if position.home.rank else ""
+    return (f"{status.kpi.title}: {position.home.rate:,.2f} {position.basis_words} against "
+            f"{position.funnel.target:,.2f} for all {position.n} forces with a figure "
+            f"({national_heading(position)}){rank}; funnel: "
+            f"{judgement_words(position, better)}")
 
 
 def _unit_format(framework: object, kpi_id: str, value: float | None) -> str:

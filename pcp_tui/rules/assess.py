@@ -33,7 +33,12 @@ from pcp_tui.framework import Kpi, Milestone, PlanNode, Threshold, Trajectory
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.alerts import Alert, alert_history, build_alerts, no_alerts
-from pcp_tui.rules.compare import msf_frame, msf_position, window_words
+from pcp_tui.rules.compare import (
+    msf_frame,
+    msf_position,
+    national_frame_position,
+    window_words,
+)
 from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_frame import spc_points
@@ -78,6 +83,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "dir_sign": _direction_sign(kpi.better),
             "kind": target.kind,
             "per_pop": kpi.per_population,
+            "rate_per": float(kpi.rate_per),
             "msf": kpi.msf,
             "t_op": target.op if isinstance(target, (Threshold, Milestone)) else None,
             "t_value": target.value if isinstance(target, Threshold) else None,
@@ -102,6 +108,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
     schema = {
         "kpi": pl.Utf8, "order": pl.Int32, "measure": pl.Utf8, "scale": pl.Float64,
         "dir_sign": pl.Int32, "kind": pl.Utf8, "per_pop": pl.Boolean, "msf": pl.Boolean,
+        "rate_per": pl.Float64,
         "t_op": pl.Utf8, "t_value": pl.Float64, "t_judge_on": pl.Utf8, "t_direction": pl.Utf8,
         "t_tol": pl.Float64, "t_judge": pl.Utf8,
         "b_first": pl.Int32, "b_last": pl.Int32, "n_first": pl.Int32, "n_last": pl.Int32,
@@ -583,6 +590,8 @@ def _build_status(
         milestone_start=get("m_start_level"),
         year_ago_value=get("year_ago_value"),
         year_figure=get("year_figure"),
+        national=national_frame_position(settings, assessment._rows, kpi, get, window)
+        if row and force == settings.home_force else None,
     )
     object.__setattr__(status, "explanation", explain(status, settings))
     return status

@@ -9,6 +9,7 @@ import polars as pl
 from pcp_tui.config import Config
 from pcp_tui.framework import Kpi, Settings
 from pcp_tui.periods import Quarter
+from pcp_tui.rules.national import NationalPosition, national_position
 from pcp_tui.rules.status import MsfEntry, MsfPosition
 
 
@@ -25,8 +26,21 @@ def window_words(kpi: Kpi, window: Any, ends: Quarter, survey: bool = False) -> 
     return f"the {len(window)} quarters to {ends.label}"
 
 
+def window_populations(settings: Settings, windows: pl.Series) -> pl.DataFrame:
+    """Each force's population for each window end (quarter ordinal) in `windows`: the
+    population of the source's edition for that window (`Force.population_for`)."""
+    ends = [int(o) for o in windows.drop_nulls().unique().sort()]
+    rows = [
+        (force.id, end, force.population_for(Quarter.from_ordinal(end)))
+        for force in settings.forces.values() for end in ends
+    ]
+    return pl.DataFrame(rows, schema={"force": pl.Utf8, "msf_window": pl.Int32,
+                                      "population": pl.Float64}, orient="row")
+
+
 def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Each force's figure for the home force's window (per 1,000 population for counts), rank
+    """Each force's figure for the home force's window (per `rate_per` population for counts),
+    rank
     and gap.
 
     Every force is compared on the window and the source of the home force's figure: a home
@@ -36,12 +50,6 @@ def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
     """
     settings = config.settings
     home = settings.home_force
-    pops = pl.DataFrame(
-        {"force": list(settings.forces),
-         "population": [f.population for f in settings.forces.values()]},
-        schema={"force": pl.Utf8, "population": pl.Float64},
-    )
-    status = status.join(pops, on="force", how="left")
     # each force's figure for the window ending at each quarter, from either source
     windows = status.select(
         "kpi", "force", pl.col("as_of").alias("msf_window"),
@@ -58,19 +66,23 @@ def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
         status.join(home_window, on=["kpi", "as_of"], how="left")
         .join(windows, on=["kpi", "force", "msf_window"], how="left")
     )
+    status = status.join(window_populations(settings, status.get_column("msf_window")),
+                         on=["force", "msf_window"], how="left")
     same_window = (
         pl.when(pl.col("msf_source") == "published").then(pl.col("_w_p"))
         .otherwise(pl.col("_w_q"))
     )
     msf_value = (
         pl.when(~pl.col("msf")).then(None)
-        .when(pl.col("per_pop")).then(same_window / pl.col("population") * 1000)
+        .when(pl.col("per_pop")).then(same_window / pl.col("population") * pl.col("rate_per"))
         .otherwise(same_window)
     )
     in_group = pl.col("force").is_in(list(settings.all_forces))
     status = status.with_columns(
         pl.when(in_group & pl.col("msf")).then(same_window).alias("msf_comparison"),
         pl.when(in_group).then(msf_value).alias("msf_value"),
+        # every force's count for the home force's window: the national picture
+        pl.when(pl.col("per_pop")).then(same_window).alias("nat_count"),
     ).drop("_w_q", "_w_p")
     group = ["kpi", "as_of"]
     # rank 1 is the best; with no better direction there is no rank
@@ -116,6 +128,7 @@ def msf_position(
     return MsfPosition(
         entries=tuple(entries),
         per_population=kpi.per_population,
+        rate_per=kpi.rate_per,
         window=ends,
         window_label=window_words(kpi, window, ends, bool(get("survey"))) if ends else "",
         source=source,
@@ -125,6 +138,27 @@ def msf_position(
         gap=get("msf_gap"),
         gap_pct=get("msf_gap_pct"),
         worst=bool(get("msf_worst")),
+    )
+
+
+def national_frame_position(
+    settings: Settings, rows: dict[tuple[str, str], dict[str, Any]], kpi: Kpi, get: Any,
+    window: Any,
+) -> NationalPosition | None:
+    """The home force among every force of the national list with a count for the home
+    force's window and source (see `pcp_tui.rules.national`)."""
+    ends = _quarter(get("msf_window"))
+    if not kpi.per_population or ends is None or get("nat_count") is None:
+        return None
+    figures = []
+    for force in settings.national_forces:
+        other = rows.get((kpi.id, force), {})
+        figures.append((force, other.get("nat_count"), other.get("population")))
+    better = {"higher": 1, "lower": -1}.get(kpi.better, 0)
+    return national_position(
+        settings.home_force, figures, rate_per=kpi.rate_per, better=better, window=ends,
+        window_label=window_words(kpi, window, ends, bool(get("survey"))),
+        source=get("msf_source"),
     )
 
 

@@ -288,7 +288,7 @@ def alert_message(status: KpiStatus, rule: str, severity: str, settings: Setting
         return status.explanation
     if rule == "msf" and status.msf is not None:
         msf = status.msf
-        basis = "per 1,000 population" if msf.per_population else kpi.unit.words
+        basis = msf.basis_words if msf.per_population else kpi.unit.words
         home_basis = next((e.basis for e in msf.entries if e.force == status.force), None)
         value = f"{home_basis:,.2f}" if home_basis is not None else "–"
         mean = f"{msf.comparators_mean:,.2f}" if msf.comparators_mean is not None else "–"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pcp_tui.framework import Kpi
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.national import NationalPosition
 from pcp_tui.rules.significance import two_sided_p
 
 
@@ -56,7 +57,7 @@ class SpcSummary:
 class MsfEntry:
     force: str
     value: float | None  # the figure for the home force's window, in the KPI's unit
-    basis: float | None  # what is ranked: a rate per 1,000 population for counts
+    basis: float | None  # what is ranked: a rate per `rate_per` population for counts
     rank: int | None
     # why a force has no figure for the window: "suppressed in the source", "not yet
     # published", …; None when it has one
@@ -76,6 +77,12 @@ class MsfPosition:
     gap: float | None
     gap_pct: float | None
     worst: bool
+    rate_per: int = 1000  # counts are ranked per this many of the population
+
+    @property
+    def basis_words(self) -> str:
+        """`per 1,000 population`, `per 100,000 population`."""
+        return f"per {self.rate_per:,} population"
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ class KpiStatus:
     explanation: str
     # the test of the change on the baseline (None where none applies: levels, surveys)
     change_z: float | None = None
+    # among every force with a figure for the same window (counts with national data)
+    national: NationalPosition | None = None
     # a milestone's level at its start (given in the config or read from the data)
     milestone_start: float | None = None
     # the figure for the same quarter a year before the latest (like with like for seasonal

@@ -5,6 +5,7 @@ a priority).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,7 +20,7 @@ from textual.reactive import var
 from pcp_tui.alerts import Alert
 from pcp_tui.framework import Framework, Milestone, Threshold
 from pcp_tui.notes import Note
-from pcp_tui.render import change_text, literal, msf_heading
+from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import NO_SPC_WORDS, judged_on_words, spc_phrase
@@ -43,6 +44,7 @@ from pcp_tui.tui.tones import (
     tone_style,
 )
 from pcp_tui.tui.widgets.history_chart import ChartData, HistoryChart
+from pcp_tui.tui.widgets.national_panel import national_section
 from pcp_tui.tui.widgets.text_block import ScrollingText, TextBlock
 
 POINT_MARKS = {
@@ -325,16 +327,25 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             planned=planned,
         )
         legend = self._legend(status, target, bool(planned), any(chart_marks.values()))
-        parts: list[RenderableType] = []
+        parts: list[RenderableType | Callable[[int], RenderableType]] = []
         if status.msf is not None:
             parts += [Text(), self._msf_table(status, assessment)]
+        if status.national is not None:
+            position = status.national
+            names = {f.id: f.name for f in assessment.config.settings.forces.values()}
+            heading = self._heading(f"All forces: {national_heading(position)}")
+            label = self._style("label")
+            national = lambda width: national_section(  # noqa: E731 - drawn at the pane's width
+                position, kpi, names, heading, label, Style(bold=True), width)
+            parts += [Text(), national]
         parts += [Text(), self._values_table(status, assessment, history, marks)]
         parts += [Text(), self._alerts_text(assessment, {kpi.id})]
         notes = self._notes_text(item, assessment)
         if notes:
             parts += [Text(), notes]
         self.query_one(ScrollingText).update(
-            lambda width: Group(legend, Text(), facts(width), *parts))
+            lambda width: Group(legend, Text(), facts(width),
+                                *(part(width) if callable(part) else part for part in parts)))
 
     def _planned_path(self, status: KpiStatus, history) -> tuple:
         target = status.kpi.target
@@ -497,7 +508,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         label = self._style("label")
         header = [Text("force", style=label), Text("value", style=label)]
         if msf.per_population:
-            header.append(Text("per 1,000", style=label))
+            header.append(Text(status.kpi.rate_base, style=label))
         header += [Text("rank", style=label), Text("gap to mean", style=label)]
         rows: list[list[Text]] = [header]
         for entry in sorted(msf.entries, key=lambda e: (e.basis is None, e.rank or 0)):
@@ -522,10 +533,10 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         row += [Text(""), Text(mean_text)] if msf.per_population else [Text(mean_text)]
         row += [Text(""), Text("")]
         rows.append(row)
-        widths = [26, 12] + ([10] if msf.per_population else []) + [7, 11]
+        widths = [26, 12] + ([11] if msf.per_population else []) + [7, 11]
         justify = ["left"] + ["right"] * (len(widths) - 1)
         table = table_lines(rows, widths, justify)
-        basis = "rates per 1,000 population" if msf.per_population else "values"
+        basis = (f"rates {msf.basis_words}" if msf.per_population else "values")
         heading = self._heading(f"Most similar forces: {basis}, {msf_heading(msf)}")
         parts: list[RenderableType] = [heading, table]
         for entry in msf.entries:
