@@ -24,6 +24,7 @@ from pcp_tui.cli.options import (
     common_options,
 )
 from pcp_tui.cli.report import add_parser as add_report
+from pcp_tui.cli.serve import add_parser as add_serve
 from pcp_tui.cli.summary import add_parsers as add_summary_and_show
 from pcp_tui.cli.validate import add_parser as add_validate
 from pcp_tui.config import ConfigError
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  pcp-tui show rape-positive-outcome-rate # one KPI in full\n"
         "  pcp-tui report --output board.html      # the quarterly board report\n"
         "  pcp-tui note add priority:homicide --kind reflection --text '...'\n"
+        "  pcp-tui serve                           # the app in a web browser\n"
         "  pcp-tui validate\n"
         "  pcp-tui export --kpi residential-burglary --format csv > burglary.csv\n"
         "  pcp-tui import ons-pfa pfatablesdec19.xlsx --out data/   # ONS PFA tables\n"
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_summary_and_show(sub, below)
     add_report(sub, below)
     add_notes(sub, below)
+    add_serve(sub, below)
     add_import_parser(sub, below, HelpFormatter)
     parser.set_defaults(func=cmd_open, usage_parser=parser)
     return parser

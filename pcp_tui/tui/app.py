@@ -142,9 +142,11 @@ class PcpApp(App[int]):
         poll_interval: float | None = POLL_SECONDS,
         today: date | None = None,
         warm: bool = True,
+        author: str | None = None,
     ) -> None:
         super().__init__()
         self.warm = warm
+        self.author = author
         self.config = config
         self.observations = observations
         self.timeline = timeline
@@ -400,7 +402,7 @@ class PcpApp(App[int]):
         subject = item.note_subject
 
         def save(draft: NoteDraft) -> None:  # in the editor: a failure keeps it open
-            self.notes_log.add(subject, quarter, draft.kind, draft.text)
+            self.notes_log.add(subject, quarter, draft.kind, draft.text, author=self.author)
 
         def saved(draft: NoteDraft | None) -> None:
             if draft is None:
@@ -549,6 +551,7 @@ def build_app(
     poll_interval: float | None = POLL_SECONDS,
     today: date | None = None,
     warm: bool = True,
+    author: str | None = None,
 ) -> PcpApp:
     """The one app factory: the CLI, the tests and the benchmarks all start here.
 
@@ -557,15 +560,17 @@ def build_app(
     """
     timeline = build_timeline(config, observations)
     return PcpApp(config, observations, timeline, quarter=quarter, notes_path=notes_path,
-                  data_paths=data_paths, poll_interval=poll_interval, today=today, warm=warm)
+                  data_paths=data_paths, poll_interval=poll_interval, today=today, warm=warm,
+                  author=author)
 
 
 def run_app(
     config: Config, observations: Observations, quarter: Quarter | None = None,
-    data_paths: Sequence[str | Path] | None = None,
+    data_paths: Sequence[str | Path] | None = None, author: str | None = None,
 ) -> int:
     """Open the app in the terminal; the exit status once it closes."""
-    app = build_app(config, observations, quarter=quarter, data_paths=data_paths)
+    app = build_app(config, observations, quarter=quarter, data_paths=data_paths,
+                    author=author)
     app.run()
     if app.crash is not None:
         # the command line's handler turns it into the short message, the log and exit 70
