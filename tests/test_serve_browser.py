@@ -12,6 +12,8 @@ the screenshot the test takes (the README's).
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import os
 import re
 import signal
@@ -46,7 +48,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         needed("textual-serve (the [serve] extra)", False)
     notes = tmp_path / "notes.jsonl"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]), "NO_COLOR": "1"}
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     server = subprocess.Popen(
         [sys.executable, "-m", "pcp_tui", "serve", "--config", str(ROOT / "config.toml"),
          "--notes", str(notes), "--quarter", "2021/22 Q1", "--author", "Browser Analyst"],
@@ -83,8 +85,12 @@ def test_the_served_app_steps_through_quarters_in_chromium(served, tmp_path):
     needed("chromium", chromium_binary() is not None)
     url, _notes = served
 
+    downloaded = tmp_path / "downloaded"
+
     async def scenario() -> tuple[str, str, str, bytes]:
         async with Chromium(tmp_path / "profile") as browser:
+            await browser.send("Browser.setDownloadBehavior", behavior="allow",
+                               downloadPath=str(downloaded))
             await browser.open(url)
             # the plan tree: its border and the plan's first objective with a KPI under it
             first = await browser.wait_for_screen("Officer uplift")
@@ -92,7 +98,15 @@ def test_the_served_app_steps_through_quarters_in_chromium(served, tmp_path):
             later = await browser.wait_for_screen("as of 2021/22 Q2", row=0)
             await browser.press("[")
             back = await browser.wait_for_screen("as of 2021/22 Q1", row=0)
-            return first, later, back, await browser.screenshot()
+            await browser.wait_for_screen("c alerts csv")  # the download keys, in the footer
+            png = await browser.screenshot()
+            await browser.press("c")  # the alerts as CSV, downloaded by the browser
+            csv_file = downloaded / "alerts-2021-22-Q1.csv"
+            for _ in range(600):
+                if csv_file.exists():
+                    break
+                await asyncio.sleep(0.1)
+            return first, later, back, png
 
     first, later, back, png = asyncio.run(scenario())
     assert "╭─ Plan" in first and "Rebuilding community policing" in first
@@ -103,6 +117,10 @@ def test_the_served_app_steps_through_quarters_in_chromium(served, tmp_path):
     assert "as of 2021/22 Q2" in header[1] and "2021/22 Q1" not in header[1]
     assert "as of 2021/22 Q1" in header[2]
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    text = (downloaded / "alerts-2021-22-Q1.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    firing = [row for row in rows if row["state"] == "firing"]
+    assert len(firing) > 10 and {row["quarter"] for row in firing} == {"2021/22 Q1"}
     if os.environ.get("PCP_TUI_SCREENSHOT"):
         Path(os.environ["PCP_TUI_SCREENSHOT"]).write_bytes(png)
 

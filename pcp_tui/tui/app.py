@@ -29,6 +29,7 @@ from pcp_tui.periods import Quarter
 from pcp_tui.render import plural, status_legend
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
+from pcp_tui.tui.downloads import DownloadActions
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.series import SeriesIndex
@@ -77,7 +78,7 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
     return tuple(sorted({f.parent for f in files}))
 
 
-class PcpApp(App[int]):
+class PcpApp(DownloadActions, App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
 
     @property
@@ -119,6 +120,13 @@ class PcpApp(App[int]):
                 tooltip="List the problems found in the data files"),
         Binding("r", "reload", "reload", id="data.reload",
                 tooltip="Reload the config and the data files"),
+        # shown in the footer only in a browser (`on_mount`), where there is no shell
+        Binding("b", "download_report", "report", show=False, id="download.report",
+                tooltip="Download the quarter's board report (HTML); in a terminal it is "
+                        "saved in the downloads folder"),
+        Binding("c", "download_alerts", "alerts csv", show=False, id="download.alerts",
+                tooltip="Download the quarter's alerts (CSV); in a terminal it is saved in "
+                        "the downloads folder"),
         Binding("question_mark", "help", "help", id="app.help",
                 tooltip="Every key, by pane"),
         Binding("escape", "back", "back", show=False, id="app.back",
@@ -199,6 +207,8 @@ class PcpApp(App[int]):
                         severity="warning")
         self.query_one(ObjectiveTree).focus()
         self.watch_folder.start()
+        if self.is_web:
+            self.show_download_keys()
         if self.warm:
             # after the first frames: the worker holds the GIL in stretches, which would
             # otherwise hold up the first paint
