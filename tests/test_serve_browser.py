@@ -5,8 +5,9 @@ page and the websocket are refused.
 Needs Debian's `chromium` (`.ci/run` installs it). Outside CI the test skips when it is
 missing; in CI (CI=true) a missing browser is a failure, never a skip.
 
-`PCP_TUI_SCREENSHOT=docs/serve.png python -m pytest tests/test_serve_browser.py` also saves
-the screenshot the test takes (the README's).
+`PCP_TUI_SCREENSHOT=shot.png python -m pytest tests/test_serve_browser.py` also saves the
+screenshot the test takes; the README's docs/serve.png is one, made small with
+`pngquant --quality 60-90 --strip`.
 """
 
 from __future__ import annotations
