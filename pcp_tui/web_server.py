@@ -32,6 +32,7 @@ from textual_serve.server import Server, to_int
 
 TEMPLATES = Path(__file__).resolve().parent / "web_templates"
 
+SHUTDOWN_SECONDS = 2.0
 SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
@@ -102,5 +103,7 @@ class TokenServer(Server):
     def serve_on(self, sock: socket.socket) -> None:
         """Serve on a bound socket until Ctrl+C (or SIGTERM)."""
         self.initialize_logging()
+        # on Ctrl+C open sessions get a moment to close before their handlers are cancelled,
+        # which tells each app process to quit (aiohttp would wait a minute)
         web.run_app(self._make_app(), sock=sock, print=None, access_log=None,
-                    handle_signals=True)
+                    handle_signals=True, shutdown_timeout=SHUTDOWN_SECONDS)
