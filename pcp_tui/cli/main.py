@@ -24,6 +24,7 @@ from pcp_tui.cli.options import (
     common_options,
 )
 from pcp_tui.cli.report import add_parser as add_report
+from pcp_tui.cli.serve import add_parser as add_serve
 from pcp_tui.cli.sources import add_parser as add_sources
 from pcp_tui.cli.summary import add_parsers as add_summary_and_show
 from pcp_tui.cli.template import add_parser as add_template
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  pcp-tui show rape-positive-outcome-rate # one KPI in full\n"
         "  pcp-tui report --output board.html      # the quarterly board report\n"
         "  pcp-tui note add priority:homicide --kind reflection --text '...'\n"
+        "  pcp-tui serve                           # the app in a web browser\n"
         "  pcp-tui validate\n"
         "  pcp-tui sources                         # where each KPI's figures come from\n"
         "  pcp-tui template --quarter '2021/22 Q3' --output 2021-22_Q3.xlsx\n"
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_notes(sub, below)
     add_template(sub, below)
     add_sources(sub, below)
+    add_serve(sub, below)
     add_import_parser(sub, below, HelpFormatter)
     parser.set_defaults(func=cmd_open, usage_parser=parser)
     return parser

@@ -29,6 +29,7 @@ from pcp_tui.periods import Quarter
 from pcp_tui.render import plural, status_legend, visible
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
+from pcp_tui.tui.downloads import DownloadActions
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.series import SeriesIndex
@@ -77,7 +78,7 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
     return tuple(sorted({f.parent for f in files}))
 
 
-class PcpApp(App[int]):
+class PcpApp(DownloadActions, App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
 
     @property
@@ -119,6 +120,13 @@ class PcpApp(App[int]):
                 tooltip="List the problems found in the data files"),
         Binding("r", "reload", "reload", id="data.reload",
                 tooltip="Reload the config and the data files"),
+        # shown in the footer only in a browser (`on_mount`), where there is no shell
+        Binding("b", "download_report", "report", show=False, id="download.report",
+                tooltip="Download the quarter's board report (HTML); in a terminal it is "
+                        "saved in the downloads folder"),
+        Binding("c", "download_alerts", "alerts csv", show=False, id="download.alerts",
+                tooltip="Download the quarter's alerts (CSV); in a terminal it is saved in "
+                        "the downloads folder"),
         Binding("question_mark", "help", "help", id="app.help",
                 tooltip="Every key, by pane"),
         Binding("escape", "back", "back", show=False, id="app.back",
@@ -142,9 +150,11 @@ class PcpApp(App[int]):
         poll_interval: float | None = POLL_SECONDS,
         today: date | None = None,
         warm: bool = True,
+        author: str | None = None,
     ) -> None:
         super().__init__()
         self.warm = warm
+        self.author = author
         self.config = config
         self.observations = observations
         self.timeline = timeline
@@ -198,6 +208,8 @@ class PcpApp(App[int]):
                         severity="warning")
         self.query_one(ObjectiveTree).focus()
         self.watch_folder.start()
+        if self.is_web:
+            self.show_download_keys()
         if self.warm:
             # after the first frames: the worker holds the GIL in stretches, which would
             # otherwise hold up the first paint
@@ -401,7 +413,7 @@ class PcpApp(App[int]):
         subject = item.note_subject
 
         def save(draft: NoteDraft) -> None:  # in the editor: a failure keeps it open
-            self.notes_log.add(subject, quarter, draft.kind, draft.text)
+            self.notes_log.add(subject, quarter, draft.kind, draft.text, author=self.author)
 
         def saved(draft: NoteDraft | None) -> None:
             if draft is None:
@@ -550,6 +562,7 @@ def build_app(
     poll_interval: float | None = POLL_SECONDS,
     today: date | None = None,
     warm: bool = True,
+    author: str | None = None,
 ) -> PcpApp:
     """The one app factory: the CLI, the tests and the benchmarks all start here.
 
@@ -558,15 +571,17 @@ def build_app(
     """
     timeline = build_timeline(config, observations)
     return PcpApp(config, observations, timeline, quarter=quarter, notes_path=notes_path,
-                  data_paths=data_paths, poll_interval=poll_interval, today=today, warm=warm)
+                  data_paths=data_paths, poll_interval=poll_interval, today=today, warm=warm,
+                  author=author)
 
 
 def run_app(
     config: Config, observations: Observations, quarter: Quarter | None = None,
-    data_paths: Sequence[str | Path] | None = None,
+    data_paths: Sequence[str | Path] | None = None, author: str | None = None,
 ) -> int:
     """Open the app in the terminal; the exit status once it closes."""
-    app = build_app(config, observations, quarter=quarter, data_paths=data_paths)
+    app = build_app(config, observations, quarter=quarter, data_paths=data_paths,
+                    author=author)
     app.run()
     if app.crash is not None:
         # the command line's handler turns it into the short message, the log and exit 70
