@@ -62,6 +62,7 @@ import polars as pl
 from pcp_tui.config import Config
 from pcp_tui.dataset import Problem
 from pcp_tui.importers.areas import ForceArea, config_force_id, force_by_name, force_by_slug
+from pcp_tui.importers.digests import DigestCache
 from pcp_tui.importers.mapping import PoliceUkMapping, plain_key, police_uk_mapping
 from pcp_tui.importers.progress import ProgressCallback, no_progress
 from pcp_tui.importers.returns import (
@@ -71,7 +72,6 @@ from pcp_tui.importers.returns import (
     Unmapped,
     now_utc,
     return_frame,
-    sha256_of,
     sorted_problems,
 )
 from pcp_tui.periods import Quarter
@@ -172,6 +172,7 @@ def import_police_uk(
     progress: ProgressCallback | None = None,
     hash_sources: bool = True,
     batch_bytes: int = BATCH_BYTES,
+    digest_cache: DigestCache | None = None,
 ) -> ImportResult:
     """Read police.uk archive files (or folders of them, searched recursively).
 
@@ -179,7 +180,9 @@ def import_police_uk(
     `pcp_tui.importers.mapping`). `hash_sources` records each file's sha256 in the provenance,
     computed in a background thread while the files are scanned, so `progress` may be called
     from that thread too. Files are scanned in batches of about `batch_bytes`, one progress step
-    each. Anything wrong in a file is a Problem; nothing in the files raises.
+    each. `digest_cache` reuses the sha256 of files unchanged (same size and modification time)
+    since an earlier import and is saved afterwards. Anything wrong in a file is a Problem;
+    nothing in the files raises.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -195,7 +198,8 @@ def import_police_uk(
     hashes: Future[dict[str, str]] | None = None
     pool = ThreadPoolExecutor(max_workers=1) if hash_sources else None
     if pool is not None:
-        hashes = pool.submit(_hash_all, [f.path for f in street + search], progress)
+        hashes = pool.submit(_hash_all, [f.path for f in street + search], progress,
+                             digest_cache or DigestCache())
     try:
         total_mb = sum(f.size for f in street + search) / 1e6
         done = [0.0]
@@ -211,6 +215,8 @@ def import_police_uk(
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+    if digest_cache is not None and hash_sources:
+        digest_cache.save()
 
     rows: list[dict[str, Any]] = []
     context: dict[str, pl.DataFrame] = {}
@@ -425,12 +431,13 @@ def _describe(path: Path, run: _Run) -> ArchiveFile | None:
     return found
 
 
-def _hash_all(paths: list[Path], progress: ProgressCallback) -> dict[str, str]:
+def _hash_all(paths: list[Path], progress: ProgressCallback,
+              cache: DigestCache) -> dict[str, str]:
     """sha256 of every file, in a background thread while the scan runs."""
     digests = {}
     for i, path in enumerate(paths):
         try:
-            digests[str(path)] = sha256_of(path)
+            digests[str(path)] = cache.digest(path)
         except OSError:
             continue  # unreadable files are reported by the scan
         progress("police.uk files hashed (sha256)", i + 1, len(paths))
