@@ -84,7 +84,7 @@ def plan() -> Config:
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     root = tmp_path / "archive"
-    # West Midlands 2019/20 Q1: three layouts, a BOM, a quoted comma, odd rows
+    # West Midlands 2019/20 Q1: a BOM, spaced headers, a quoted comma, odd rows
     april = street_rows("2019-04", {"Anti-social behaviour": 4, "Shoplifting": 2,
                                     "Theft from the person": 2, "Drugs": 4, "Robbery": 1})
     april += [
@@ -94,10 +94,10 @@ def archive(tmp_path: Path) -> Path:
         "x,2019-04,West Midlands Police",  # cut short
     ]
     write(archive_file(root, "2019-04", "west-midlands"), STREET, april)
-    may = [f"2019-05,{WMP},{WMP},407000,286000,On or near Somewhere,{crime},"
+    may = [street_row("2019-05", crime)
            for crime in ("Anti-social behaviour", "Anti-social behaviour", "Shoplifting",
                          "  Theft from the person  ")]
-    write(archive_file(root, "2019-05", "west-midlands"), STREET_2011, may)
+    write(archive_file(root, "2019-05", "west-midlands"), STREET.replace(",", " , "), may)
     june = street_rows("2019-06", {"Anti-social behaviour": 1, "Drugs": 1})
     write(archive_file(root, "2019-06", "west-midlands"), STREET, june, bom=True)
     # 2019/20 Q2: two of three months
@@ -470,3 +470,167 @@ def test_the_import_command_shows_hostile_crime_types_and_files_literally(archiv
     out = captured.out + captured.err
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b]52;c;AAAA\\x07\\x1b[2J" in out
+
+
+# The 2011 layout ---------------------------------------------------------------------------------
+
+
+def street_2011_rows(month: str, counts: dict[str, int]) -> list[str]:
+    return [f"{month},{WMP},{WMP},407000.0,286000.0,On or near Somewhere,{crime},"
+            for crime, n in counts.items() for _ in range(n)]
+
+
+def test_the_2011_layout_is_read_with_the_crime_types_of_its_time(plan, tmp_path):
+    for month in ("2011-01", "2011-02", "2011-03"):
+        write(archive_file(tmp_path, month, "west-midlands"), STREET_2011, street_2011_rows(
+            month, {"Anti-social behaviour": 3, "Other crime": 2, "Violent crime": 1}))
+    result = import_police_uk(tmp_path, plan, hash_sources=False)
+    assert counts(result, "asb-incidents") == {("west-midlands", "2010/11 Q4"): 9}
+    # shoplifting and theft from the person were inside "Other crime": no value, never a zero
+    assert set(result.frame.get_column("kpi")) == {"asb-incidents"}
+    unmapped = {(u.table, u.label): u.reason for u in result.unmapped}
+    assert "shoplifting" in unmapped[("police.uk street crime types (2011 layout)",
+                                      "Other crime")]
+    assert "violence" in unmapped[("police.uk street crime types (2011 layout)",
+                                   "Violent crime")]
+    context = result.context["crime_types"]
+    assert set(context.get_column("layout")) == {"2011"}
+    assert dict(context.select("crime_type", "count").iter_rows()) == {
+        "Anti-social behaviour": 9, "Other crime": 6, "Violent crime": 3}
+    assert any(note.startswith("shoplifting: 1 quarter read from files in the 2011 layout")
+               for note in result.notes)
+
+
+def test_a_quarter_with_a_month_in_the_2011_layout_gets_only_what_both_layouts_count(
+        plan, tmp_path):
+    write(archive_file(tmp_path, "2011-01", "west-midlands"), STREET_2011,
+          street_2011_rows("2011-01", {"Anti-social behaviour": 2, "Other crime": 4}))
+    for month in ("2011-02", "2011-03"):
+        write(archive_file(tmp_path, month, "west-midlands"), STREET,
+              street_rows(month, {"Anti-social behaviour": 1, "Shoplifting": 1}))
+    result = import_police_uk(tmp_path, plan, hash_sources=False)
+    assert counts(result, "asb-incidents") == {("west-midlands", "2010/11 Q4"): 4}
+    # two months of shoplifting and a month inside "Other crime" are not a quarter's count
+    assert counts(result, "shoplifting") == {}
+
+
+def test_a_2011_layout_file_without_its_columns_is_refused_naming_the_layout(plan, tmp_path):
+    bad = write(archive_file(tmp_path, "2011-02", "west-midlands"),
+                "Month,Reported by,Falls within,Easting,Northing,Location,Context",
+                [f"2011-02,{WMP},{WMP},407000.0,286000.0,On or near Somewhere,"])
+    result = import_police_uk(tmp_path, plan, hash_sources=False)
+    assert result.frame.is_empty()
+    [problem] = [p for p in result.problems if p.file == str(bad)]
+    assert problem.found.startswith("no 'Crime type' column")
+    assert "of the 2011 layout (Month, Reported by, Falls within, Easting, Northing" \
+        in problem.expected
+    assert problem.expected.endswith("the file is skipped")
+
+
+def test_the_2011_vocabulary_is_a_config_table(plan, tmp_path):
+    for month in ("2011-01", "2011-02", "2011-03"):
+        write(archive_file(tmp_path, month, "west-midlands"), STREET_2011,
+              street_2011_rows(month, {"Anti-social behaviour": 1}))
+    result = import_police_uk(tmp_path, plan, {"layout_2011": {"crime_types": {}}},
+                              hash_sources=False)
+    assert result.frame.is_empty()
+    assert [u.label for u in result.unmapped] == ["Anti-social behaviour"]
+    with pytest.raises(MappingError, match="layout_2011.crime_types"):
+        import_police_uk(tmp_path, plan, {"layout_2011": {"crime_types": {"Other crime": "x"}}})
+
+
+# Outcome vocabularies and dates ------------------------------------------------------------------
+
+
+def one_quarter_of_searches(root: Path, rows_by_month: dict[str, list[str]],
+                            force: str = "west-midlands") -> Path:
+    for month, rows in rows_by_month.items():
+        write(archive_file(root, month, force, "stop-and-search"), SEARCH, rows)
+    return root
+
+
+def test_every_year_s_outcomes_are_named_and_an_unknown_one_counts_on_neither_side(
+        plan, tmp_path):
+    article = "Article found - Detailed outcome unavailable"
+    april = [search_row(PACE, "Stolen goods", outcome) for outcome in (
+        "Suspect arrested", "Offender given drugs possession warning", "Local resolution",
+        "Khat or Cannabis warning", "Summons / charged by post", NOTHING, NFA, NFA)]
+    may = [search_row(PACE, "Stolen goods", article, day="2019-05-04"),
+           search_row(PACE, "Stolen goods", article, day="2019-05-05"),
+           search_row(S60, "Offensive weapons", "Outcome unknown to us", day="2019-05-06")]
+    june = [search_row(MDA, "Controlled drugs", "Penalty Notice for Disorder", day="2019-06-02")]
+    one_quarter_of_searches(tmp_path, {"2019-04": april, "2019-05": may, "2019-06": june})
+    result = import_police_uk(tmp_path, plan, hash_sources=False)
+    # 6 positive (five in April, one in June), 3 negative; the two "Article found" searches
+    # are on neither side (before, anything not negative counted as positive: 8 of 11)
+    assert rate(result, "stop-search-positive-outcome-rate")[:2] == (6, 9)
+    summary = result.context["stop_search_summary"].row(0, named=True)
+    assert summary["rg_outcome_unmapped"] == 2
+    unmapped = {u.label: u.reason for u in result.unmapped
+                if u.table == "police.uk stop and search outcomes"}
+    assert set(unmapped) == {article, "Outcome unknown to us"}
+    assert unmapped[article].startswith("2 searches (West Midlands Police); in neither")
+    assert "counted on neither side" in unmapped[article]
+    assert unmapped["Outcome unknown to us"].startswith("1 search (West Midlands Police)")
+
+
+def test_the_outcome_lists_are_config_tables(plan, tmp_path):
+    one_quarter_of_searches(tmp_path, {m: [search_row(PACE, "Stolen goods", "Arrest",
+                                                      day=f"{m}-03"),
+                                           search_row(PACE, "Stolen goods", NFA, day=f"{m}-03")]
+                                       for m in ("2019-04", "2019-05", "2019-06")})
+    result = import_police_uk(tmp_path, plan, {"stop_search": {"positive_outcomes": []}},
+                              hash_sources=False)
+    assert rate(result, "stop-search-positive-outcome-rate")[:2] == (0, 3)
+    assert [u.label for u in result.unmapped] == ["Arrest"]
+    # the older name of the negative list is still read
+    older = import_police_uk(tmp_path, plan, {"stop_search": {"no_further_action": []}},
+                             hash_sources=False)
+    assert rate(older, "stop-search-positive-outcome-rate")[:2] == (3, 3)
+    with pytest.raises(MappingError, match="in both negative_outcomes and positive_outcomes"):
+        import_police_uk(tmp_path, plan, {"stop_search": {"positive_outcomes": [NFA]}})
+
+
+def search_at(stamp: str, outcome: str = "Arrest") -> str:
+    return (f"Person search,{stamp},False,,52.48,-1.89,Male,18-24,{WHITE},White,{PACE},"
+            f"Stolen goods,{outcome},False,False")
+
+
+def test_searches_dated_in_the_month_before_count_in_their_own_month(plan, tmp_path):
+    months = {m: [search_at(f"{m}-10T12:00:00+00:00")]
+              for m in ("2019-01", "2019-02", "2019-03", "2019-04", "2019-05", "2019-06")}
+    # 31 March 2019 23:30 UTC is 00:30 BST on 1 April: April's, where police.uk files it;
+    # 22:30 UTC is 23:30 BST on 31 March: March's, though it is in April's file
+    months["2019-04"] += [search_at("2019-03-31T23:30:00+00:00"),
+                          search_at("2019-03-31T22:30:00+00:00", NFA)]
+    # 31 December 23:30 UTC is 23:30 GMT: December's, in a quarter with no files
+    months["2019-01"] += [search_at("2018-12-31T23:30:00+00:00")]
+    # dated months away from its file: counted in the file's month, reported
+    months["2019-06"] += [search_at("2019-01-15T10:00:00+00:00")]
+    one_quarter_of_searches(tmp_path, months)
+    result = import_police_uk(tmp_path, plan, hash_sources=False)
+    summary = {r["period"]: r for r in
+               result.context["stop_search_summary"].iter_rows(named=True)}
+    assert summary["2018/19 Q4"]["searches"] == 3 + 1
+    assert summary["2018/19 Q4"]["rg_positive"] == 3
+    assert summary["2019/20 Q1"]["searches"] == 3 + 1 + 1
+    # December's search makes 2018/19 Q3 neither present nor incomplete
+    assert "2018/19 Q3" not in summary
+    assert not [p for p in result.problems if p.column == "Month"]
+    [astray] = [p for p in result.problems if p.column == "Date"]
+    assert astray.file.endswith("2019-06-west-midlands-stop-and-search.csv")
+    assert astray.found == ("1 row dated outside the file's month and the month before it "
+                            "(such as 2019-01)")
+    assert any(note.startswith("2 searches dated (in UK time) in the month before their "
+                               "file's month, in 2 files") for note in result.notes)
+
+
+def test_a_month_before_a_force_s_first_file_does_not_make_a_quarter_incomplete(plan, tmp_path):
+    months = {m: [search_at(f"{m}-10T12:00:00+00:00")] for m in ("2019-04", "2019-05",
+                                                                  "2019-06")}
+    months["2019-04"].append(search_at("2019-03-31T21:00:00+00:00"))
+    one_quarter_of_searches(tmp_path, months)
+    result = import_police_uk(tmp_path, plan, hash_sources=False)
+    assert not [p for p in result.problems if p.column == "Month"]  # no "1 of 3 … 2018/19 Q4"
+    summary = result.context["stop_search_summary"]
+    assert summary.select("period", "searches").rows() == [("2019/20 Q1", 3)]

@@ -116,7 +116,7 @@ def add_import_parser(
 
 
 def run_import(
-    args: argparse.Namespace, config: Config, progress: Any,
+    args: argparse.Namespace, config: Config, progress: Any, out: Path | None = None,
 ) -> tuple[ImportResult, ...]:
     """The import the options ask for, with the config's `[import]` tables: one result per
     return to write (the workforce tables give one per edition, earliest first)."""
@@ -135,10 +135,15 @@ def run_import(
 
         return (import_ho_use_of_force(args.paths, config, tables.get("ho_use_of_force"),
                                        progress=progress),)
+    from pcp_tui.importers.digests import CACHE_NAME, DigestCache
     from pcp_tui.importers.police_uk import import_police_uk
 
+    # the sources' sha256 are kept beside the returns and reused while a file is unchanged
+    folder = None if out is None else (out.parent if out.suffix.lower() == ".csv" else out)
+    digests = DigestCache(folder / CACHE_NAME) if folder is not None else None
     return (import_police_uk(args.paths, config, tables.get("police_uk"), progress=progress,
-                             hash_sources=not getattr(args, "no_hash", False)),)
+                             hash_sources=not getattr(args, "no_hash", False),
+                             digest_cache=digests),)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -156,7 +161,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         out = config.data_folder
     try:
         with rich_progress(err if err.is_terminal else None) as progress:
-            results = run_import(args, config, progress)
+            results = run_import(args, config, progress, out)
     except MappingError as error:
         err.print(literal(f"The [import] tables of {config.path} cannot be used:",
                           style="bold red"), soft_wrap=True)

@@ -89,12 +89,41 @@ DEFAULT_POLICE_UK: dict[str, Any] = {
         "Violence and sexual offences": "all violence and sexual offences; no plan KPI "
                                         "(violence with injury is not separated)",
     },
+    # the first archive layout (`Month,Reported by,Falls within,Easting,Northing,Location,
+    # Crime type,Context`: no Crime ID, LSOA or outcome), read with the crime types of that
+    # time. Shoplifting and theft from the person were inside "Other crime" then, so a quarter
+    # of these files gives no value for them (never a zero)
+    "layout_2011": {
+        "crime_types": {
+            "Anti-social behaviour": "asb-incidents",
+        },
+        "not_mapped": {
+            "Other crime": "shoplifting, theft from the person, criminal damage, drugs, other "
+                           "theft and public order together; shoplifting and "
+                           "theft-from-person cannot be taken apart",
+            "Violent crime": "all violence against the person and sexual offences; no plan KPI "
+                             "(violence with injury is not separated)",
+            "Robbery": "personal and business robbery together; robbery-personal is personal "
+                       "property only",
+            "Burglary": "residential and business burglary together",
+            "Vehicle crime": "theft of and from vehicles and interference together",
+        },
+    },
     "stop_search": {
         "section_60": "section-60-searches",
         "positive_outcome_rate": "stop-search-positive-outcome-rate",
         "weapon_object_share": "stop-search-weapon-object",
-        # a search is "positive" when its outcome is anything but these
-        "no_further_action": ["A no further action disposal", "Nothing found - no further action"],
+        # the outcome vocabulary of every year, each outcome named: 2015-2016 first, then the
+        # later names. An outcome in neither list is reported and counted on neither side
+        "negative_outcomes": ["Nothing found - no further action", "A no further action disposal"],
+        "positive_outcomes": [
+            "Suspect arrested", "Arrest",
+            "Suspect summonsed to court", "Summons / charged by post",
+            "Offender cautioned", "Caution (simple or conditional)",
+            "Offender given penalty notice", "Penalty Notice for Disorder",
+            "Offender given drugs possession warning", "Khat or Cannabis warning",
+            "Local resolution", "Community resolution",
+        ],
         # outcomes that say nothing about the result: left out of the rate altogether
         "unknown_outcomes": ["", "Details not available"],
         "weapon_objects": ["Offensive weapons"],
@@ -209,7 +238,8 @@ class StopSearchRules:
     section_60: str | None
     positive_outcome_rate: str | None
     weapon_object_share: str | None
-    no_further_action: frozenset[str]  # label_key
+    negative_outcomes: frozenset[str]  # plain_key
+    positive_outcomes: frozenset[str]
     unknown_outcomes: frozenset[str]
     weapon_objects: frozenset[str]
     section_60_legislation: frozenset[str]
@@ -218,12 +248,14 @@ class StopSearchRules:
 
 @dataclass(frozen=True)
 class PoliceUkMapping:
-    crime_types: dict[str, str]  # label_key → KPI id
+    crime_types: dict[str, str]  # plain_key → KPI id
     not_mapped: dict[str, str]
     stop_search: StopSearchRules
     population_by_ethnicity: dict[str, dict[str, int]]  # force id → group → people
     labels: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    crime_types_2011: dict[str, str] = field(default_factory=dict)  # the first layout's
+    not_mapped_2011: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -359,7 +391,31 @@ def police_uk_mapping(
                              errors, labels, key=plain_key)
     not_mapped = _reasons(merged["not_mapped"], "import.police_uk.not_mapped", errors, labels,
                           key=plain_key)
-    rules_table = _merged(DEFAULT_POLICE_UK["stop_search"], merged["stop_search"])
+    first_layout: Any = merged["layout_2011"]
+    if not isinstance(first_layout, Mapping):
+        errors.append("[import.police_uk.layout_2011] must be a table with crime_types and "
+                      "not_mapped")
+        first_layout = {}
+    first_layout = _merged(DEFAULT_POLICE_UK["layout_2011"], first_layout)
+    errors += [f"[import.police_uk.layout_2011] unknown key {k!r}; expected crime_types or "
+               "not_mapped" for k in sorted(set(first_layout) - {"crime_types", "not_mapped"})]
+    labels_2011: dict[str, str] = {}
+    crime_types_2011 = _kpi_table(first_layout.get("crime_types", {}),
+                                  "import.police_uk.layout_2011.crime_types", framework, errors,
+                                  labels_2011, key=plain_key)
+    not_mapped_2011 = _reasons(first_layout.get("not_mapped", {}),
+                               "import.police_uk.layout_2011.not_mapped", errors, labels_2011,
+                               key=plain_key)
+    given_rules: dict[str, Any] = {}
+    if isinstance(merged["stop_search"], Mapping):
+        given_rules = dict(merged["stop_search"])
+    else:
+        errors.append("[import.police_uk.stop_search] must be a table")
+    if "no_further_action" in given_rules:  # the older name of negative_outcomes
+        older = given_rules.pop("no_further_action")
+        if "negative_outcomes" not in given_rules:
+            given_rules["negative_outcomes"] = older
+    rules_table = _merged(DEFAULT_POLICE_UK["stop_search"], given_rules)
     where = "import.police_uk.stop_search"
     unknown = sorted(set(rules_table) - set(DEFAULT_POLICE_UK["stop_search"]))
     errors += [f"[{where}] unknown key {k!r}" for k in unknown]
@@ -385,7 +441,8 @@ def police_uk_mapping(
         section_60=kpi("section_60"),
         positive_outcome_rate=kpi("positive_outcome_rate"),
         weapon_object_share=kpi("weapon_object_share"),
-        no_further_action=words("no_further_action"),
+        negative_outcomes=words("negative_outcomes"),
+        positive_outcomes=words("positive_outcomes"),
         unknown_outcomes=words("unknown_outcomes"),
         weapon_objects=words("weapon_objects"),
         section_60_legislation=words("section_60_legislation"),
@@ -411,10 +468,19 @@ def police_uk_mapping(
             else:
                 clean[group] = people
         populations[str(force_id)] = clean
+    for outcome in sorted(rules.negative_outcomes & rules.positive_outcomes):
+        errors.append(f"[{where}] {outcome!r} is in both negative_outcomes and "
+                      "positive_outcomes; an outcome is one or the other")
+    for outcome in sorted(rules.unknown_outcomes & (rules.negative_outcomes
+                                                    | rules.positive_outcomes)):
+        errors.append(f"[{where}] {outcome!r} is in unknown_outcomes and also counted as "
+                      "negative or positive")
     if errors:
         raise MappingError(errors)
     return PoliceUkMapping(crime_types, not_mapped, rules, populations, labels,
-                           raw={**merged, "stop_search": rules_table})
+                           raw={**merged, "stop_search": rules_table,
+                                "layout_2011": first_layout},
+                           crime_types_2011=crime_types_2011, not_mapped_2011=not_mapped_2011)
 
 
 def ho_workforce_mapping(

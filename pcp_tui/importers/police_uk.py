@@ -21,17 +21,27 @@ Definitions (also written into the provenance):
 - reasonable-grounds search: a search under any power except the no-suspicion ones (section 60
   of the Criminal Justice and Public Order Act 1994, section 47A of the Terrorism Act 2000);
   searches with no legislation recorded are counted in context only;
-- positive outcome: any outcome other than "A no further action disposal" or "Nothing found -
-  no further action"; searches with no outcome recorded (blank, "Details not available") are
-  left out of the rate, neither positive nor negative;
+- positive outcome: each outcome of every year is named in the mapping as negative ("Nothing
+  found - no further action", "A no further action disposal") or positive (arrest, summons,
+  caution, penalty notice, drugs warning, community resolution, in their 2015 and later
+  spellings); searches with no outcome recorded (blank, "Details not available") are left out
+  of the rate, and an outcome in neither list is reported with its count and counted on
+  neither side;
 - a quarter is a value only when all three of its months are present for that force (a month is
   present when its file exists and has at least one row); part quarters are Problems, not values.
+
+The first archive layout (2010-2011: `Easting,Northing`, no Crime ID, LSOA or outcome) is read
+with the crime types of that time through `[import.police_uk.layout_2011]` ("Violent crime",
+"Other crime", …): anti-social behaviour is the same count as later; shoplifting and theft from
+the person were inside "Other crime", so a quarter read from these files has no value for them.
 
 The force of a row is the force whose file it is in (the recording force, as in the Home Office
 figures: British Transport Police crimes stay with BTP even though `Falls within` names the
 territorial force). The month is the file's month from the archive's file name. Files not named
 as the archive names them fall back on the `Reported by` (or `Falls within`) and `Month` (or
-`Date`) columns.
+`Date`) columns. A search counts in the month of its `Date` in UK time (the times are UTC, so
+a search at 00:30 BST on 1 April is written 31 March 23:30): the searches a file carries from
+the month before count there, without making that month present or absent.
 """
 
 from __future__ import annotations
@@ -43,7 +53,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +62,7 @@ import polars as pl
 from pcp_tui.config import Config
 from pcp_tui.dataset import Problem
 from pcp_tui.importers.areas import ForceArea, config_force_id, force_by_name, force_by_slug
+from pcp_tui.importers.digests import DigestCache
 from pcp_tui.importers.mapping import PoliceUkMapping, plain_key, police_uk_mapping
 from pcp_tui.importers.progress import ProgressCallback, no_progress
 from pcp_tui.importers.returns import (
@@ -61,7 +72,6 @@ from pcp_tui.importers.returns import (
     Unmapped,
     now_utc,
     return_frame,
-    sha256_of,
     sorted_problems,
 )
 from pcp_tui.periods import Quarter
@@ -69,6 +79,7 @@ from pcp_tui.periods import Quarter
 __all__ = ["import_police_uk"]
 
 STREET, SEARCH, OUTCOMES = "street", "stop-and-search", "outcomes"
+CURRENT, LAYOUT_2011 = "current", "2011"
 _ARCHIVE_NAME = re.compile(
     r"^(\d{4})-(\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv$", re.IGNORECASE
 )
@@ -123,6 +134,10 @@ def _rows(n: int) -> str:
     return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
+def _searches(n: int) -> str:
+    return f"{n:,} search" if n == 1 else f"{n:,} searches"
+
+
 def _field_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.replace("\ufeff", "").casefold())
 
@@ -137,6 +152,7 @@ class ArchiveFile:
     month: date | None = None  # from the file name
     area: ForceArea | None = None  # from the file name
     slug: str = ""
+    layout: str = CURRENT  # CURRENT, or LAYOUT_2011 for the first archive layout
 
 
 @dataclass
@@ -156,6 +172,7 @@ def import_police_uk(
     progress: ProgressCallback | None = None,
     hash_sources: bool = True,
     batch_bytes: int = BATCH_BYTES,
+    digest_cache: DigestCache | None = None,
 ) -> ImportResult:
     """Read police.uk archive files (or folders of them, searched recursively).
 
@@ -163,7 +180,9 @@ def import_police_uk(
     `pcp_tui.importers.mapping`). `hash_sources` records each file's sha256 in the provenance,
     computed in a background thread while the files are scanned, so `progress` may be called
     from that thread too. Files are scanned in batches of about `batch_bytes`, one progress step
-    each. Anything wrong in a file is a Problem; nothing in the files raises.
+    each. `digest_cache` reuses the sha256 of files unchanged (same size and modification time)
+    since an earlier import and is saved afterwards. Anything wrong in a file is a Problem;
+    nothing in the files raises.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -179,7 +198,8 @@ def import_police_uk(
     hashes: Future[dict[str, str]] | None = None
     pool = ThreadPoolExecutor(max_workers=1) if hash_sources else None
     if pool is not None:
-        hashes = pool.submit(_hash_all, [f.path for f in street + search], progress)
+        hashes = pool.submit(_hash_all, [f.path for f in street + search], progress,
+                             digest_cache or DigestCache())
     try:
         total_mb = sum(f.size for f in street + search) / 1e6
         done = [0.0]
@@ -195,6 +215,8 @@ def import_police_uk(
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+    if digest_cache is not None and hash_sources:
+        digest_cache.save()
 
     rows: list[dict[str, Any]] = []
     context: dict[str, pl.DataFrame] = {}
@@ -210,6 +232,7 @@ def import_police_uk(
         search_rows, search_context = _search_rows(search_counts, quarters, run)
         rows += search_rows
         context.update(search_context)
+        unmapped += _unmapped_outcomes(search_counts, run)
 
     months = sorted({f.month for f in street + search if f.month is not None})
     provenance = Provenance(
@@ -240,15 +263,24 @@ def import_police_uk(
 DEFINITIONS = {
     "force": "the force whose file a row is in (the recording force); files not named as the "
              "archive names them: `Reported by`, else `Falls within`",
-    "month": "the month in the archive file name; files not so named: `Month` / `Date`",
+    "month": "the month in the archive file name; files not so named: `Month` / `Date`. A "
+             "search counts in the month of its `Date` in UK time (Europe/London) when that is "
+             "its file's month or the month before; a month is present only through its own "
+             "file",
     "complete quarter": "all three months present for the force: a month is present when its "
                         "file has at least one row; part quarters give no value",
     "reasonable-grounds search": "any legislation except section 60 of the Criminal Justice and "
                                  "Public Order Act 1994 and section 47A of the Terrorism Act "
                                  "2000; searches with no legislation recorded are left out",
-    "positive outcome": "any outcome other than 'A no further action disposal' or 'Nothing "
-                        "found - no further action'; searches with no outcome recorded (blank, "
-                        "'Details not available') are left out of the rate",
+    "positive outcome": "an outcome in positive_outcomes of [import.police_uk.stop_search] "
+                        "(arrest, summons, caution, penalty notice, drugs warning, community "
+                        "resolution), of those in positive_outcomes or negative_outcomes "
+                        "('Nothing found - no further action', 'A no further action "
+                        "disposal'); outcomes in neither list are reported and left out, as are "
+                        "searches with no outcome recorded (blank, 'Details not available')",
+    "2011 layout": "street files with Easting and Northing and no Crime ID are read with the "
+                   "crime types of that time ([import.police_uk.layout_2011]); a KPI none of "
+                   "them counts on its own gets no value for a quarter read from them",
     "offensive weapon share": "reasonable-grounds searches whose object of search is "
                               "'Offensive weapons', of those with an object recorded",
     "ethnicity": "self-defined ethnicity, grouped by its first part (White, Black, Asian, "
@@ -355,6 +387,9 @@ def _describe(path: Path, run: _Run) -> ArchiveFile | None:
         ))
         return None
     found = ArchiveFile(path, kind, size, header, columns)
+    keys = {_field_key(name) for name in header}
+    if kind == STREET and {"easting", "northing"} <= keys and "crimeid" not in keys:
+        found.layout = LAYOUT_2011
     if match:
         year, month, slug = int(match.group(1)), int(match.group(2)), match.group(3).lower()
         found.slug = slug
@@ -386,20 +421,23 @@ def _describe(path: Path, run: _Run) -> ArchiveFile | None:
         ))
         return None
     if missing:
+        layout = (" of the 2011 layout (Month, Reported by, Falls within, Easting, Northing, "
+                  "Location, Crime type, Context)" if found.layout == LAYOUT_2011 else "")
         run.problems.append(Problem(
             file, 1, missing[0], f"no '{missing[0]}' column (header: {', '.join(header)})",
-            f"the police.uk {kind} columns; the file is skipped",
+            f"the police.uk {kind} columns{layout}; the file is skipped",
         ))
         return None
     return found
 
 
-def _hash_all(paths: list[Path], progress: ProgressCallback) -> dict[str, str]:
+def _hash_all(paths: list[Path], progress: ProgressCallback,
+              cache: DigestCache) -> dict[str, str]:
     """sha256 of every file, in a background thread while the scan runs."""
     digests = {}
     for i, path in enumerate(paths):
         try:
-            digests[str(path)] = sha256_of(path)
+            digests[str(path)] = cache.digest(path)
         except OSError:
             continue  # unreadable files are reported by the scan
         progress("police.uk files hashed (sha256)", i + 1, len(paths))
@@ -439,7 +477,10 @@ def _scan(kind: str, files: list[ArchiveFile]) -> pl.LazyFrame:
                 pl.col(columns[name]).alias(name) if name in columns
                 else pl.lit(None, pl.String).alias(name)
             )
-        if named:
+        if named and kind == SEARCH and "Date" in columns:
+            selected += [_search_stamp(pl.col(columns["Date"])).alias("_month"),
+                         pl.lit(None, pl.String).alias("_force")]
+        elif named:
             selected += [pl.lit(None, pl.String).alias("_month"),
                          pl.lit(None, pl.String).alias("_force")]
         else:
@@ -450,6 +491,66 @@ def _scan(kind: str, files: list[ArchiveFile]) -> pl.LazyFrame:
             )
         frames.append(scan.select(selected))
     return pl.concat(frames, how="vertical")
+
+
+def _search_stamp(date_column: pl.Expr) -> pl.Expr:
+    """What of a search's `Date` its month needs, with few distinct values to count by.
+
+    Times are UTC; the month is the month in the UK (Europe/London). UTC and UK time share a
+    month except in the last hour of a month's last day in summer time, so only times late on
+    the 28th to 31st (or written with another offset) keep their hour: `2015-03-31T23+00:00`;
+    the rest keep their month: `2015-04`."""
+    text = date_column.str.strip_chars()
+    offset = text.str.extract(r"(Z|[+-]\d{2}:?\d{2})$", 1).fill_null("")
+    late = (
+        ((text.str.slice(8, 2) >= "28") & (text.str.slice(11, 2) >= "22"))
+        | ~offset.is_in(["", "Z", "+00:00", "+0000", "-00:00"])
+    )
+    return (
+        pl.when(late & text.str.contains(r"^\d{4}-\d{2}-\d{2}T\d{2}"))
+        .then(pl.concat_str(text.str.slice(0, 13), offset))
+        .otherwise(text.str.slice(0, 7))
+    )
+
+
+_STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2})(Z|([+-])(\d{2}):?(\d{2}))?$")
+
+
+def _uk_months(stamps: Sequence[str | None]) -> dict[str, date | None]:
+    """Each `_search_stamp` value → the first of its month in UK time (None: no date)."""
+    out: dict[str, date | None] = {}
+    hours: list[tuple[str, datetime]] = []
+    for stamp in stamps:
+        if stamp is None:
+            continue
+        match = _STAMP.match(stamp)
+        if match is None:
+            month = _MONTH.match(stamp)
+            out[stamp] = _month_date(int(month.group(1)), int(month.group(2))) if month else None
+            continue
+        year, mon, day, hour = (int(match.group(i)) for i in range(1, 5))
+        minutes = 0
+        if match.group(6):
+            minutes = (int(match.group(7)) * 60 + int(match.group(8))) * (
+                -1 if match.group(6) == "-" else 1)
+        try:
+            local = datetime(year, mon, day, hour, tzinfo=timezone(timedelta(minutes=minutes)))
+        except ValueError:
+            out[stamp] = None
+            continue
+        hours.append((stamp, local.astimezone(timezone.utc).replace(tzinfo=None)))
+    if hours:
+        uk = (
+            pl.Series([h for _, h in hours], dtype=pl.Datetime("us"))
+            .dt.replace_time_zone("UTC").dt.convert_time_zone("Europe/London")
+        )
+        for (stamp, _), year, mon in zip(hours, uk.dt.year(), uk.dt.month()):
+            out[stamp] = _month_date(year, mon)
+    return out
+
+
+def _previous_month(day: date) -> date:
+    return date(day.year - 1, 12, 1) if day.month == 1 else date(day.year, day.month - 1, 1)
 
 
 def _aggregate_batch(kind: str, files: list[ArchiveFile]) -> pl.DataFrame:
@@ -518,11 +619,22 @@ def _collect_batch(kind: str, batch: list[ArchiveFile], run: _Run) -> list[pl.Da
 def _attach_files(
     kind: str, counts: pl.DataFrame, by_path: dict[str, ArchiveFile], run: _Run,
 ) -> pl.DataFrame:
-    """Give each count its force slug and month: from the file name, else from its columns."""
+    """Give each count its force slug, the month it counts in (`_date`), the month of the file
+    it came from (`_file_month`: what makes a month present) and the file's layout.
+
+    A search counts in its own month, in UK time: the few searches a file carries from the
+    month before count there, and make neither month present nor absent. A search dated
+    further from its file's month (or not dated) counts in the file's month, reported."""
     slugs: list[str | None] = []
     months: list[date | None] = []
+    file_months: list[date | None] = []
     bad_month: dict[str, int] = defaultdict(int)
     bad_force: dict[tuple[str, str], int] = defaultdict(int)
+    undated: dict[str, int] = defaultdict(int)
+    astray: dict[str, tuple[int, str]] = {}
+    earlier: dict[str, int] = defaultdict(int)
+    stamps = counts.get_column("_month").unique().to_list() if kind == SEARCH else []
+    uk_month = _uk_months(stamps)
     for path, month_text, force_text, rows in counts.select(
         "_path", "_month", pl.col("_force") if "_force" in counts.columns else pl.lit(None),
         "rows",
@@ -534,6 +646,17 @@ def _attach_files(
             month = _month_date(int(match.group(1)), int(match.group(2))) if match else None
             if month is None:
                 bad_month[path] += rows
+        file_month = month
+        if kind == SEARCH and f.month is not None and "Date" in f.columns:
+            own = uk_month.get(month_text) if month_text else None
+            if own is None:
+                undated[path] += rows
+            elif own == _previous_month(f.month):
+                month = own
+                earlier[path] += rows
+            elif own != f.month:
+                before = astray.get(path, (0, month_text or ""))
+                astray[path] = (before[0] + rows, min(before[1], month_text or ""))
         area = f.area
         if area is None:
             area = force_by_name(force_text or "")
@@ -541,6 +664,7 @@ def _attach_files(
                 bad_force[(path, force_text or "")] += rows
         slugs.append(area.slug if area is not None else None)
         months.append(month)
+        file_months.append(file_month)
     column = "Month" if kind == STREET else "Date"
     for path, rows in bad_month.items():
         run.problems.append(Problem(
@@ -553,9 +677,31 @@ def _attach_files(
             path, None, "Reported by", f"{_rows(rows)} from '{name}'",
             "a police force of England, Wales or Northern Ireland; these rows are not counted",
         ))
+    for path, rows in undated.items():
+        run.problems.append(Problem(
+            path, None, "Date", f"{_rows(rows)} without a date such as "
+            "2019-06-01T10:15:00+00:00",
+            "a date on every search; these are counted in the file's month",
+        ))
+    for path, (rows, first) in astray.items():
+        run.problems.append(Problem(
+            path, None, "Date", f"{_rows(rows)} dated outside the file's month and the month "
+            f"before it (such as {first[:10]})",
+            "searches of the file's month; these are counted in the file's month",
+        ))
+    if earlier:
+        total = sum(earlier.values())
+        run.notes.append(
+            f"{_searches(total)} dated (in UK time) in the month before "
+            f"their file's month, in {len(earlier)} file{'s' if len(earlier) != 1 else ''}: "
+            "counted in their own month"
+        )
+    layouts = {path: f.layout for path, f in by_path.items()}
     return counts.with_columns(
         pl.Series("_slug", slugs, dtype=pl.String),
         pl.Series("_date", months, dtype=pl.Date),
+        pl.Series("_file_month", file_months, dtype=pl.Date),
+        pl.col("_path").replace_strict(layouts, return_dtype=pl.String).alias("_layout"),
     ).filter(pl.col("_slug").is_not_null() & pl.col("_date").is_not_null())
 
 
@@ -568,7 +714,7 @@ def _complete_quarters(kind: str, counts: pl.DataFrame, run: _Run) -> dict[str, 
     Each force is judged over its own months: a folder of one force's 2015 files beside
     another's 2019 files lacks no quarter of either between them."""
     present: dict[str, set[date]] = defaultdict(set)
-    for slug, month in counts.select("_slug", "_date").unique().iter_rows():
+    for slug, month in counts.select("_slug", "_file_month").unique().iter_rows():
         present[slug].add(month)
     complete: dict[str, set[Quarter]] = {}
     for slug, months in sorted(present.items()):
@@ -651,6 +797,10 @@ def _quarterly(counts: pl.DataFrame, complete: dict[str, set[Quarter]],
 def _street_rows(
     counts: pl.DataFrame, complete: dict[str, set[Quarter]], run: _Run,
 ) -> tuple[list[dict[str, Any]], pl.DataFrame, list[Unmapped]]:
+    """Quarterly counts of the mapped crime types. Each file is read with the vocabulary of its
+    layout: the 2011 layout's crime types through `[import.police_uk.layout_2011]`. A KPI is
+    written for a force's quarter only when every layout of its months maps it: a quarter of
+    2011 files gives no shoplifting count (it was inside "Other crime"), never a zero."""
     blank = counts.filter(pl.col("Crime type").fill_null("") == "")
     for path, rows in blank.group_by("_path").agg(pl.col("rows").sum()).sort("_path").iter_rows():
         run.problems.append(Problem(
@@ -662,36 +812,61 @@ def _street_rows(
     forces = _config_forces(slugs, run)
     quarterly = _quarterly(counts, complete, _national_forces(slugs, forces))
     mapping = run.mapping
+    vocabularies = {
+        CURRENT: (mapping.crime_types, mapping.not_mapped, "police.uk street crime types",
+                  "[import.police_uk.crime_types]"),
+        LAYOUT_2011: (mapping.crime_types_2011, mapping.not_mapped_2011,
+                      "police.uk street crime types (2011 layout)",
+                      "[import.police_uk.layout_2011.crime_types]"),
+    }
+    kpi_of: dict[tuple[str, str], str | None] = {}
+    unmapped: list[Unmapped] = []
+    for layout, label in sorted(
+        counts.select("_layout", "Crime type").unique().iter_rows(), key=lambda r: (r[0], r[1])
+    ):
+        types_table, reasons, table, where = vocabularies[layout]
+        key = plain_key(label)
+        kpi_of[(layout, label)] = types_table.get(key)
+        if key not in types_table:
+            unmapped.append(Unmapped(table, label, reasons.get(key, f"no KPI in {where}")))
+    keyed = pl.concat_str(pl.col("_layout"), pl.lit("\x1f"), pl.col("Crime type"))
     types = (
-        quarterly.group_by("force", "period", "Crime type").agg(pl.col("rows").sum())
-        .rename({"Crime type": "crime_type", "rows": "count"})
+        quarterly.with_columns(
+            keyed.replace_strict({f"{lay}\x1f{lab}": k for (lay, lab), k in kpi_of.items()},
+                                 default=None, return_dtype=pl.String).alias("kpi")
+        )
+        .group_by("force", "period", "_layout", "Crime type", "kpi").agg(pl.col("rows").sum())
+        .rename({"_layout": "layout", "Crime type": "crime_type", "rows": "count"})
+        .select("force", "period", "layout", "crime_type", "count", "kpi")
+        .sort("force", "period", "layout", "crime_type")
     )
-    key_of = {t: plain_key(t) for t in counts.get_column("Crime type").unique().to_list()}
-    unmapped = [
-        Unmapped("police.uk street crime types", label,
-                 mapping.not_mapped.get(key, "no KPI in [import.police_uk.crime_types]"))
-        for label, key in sorted(key_of.items()) if key not in mapping.crime_types
-    ]
-    types = types.with_columns(
-        pl.col("crime_type").replace_strict(
-            {t: mapping.crime_types.get(k) for t, k in key_of.items()},
-            default=None, return_dtype=pl.String,
-        ).alias("kpi")
-    ).sort("force", "period", "crime_type")
     rows: list[dict[str, Any]] = []
-    # a crime type with no rows in a complete quarter is a true zero
+    # a crime type with no rows in a complete quarter is a true zero, when every layout of
+    # the quarter's months could have counted it
     plan_forces = set(forces.values())  # KPI rows for the config's forces only
-    present = {(f, p) for f, p in types.select("force", "period").unique().iter_rows()
-               if f in plan_forces}
+    layouts_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for force, period, layout in types.select("force", "period", "layout").unique().iter_rows():
+        if force in plan_forces:
+            layouts_of[(force, period)].add(layout)
     totals = {
         (kpi, f, p): v
         for kpi, f, p, v in types.filter(pl.col("kpi").is_not_null())
         .group_by("kpi", "force", "period").agg(pl.col("count").sum()).iter_rows()
     }
-    for kpi in sorted(set(mapping.crime_types.values())):
-        for force, period in sorted(present):
+    every_kpi = set(mapping.crime_types.values()) | set(mapping.crime_types_2011.values())
+    left_out: dict[str, int] = defaultdict(int)
+    for kpi in sorted(every_kpi):
+        for (force, period), layouts in sorted(layouts_of.items()):
+            if not all(kpi in vocabularies[lay][0].values() for lay in layouts):
+                left_out[kpi] += 1
+                continue
             rows.append({"kpi": kpi, "force": force, "period": period,
                          "value": float(totals.get((kpi, force, period), 0))})
+    for kpi, quarters in sorted(left_out.items()):
+        run.notes.append(
+            f"{kpi}: {quarters} quarter{'s' if quarters != 1 else ''} read from files in the "
+            "2011 layout, whose crime types do not count it on its own: no value, not zero"
+        )
     return rows, types, unmapped
 
 
@@ -706,6 +881,35 @@ def _ethnic_group(text: str | None) -> str:
         if key.startswith(prefix):
             return group
     return "Other"
+
+
+def _unmapped_outcomes(counts: pl.DataFrame, run: _Run) -> list[Unmapped]:
+    """Outcomes in neither list of `[import.police_uk.stop_search]` (nor unknown), with how
+    many searches of every file read carry them: never counted on either side of the rate."""
+    rules = run.mapping.stop_search
+    known = rules.negative_outcomes | rules.positive_outcomes | rules.unknown_outcomes
+    outcomes = counts.filter(pl.col("Outcome").is_not_null())
+    found = outcomes.get_column("Outcome").unique().to_list()
+    strange = sorted(v for v in found if plain_key(v) not in known)
+    if not strange:
+        return []
+    out = []
+    for outcome, searches, slugs in (
+        outcomes.filter(pl.col("Outcome").is_in(strange))
+        .group_by("Outcome").agg(pl.col("rows").sum(), pl.col("_slug").unique().sort())
+        .sort("Outcome").iter_rows()
+    ):
+        names = []
+        for slug in slugs:
+            area = force_by_slug(slug)
+            names.append(area.police_uk_name if area is not None else slug)
+        out.append(Unmapped(
+            "police.uk stop and search outcomes", outcome,
+            f"{_searches(searches)} ({', '.join(names)}); in neither "
+            "negative_outcomes nor positive_outcomes of [import.police_uk.stop_search]: "
+            "counted on neither side of the positive outcome rate",
+        ))
+    return out
 
 
 def _search_rows(
@@ -727,8 +931,9 @@ def _search_rows(
     no_suspicion = flag("Legislation", rules.no_suspicion_legislation)
     reasonable = legislation & ~no_suspicion
     unknown_outcome = flag("Outcome", rules.unknown_outcomes) | pl.col("Outcome").is_null()
-    nfa = flag("Outcome", rules.no_further_action)
-    positive = ~unknown_outcome & ~nfa
+    negative = flag("Outcome", rules.negative_outcomes)
+    positive = flag("Outcome", rules.positive_outcomes)
+    unmapped_outcome = ~unknown_outcome & ~negative & ~positive
     has_object = pl.col("Object of search").fill_null("") != ""
     weapon = flag("Object of search", rules.weapon_objects)
     linked = (
@@ -745,8 +950,9 @@ def _search_rows(
         total(no_suspicion & ~section_60).alias("other_no_suspicion"),
         total(~legislation).alias("no_legislation"),
         total(reasonable).alias("reasonable_grounds"),
-        total(reasonable & ~unknown_outcome).alias("rg_outcome_recorded"),
+        total(reasonable & (positive | negative)).alias("rg_outcome_recorded"),
         total(reasonable & positive).alias("rg_positive"),
+        total(reasonable & unmapped_outcome).alias("rg_outcome_unmapped"),
         total(reasonable & has_object).alias("rg_object_recorded"),
         total(reasonable & weapon).alias("rg_weapon_object"),
         total(reasonable & weapon & positive & linked).alias("rg_weapon_object_positive_linked"),
