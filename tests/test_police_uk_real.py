@@ -25,8 +25,11 @@ def plan() -> Config:
 
 
 @needs_files
-def test_a_force_outside_the_plan_is_kept_for_the_national_picture(plan, tmp_path: Path):
-    result = import_police_uk(POLICE_UK / "metropolitan", plan, hash_sources=False)
+def test_a_force_outside_the_plan_is_kept_for_the_national_picture(group_plan,
+                                                                    tmp_path: Path):
+    # a config of West Midlands and its most similar forces only: the Metropolitan Police is
+    # not among its forces
+    result = import_police_uk(POLICE_UK / "metropolitan", group_plan, hash_sources=False)
     summary = result.context["stop_search_summary"]
     met = summary.filter(pl.col("force") == "metropolitan").sort("period")
     # April 2015 to January 2016: three complete quarters, the fourth not counted short
@@ -42,10 +45,12 @@ def test_month_coverage_is_judged_per_force(plan):
     result = import_police_uk([POLICE_UK / "metropolitan", POLICE_UK / "greater-manchester"],
                               plan, hash_sources=False)
     coverage = [p.found for p in result.problems if p.column == "Month"]
-    # Greater Manchester has June 2019 only: its own quarter is incomplete, and nothing
-    # between Metropolitan's months and its own is missing
-    assert coverage == ["1 of 3 months of 2019/20 Q1 for Greater Manchester Police "
-                        "(no 2019-04, 2019-05)"]
+    # each force over its own months: Metropolitan's files run April 2015 to January 2016, so
+    # its own 2015/16 Q4 is incomplete; Greater Manchester has June 2019 only. Nothing between
+    # Metropolitan's months and Greater Manchester's is missing.
+    assert coverage == [
+        "1 of 3 months of 2015/16 Q4 for Metropolitan Police Service (no 2016-02, 2016-03)",
+        "1 of 3 months of 2019/20 Q1 for Greater Manchester Police (no 2019-04, 2019-05)"]
     forces = set(result.context["stop_search_summary"].get_column("force"))
     assert "metropolitan" in forces
 
