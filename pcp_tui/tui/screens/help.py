@@ -61,6 +61,8 @@ class HelpScreen(ModalScreen[None]):
             max-height: 100%;
             border: round $primary;
             border-title-align: center;
+            border-title-color: $text-primary;
+            border-subtitle-color: $pcp-text-muted;
             background: $surface;
             padding: 0 1;
         }

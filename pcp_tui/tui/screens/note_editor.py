@@ -54,6 +54,8 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
             max-height: 100%;
             border: round $primary;
             border-title-align: left;
+            border-title-color: $text-primary;
+            border-subtitle-color: $pcp-text-muted;
             background: $surface;
             padding: 0 1;
         }
@@ -62,6 +64,7 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
         & TextArea { height: 10; min-height: 3; }
         & #note-buttons { height: auto; align-horizontal: right; }
         & Button { margin: 0 0 0 1; }
+
         &.-not-saved TextArea { height: 1fr; max-height: 10; }
         & #note-error { height: auto; color: $text-error; }
         & #note-elsewhere { height: auto; }

@@ -32,10 +32,12 @@ class ProblemsScreen(ModalScreen[None]):
             height: 90%;
             border: round $warning;
             border-title-align: left;
+            border-title-color: $text-warning;
+            border-subtitle-color: $pcp-text-muted;
             background: $surface;
         }
         & DataTable { height: 1fr; }
-        & Static { height: auto; padding: 0 1; color: $text-muted; }
+        & Static { height: auto; padding: 0 1; color: $pcp-text-muted; }
     }
     """
 

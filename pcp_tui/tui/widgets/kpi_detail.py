@@ -139,8 +139,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         padding: 0 1;
         background: $surface;
         & > .kpi-detail--title { text-style: bold; }
-        & > .kpi-detail--label { color: $text-muted; }
-        & > .kpi-detail--heading { text-style: bold; color: $accent; }
+        & > .kpi-detail--label { color: $pcp-text-muted; }
+        & > .kpi-detail--heading { text-style: bold; color: $text-accent; }
         & > .kpi-detail--home { text-style: bold; }
         & > #detail-title { height: 2; }
         & > HistoryChart { margin: 1 0 0 0; }

@@ -92,7 +92,7 @@ class ObjectiveTree(Tree[PlanItem]):
         overflow-x: hidden;
         & > .objective-tree--section { text-style: bold; }
         & > .objective-tree--value { }
-        & > .objective-tree--spark { color: $text-muted; }
+        & > .objective-tree--spark { color: $pcp-text-muted; }
     }
     """
         + tone_css("ObjectiveTree")

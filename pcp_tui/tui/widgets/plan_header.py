@@ -31,9 +31,9 @@ class PlanHeader(Toned, Widget):
         width: 1fr;
         background: $panel;
         padding: 0 1;
-        & > .plan-header--tool { text-style: bold; color: $accent; }
+        & > .plan-header--tool { text-style: bold; color: $text-accent; }
         & > .plan-header--quarter { text-style: bold reverse; }
-        & > .plan-header--label { color: $text-muted; }
+        & > .plan-header--label { color: $pcp-text-muted; }
     }
     """
         + tone_css("PlanHeader")
