@@ -108,7 +108,7 @@ class PcpApp(App[int]):
                 tooltip="Back to the latest quarter"),
         Binding("p", "regroup", "group", id="view.group",
                 tooltip="Group the tree by the plan or by national priority"),
-        Binding("a", "alerts_only", "alerts only", id="view.alerts-only",
+        Binding("a", "alerts_only", "alerted", id="view.alerts-only",
                 tooltip="Show only the KPIs with alerts (at the severity filter) in the tree"),
         Binding("s", "severity", "severity", id="alerts.severity",
                 tooltip="Cycle the alerts' minimum severity: all, signal, warning, breach"),
@@ -220,6 +220,11 @@ class PcpApp(App[int]):
         width, height = self.size
         self.screen.set_class(width < 100, "-narrow")
         self.screen.set_class(height < 30, "-short")
+        # the footer keeps every key, `? help` and `q quit` last, at 80 columns: closer
+        # together, and the palette's key (which `?` lists) only where there is room
+        footer = self.query_one(Footer)
+        footer.compact = width < 120
+        footer.show_command_palette = width >= 120
 
     # state -----------------------------------------------------------------------------------
 

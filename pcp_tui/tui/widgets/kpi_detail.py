@@ -43,7 +43,7 @@ from pcp_tui.tui.tones import (
     tone_style,
 )
 from pcp_tui.tui.widgets.history_chart import ChartData, HistoryChart
-from pcp_tui.tui.widgets.text_block import ScrollingText, TextBlock
+from pcp_tui.tui.widgets.text_block import Fitted, ScrollingText, TextBlock
 
 POINT_MARKS = {
     spc_plain.SPECIAL_CAUSE_CONCERN: "concern",
@@ -506,9 +506,19 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         row += [Text(""), Text(mean_text)] if msf.per_population else [Text(mean_text)]
         row += [Text(""), Text("")]
         rows.append(row)
-        widths = [26, 12] + ([10] if msf.per_population else []) + [7, 11]
-        justify = ["left"] + ["right"] * (len(widths) - 1)
-        table = table_lines(rows, widths, justify)
+        rank = max(4, len(f"{msf.n} of {msf.n}"))
+
+        def fit(width: int) -> Text:
+            # the figures whole; the force names take what is left, the gap goes first
+            numbers = [12] + ([10] if msf.per_population else []) + [rank, 11]
+            names = width - sum(numbers) - 2 * len(numbers)
+            if names < 16:
+                numbers, names = numbers[:-1], names + 11 + 2
+            widths = [max(8, min(26, names)), *numbers]
+            justify = ["left"] + ["right"] * (len(widths) - 1)
+            return table_lines([row[:len(widths)] for row in rows], widths, justify)
+
+        table = Fitted(fit)
         basis = "rates per 1,000 population" if msf.per_population else "values"
         heading = self._heading(f"Most similar forces: {basis}, {msf_heading(msf)}")
         parts: list[RenderableType] = [heading, table]

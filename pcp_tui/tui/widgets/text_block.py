@@ -35,6 +35,17 @@ def styled_strip(segments, width: int) -> Strip:
     return strip.extend_cell_length(width, NULL_STYLE).crop(0, width)
 
 
+class Fitted:
+    """A renderable drawn for the width it is given (`draw(width)`): a table inside a Group
+    lays its columns out for the pane it is in."""
+
+    def __init__(self, draw: Callable[[int], RenderableType]) -> None:
+        self.draw = draw
+
+    def __rich_console__(self, console, options):
+        yield self.draw(options.max_width)
+
+
 def blank(width: int) -> Strip:
     return Strip.blank(width, NULL_STYLE)
 
