@@ -57,6 +57,9 @@ class PlanHeader(Toned, Widget):
         room = max(1, self.size.width - 2)  # the padding
         variants = [
             dict(long_notice=True, months=True, long_behind=True, counts=True),
+            # the whole sample notice ("not official statistics") before the extras
+            dict(long_notice=True, months=False, long_behind=True, counts=True),
+            dict(long_notice=True, months=False, long_behind=True, counts=False),
             dict(long_notice=False, months=True, long_behind=True, counts=True),
             dict(long_notice=False, months=False, long_behind=True, counts=True),
             # "◂ 3 quarters before the latest (2021/22 Q2)" names the latest already
