@@ -11,7 +11,8 @@ import difflib
 import math
 import re
 import sys
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from pcp_tui.framework import (
     Threshold,
     Trajectory,
 )
+from pcp_tui.keymap import KEY_IDS, KEY_WORDS, clashes, key_name, key_problem, split_keys
 from pcp_tui.periods import PeriodError, Quarter, Window, parse_window
 
 if sys.version_info >= (3, 11):
@@ -86,6 +88,8 @@ class Config:
     path: Path
     framework: Framework
     settings: Settings
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """`[keys]`: binding id → the keys that replace its own (`"j,down"`)."""
 
     @property
     def data_folder(self) -> Path:
@@ -140,7 +144,7 @@ SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
 FORCE_KEYS = {"name", "short", "area_code", "population", "population_source", "populations"}
 TOP_KEYS = {
     "settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis",
-    "import", "report",
+    "import", "report", "keys",
 }
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
@@ -362,10 +366,52 @@ def parse_config(document: dict[str, Any], path: Path) -> Config:
         settings = replace(settings, report=_read_report(reader, document.get("report", {})))
     framework = _read_framework(reader, document, settings)
     _check_import_tables(reader, document.get("import", {}), framework)
+    keys = _read_keys(reader, document.get("keys", {}))
     if reader.problems:
         raise ConfigError(reader.problems)
     assert settings is not None and framework is not None
-    return Config(path, framework, settings)
+    return Config(path, framework, settings, keys)
+
+
+def _read_keys(reader: _Reader, table: Any) -> dict[str, str]:
+    """`[keys]`: `quarter.earlier = ","`, or a list (`tree.down = ["j", "down"]`)."""
+    if not isinstance(table, dict):
+        reader.problem("keys", "", f"found {_type_name(table)}; expected a table of "
+                       "key names (`quarter.earlier = \",\"`)")
+        return {}
+    keymap: dict[str, str] = {}
+    for binding, value in table.items():
+        if isinstance(value, dict):
+            # `[keys]` with `quarter.earlier = …` unquoted is a nested table in TOML
+            for name, inner in value.items():
+                _read_key(reader, keymap, f"{binding}.{name}", inner)
+        else:
+            _read_key(reader, keymap, binding, value)
+    for key, binding, other in clashes(keymap):
+        reader.problem("keys", binding, f"{_shown(key)!r} is also the key of '{other}' "
+                       f"({'everywhere' if KEY_IDS[other][0] == 'app' else 'in the same pane'}); "
+                       "give one of them another key")
+    return keymap
+
+
+def _read_key(reader: _Reader, keymap: dict[str, str], binding: str, value: Any) -> None:
+    if binding not in KEY_IDS:
+        reader.problem("keys", _shown(binding), "unknown key binding" + _suggest(
+            binding, KEY_IDS))
+        return
+    if isinstance(value, str):
+        keys = split_keys(value)
+    elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        keys = [v.strip() for v in value]
+    else:
+        reader.problem("keys", binding, f"found {_type_name(value)} {value!r}; {KEY_WORDS}")
+        return
+    bad = [(key, key_problem(key)) for key in keys if key_problem(key)]
+    if bad:
+        key, message = bad[0]
+        reader.problem("keys", binding, f"found {_shown(value)!r}: {message}; {KEY_WORDS}")
+        return
+    keymap[binding] = ",".join(key_name(key) for key in keys)
 
 
 def _check_import_tables(reader: _Reader, imports: Any, framework: Framework | None) -> None:

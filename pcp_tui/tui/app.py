@@ -31,6 +31,7 @@ from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.downloads import DownloadActions
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
+from pcp_tui.tui.legible import legible_variables
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.series import SeriesIndex
 
@@ -108,7 +109,7 @@ class PcpApp(DownloadActions, App[int]):
                 tooltip="Back to the latest quarter"),
         Binding("p", "regroup", "group", id="view.group",
                 tooltip="Group the tree by the plan or by national priority"),
-        Binding("a", "alerts_only", "alerts only", id="view.alerts-only",
+        Binding("a", "alerts_only", "alerted", id="view.alerts-only",
                 tooltip="Show only the KPIs with alerts (at the severity filter) in the tree"),
         Binding("s", "severity", "severity", id="alerts.severity",
                 tooltip="Cycle the alerts' minimum severity: all, signal, warning, breach"),
@@ -116,7 +117,7 @@ class PcpApp(DownloadActions, App[int]):
                 tooltip="Filter the tree by words in the KPI titles"),
         Binding("n", "note", "note", id="notes.write",
                 tooltip="Write a reflection or planned action on the KPI or priority"),
-        Binding("d", "problems", "problems", id="data.problems",
+        Binding("d", "problems", "problems", show=False, id="data.problems",
                 tooltip="List the problems found in the data files"),
         Binding("r", "reload", "reload", id="data.reload",
                 tooltip="Reload the config and the data files"),
@@ -173,6 +174,10 @@ class PcpApp(DownloadActions, App[int]):
         self._started = False
         self.notices: list[tuple[str, str, str]] = []
 
+    def get_css_variables(self) -> dict[str, str]:
+        # every theme, its text colours brought up to 4.5:1 on the app's backgrounds
+        return legible_variables(super().get_css_variables())
+
     def tell(self, message: str, *, title: str = "", severity: str = "information",
              timeout: float | None = None) -> None:
         """A notification, always literal (messages quote file names and config errors);
@@ -198,6 +203,7 @@ class PcpApp(DownloadActions, App[int]):
 
     def on_mount(self) -> None:
         self._started = True
+        self.set_keymap(self.config.keys)
         self.query_one(ObjectiveTree).border_title = "Plan"
         self.query_one(KpiDetail).border_title = "KPI"
         self._show_problems_banner()
@@ -226,6 +232,11 @@ class PcpApp(DownloadActions, App[int]):
         width, height = self.size
         self.screen.set_class(width < 100, "-narrow")
         self.screen.set_class(height < 30, "-short")
+        # the footer keeps every key, `? help` and `q quit` last, at 80 columns: closer
+        # together, and the palette's key (which `?` lists) only where there is room
+        footer = self.query_one(Footer)
+        footer.compact = width < 120
+        footer.show_command_palette = width >= 120
 
     # state -----------------------------------------------------------------------------------
 
@@ -299,6 +310,13 @@ class PcpApp(DownloadActions, App[int]):
         tree = self.query_one(ObjectiveTree)
         if event.cleared:
             tree.filter_text = ""
+        elif tree.filter_text.strip():
+            first = tree.first_kpi_node()
+            if first is None:
+                self.tell("No KPI title holds those words.", severity="warning", timeout=3)
+            else:
+                tree.move_cursor(first)
+                tree.scroll_to_node(first, animate=False)
         tree.focus()
 
     def jump_to(self, item: PlanItem, *, focus_tree: bool = True) -> None:
@@ -325,10 +343,8 @@ class PcpApp(DownloadActions, App[int]):
     # actions ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # only the problems key comes and goes (with the problems); the others always show,
-        # since refreshing the footer's keys on every cursor move or quarter step is costly
-        if action == "problems":
-            return bool(self.observations.problems)
+        # every key always works, and one that can do nothing says why (the footer's keys
+        # are not refreshed on every cursor move or quarter step: that is costly)
         return True
 
     def action_step(self, step: int) -> None:
@@ -337,18 +353,32 @@ class PcpApp(DownloadActions, App[int]):
             return
         index = quarters.index(self.as_of) + step
         if not 0 <= index < len(quarters):
-            self.bell()
+            self.tell(f"Already at the {'latest' if step > 0 else 'earliest'} quarter "
+                      f"({self.as_of.label}).", timeout=3)
             return
         self.show_quarter(quarters[index])
 
     def action_latest(self) -> None:
-        if self.timeline.latest is not None:
+        if self.timeline.latest is None:
+            self.tell("No quarters: no data loaded.", timeout=3)
+        elif self.as_of == self.timeline.latest:
+            self.tell(f"Already at the latest quarter ({self.as_of.label}).", timeout=3)
+        else:
             self.show_quarter(self.timeline.latest)
 
     def action_regroup(self) -> None:
+        tree = self.query_one(ObjectiveTree)
+        kept = tree.cursor_item
         self.grouping = "priority" if self.grouping == "plan" else "plan"
-        self.tell("Grouped by national priority" if self.grouping == "priority"
-                    else "Grouped by the plan", timeout=2)
+        message = ("Grouped by national priority" if self.grouping == "priority"
+                   else "Grouped by the plan")
+        if kept is not None and kept.kind == "kpi":
+            # the same KPI stays under the cursor, unfolding its new parents if need be
+            if tree.select_item(kept.key):
+                self.query_one(KpiDetail).item = kept
+            else:
+                message += f"; {kept.title} is under no national priority"
+        self.tell(message, timeout=2)
 
     def action_alerts_only(self) -> None:
         self.alerts_only = not self.alerts_only
@@ -364,7 +394,13 @@ class PcpApp(DownloadActions, App[int]):
         self.query_one(TreeFilter).open()
 
     def action_back(self) -> None:
-        self.query_one(ObjectiveTree).focus()
+        tree = self.query_one(ObjectiveTree)
+        filter_input = self.query_one(TreeFilter)
+        if tree.has_focus and filter_input.value:
+            filter_input.value = ""
+            tree.filter_text = ""
+            self.tell("Filter cleared.", timeout=2)
+        tree.focus()
 
     # The pushed screens are imported when first opened: their widgets (TextArea, DataTable,
     # RadioSet) cost start-up time that the first frame does not need.
@@ -379,15 +415,18 @@ class PcpApp(DownloadActions, App[int]):
         from pcp_tui.tui.screens.help import Pane, key_lines
         from pcp_tui.tui.screens.note_editor import NoteEditor
 
-        display = self.get_key_display
+        keys = self.config.keys
+
+        def display(binding: Binding) -> str:
+            return self.get_key_display(binding)
         palette = [Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "find",
                            id="app.palette",
                            tooltip="Find a KPI, objective or national priority by title")]
         return [
-            Pane("Everywhere", key_lines([*self.BINDINGS, *palette], display)),
-            Pane("Plan tree", key_lines(ObjectiveTree.BINDINGS, display)),
-            Pane("KPI detail", key_lines(KpiDetail.BINDINGS, display)),
-            Pane("Alerts", key_lines(AlertsPanel.BINDINGS, display)),
+            Pane("Everywhere", key_lines([*self.BINDINGS, *palette], display, keys)),
+            Pane("Plan tree", key_lines(ObjectiveTree.BINDINGS, display, keys)),
+            Pane("KPI detail", key_lines(KpiDetail.BINDINGS, display, keys)),
+            Pane("Alerts", key_lines(AlertsPanel.BINDINGS, display, keys)),
             Pane("Plan filter (/)", key_lines(TreeFilter.BINDINGS, display)),
             Pane("Note editor (n)", key_lines(NoteEditor.BINDINGS, display)),
             Pane("Panes", key_lines([Binding("tab", "focus_next", "Next pane", id="focus.next"),
@@ -400,14 +439,40 @@ class PcpApp(DownloadActions, App[int]):
 
         if self.observations.problems:
             self.push_screen(ProblemsScreen(self.observations.problems))
+        else:
+            self.tell("No data problems: every row of the data files loaded.", timeout=3)
 
     def action_note(self) -> None:
-        from pcp_tui.tui.screens.note_editor import NoteEditor
-
         item = self.query_one(KpiDetail).item
         if item is None or item.note_subject is None or self.as_of is None:
             self.tell("Notes are written on a KPI, or on a national priority (press p to "
                         "group by priority).", severity="warning")
+            return
+        priorities = self._priorities_of(item)
+        if not priorities:
+            self._write_note(item)
+            return
+        from pcp_tui.tui.screens.note_subject import NoteSubjectScreen
+
+        def chosen(choice: PlanItem | None) -> None:
+            if choice is not None:
+                self._write_note(choice)
+
+        self.push_screen(NoteSubjectScreen([item, *priorities]), chosen)
+
+    def _priorities_of(self, item: PlanItem) -> list[PlanItem]:
+        """The national priorities a KPI serves, as items a note can be about."""
+        if item.kind != "kpi" or item.kpi is None:
+            return []
+        from pcp_tui.tui.plan_items import plan_item
+
+        return [plan_item(node) for node in self.config.framework.by_priority()
+                if node.id in item.kpi.priorities]
+
+    def _write_note(self, item: PlanItem) -> None:
+        from pcp_tui.tui.screens.note_editor import NoteEditor
+
+        if self.as_of is None or item.note_subject is None:
             return
         quarter = self.as_of
         subject = item.note_subject
@@ -422,8 +487,8 @@ class PcpApp(DownloadActions, App[int]):
             self.query_one(KpiDetail).show()
             self.tell(f"Note saved for {quarter.label}.", timeout=3)
 
-        self.push_screen(NoteEditor(item.title, quarter.label, save=save, subject=subject),
-                         saved)
+        self.push_screen(NoteEditor(item.title, quarter.label, save=save, subject=subject,
+                                    saved_to=self.notes_log.path), saved)
 
     # keeping time travel instant -------------------------------------------------------------
 
@@ -482,6 +547,7 @@ class PcpApp(DownloadActions, App[int]):
         previous_problems = len(self.observations.problems)
         self.config, self.observations, self.timeline = (
             event.config, event.observations, event.timeline)
+        self.set_keymap(event.config.keys)
         self.series = SeriesIndex(event.observations.frame)
         if not self._data_paths_given:
             self.data_paths = (event.config.data_folder,)

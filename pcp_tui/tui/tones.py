@@ -1,7 +1,8 @@
 """Status colours as theme variables, never hex codes, and always beside a glyph.
 
 `render.py` gives each glyph a Rich style for printouts; in the app the same statuses take
-their colour from the theme (`$error`, `$warning`, `$success`, …) through component classes,
+their colour from the theme's text colours (`$text-error`, `$text-warning`, …, which
+`legible.py` brings up to 4.5:1 on the app's backgrounds) through component classes,
 so every built-in theme and NO_COLOR work. A widget that draws glyphs adds `TONE_CLASSES` to
 its COMPONENT_CLASSES and `tone_css("WidgetName")` to its DEFAULT_CSS, then asks
 `tone_style(widget, tone)` for the style.
@@ -32,15 +33,15 @@ TONES = ("red", "amber", "green", "grey", "monitor", "signal", "improvement", "d
 TONE_CLASSES = {f"tone--{tone}" for tone in TONES}
 
 _TONE_RULES = {
-    "red": "color: $error; text-style: bold;",
-    "amber": "color: $warning; text-style: bold;",
-    "green": "color: $success;",
-    "grey": "color: $text-muted;",
-    "monitor": "color: $accent;",
-    "signal": "color: $secondary; text-style: bold;",
-    "improvement": "color: $success;",
-    "data": "color: $primary;",
-    "muted": "color: $text-muted;",
+    "red": "color: $text-error; text-style: bold;",
+    "amber": "color: $text-warning; text-style: bold;",
+    "green": "color: $text-success;",
+    "grey": "color: $pcp-text-muted;",
+    "monitor": "color: $text-accent;",
+    "signal": "color: $text-secondary; text-style: bold;",
+    "improvement": "color: $text-success;",
+    "data": "color: $text-primary;",
+    "muted": "color: $pcp-text-muted;",
     "stale": "color: $text-warning;",
 }
 

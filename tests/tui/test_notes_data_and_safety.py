@@ -145,7 +145,11 @@ async def test_no_problems_no_banner_and_no_key(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "problems in the data files" not in screen_text(app)
-        assert app.check_action("problems", ()) is False
+        assert "d problems" not in screen_lines(app)[-1]
+        await pilot.press("d")  # says why it shows nothing
+        await pilot.pause()
+        assert not isinstance(app.screen, ProblemsScreen)
+        assert "No data problems" in app.notices[-1][2]
 
 
 Q3_RETURN = (

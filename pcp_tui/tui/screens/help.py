@@ -3,8 +3,8 @@ and what the tree's status marks mean."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -14,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from pcp_tui.keymap import split_keys
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,26 @@ class Pane:
     keys: tuple[KeyLine, ...]
 
 
-def key_lines(bindings: Iterable[BindingType], display) -> tuple[KeyLine, ...]:
-    """One line per binding id (or action): `j ↓  Down`. `display` names a key for people."""
-    lines: dict[str, tuple[list[str], str]] = {}
+def rebound(bindings: Iterable[BindingType], keymap: Mapping[str, str]) -> list[Binding]:
+    """The bindings with the keys the keymap (`[keys]` in the config) gives them."""
+    result: list[Binding] = []
+    done: set[str] = set()
     for binding in Binding.make_bindings(bindings):
+        keys = keymap.get(binding.id or "")
+        if keys is None:
+            result.append(binding)
+        elif binding.id not in done:
+            done.add(binding.id or "")
+            result.extend(replace(binding, key=key) for key in split_keys(keys))
+    return result
+
+
+def key_lines(bindings: Iterable[BindingType], display,
+              keymap: Mapping[str, str] | None = None) -> tuple[KeyLine, ...]:
+    """One line per binding id (or action): `j ↓  Down`. `display` names a key for people;
+    `keymap` holds the keys the config gives binding ids instead of their own."""
+    lines: dict[str, tuple[list[str], str]] = {}
+    for binding in rebound(bindings, keymap or {}):
         if binding.system or not binding.description:
             continue
         key = binding.id or binding.action
@@ -61,6 +79,8 @@ class HelpScreen(ModalScreen[None]):
             max-height: 100%;
             border: round $primary;
             border-title-align: center;
+            border-title-color: $text-primary;
+            border-subtitle-color: $pcp-text-muted;
             background: $surface;
             padding: 0 1;
         }

@@ -54,14 +54,18 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
             max-height: 100%;
             border: round $primary;
             border-title-align: left;
+            border-title-color: $text-primary;
+            border-subtitle-color: $pcp-text-muted;
             background: $surface;
             padding: 0 1;
         }
         & #note-about { height: auto; }
+        & #note-where { height: auto; color: $pcp-text-muted; }
         & RadioSet { layout: horizontal; height: auto; width: auto; }
         & TextArea { height: 10; min-height: 3; }
         & #note-buttons { height: auto; align-horizontal: right; }
         & Button { margin: 0 0 0 1; }
+
         &.-not-saved TextArea { height: 1fr; max-height: 10; }
         & #note-error { height: auto; color: $text-error; }
         & #note-elsewhere { height: auto; }
@@ -72,8 +76,10 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
     """
 
     def __init__(self, subject_title: str, quarter_label: str, *,
-                 save: SaveNote | None = None, subject: str = "") -> None:
+                 save: SaveNote | None = None, subject: str = "",
+                 saved_to: Path | None = None) -> None:
         super().__init__()
+        self.saved_to = saved_to
         self.subject_title = subject_title
         self.quarter_label = quarter_label
         self.subject = subject
@@ -88,6 +94,10 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
             about = Text("On ")
             about.append_text(literal(self.subject_title, style="bold"))
             yield Static(about, id="note-about")
+            if self.saved_to is not None:
+                where = Text("Saved to ", style="")
+                where.append_text(literal(str(self.saved_to)))
+                yield Static(where, id="note-where")
             with RadioSet(id="note-kind"):
                 yield RadioButton("Reflection", value=True, id="kind-reflection")
                 yield RadioButton("Planned action", id="kind-action")

@@ -79,9 +79,10 @@ class AlertsPanel(Toned, Widget, can_focus=True):
         border: round $primary-muted;
         border-title-align: left;
         background: $surface;
-        & > .alerts-panel--header { color: $text-muted; text-style: bold; }
+        & > .alerts-panel--header { color: $pcp-text-muted; text-style: bold; }
         & > .alerts-panel--cursor {
             background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
             text-style: $block-cursor-blurred-text-style;
         }
         & > .alerts-panel--thumb { color: $primary-muted; }
@@ -264,6 +265,10 @@ class AlertsPanel(Toned, Widget, can_focus=True):
         self.first_row = max(0, min(self.first_row, max(0, len(self._shown) - rows)))
 
     def render_line(self, y: int) -> Strip:
+        # the panel's own colours under the text, as a widget's `render` would have them
+        return self._line(y).apply_style(self.visual_style.rich_style)
+
+    def _line(self, y: int) -> Strip:
         width = self.size.width
         if y == 0:
             return Strip.join([self._header, blank(1)])
@@ -276,7 +281,11 @@ class AlertsPanel(Toned, Widget, can_focus=True):
             return blank(width)
         row = self._row_strip(index)
         if index == self.cursor_row:
-            row = row.apply_style(self.get_component_rich_style("alerts-panel--cursor"))
+            # the cursor's colours over the whole line (a status colour on the cursor's
+            # background would not be legible; the glyph and the severity word stay)
+            cursor = self.get_component_rich_style("alerts-panel--cursor")
+            row = Strip([Segment(text, (style or Style()) + cursor, control)
+                         for text, style, control in row], row.cell_length)
         return Strip.join([row, self._thumb(y - 1)])
 
     def _thumb(self, y: int) -> Strip:

@@ -77,11 +77,11 @@ class HistoryChart(Toned, Widget):
     HistoryChart {
         height: 10;
         width: 1fr;
-        & > .history-chart--series { color: $primary; }
+        & > .history-chart--series { color: $text-primary; }
         & > .history-chart--mean { color: $foreground; }
-        & > .history-chart--limits { color: $text-muted; }
-        & > .history-chart--target { color: $warning; }
-        & > .history-chart--axis { color: $text-muted; }
+        & > .history-chart--limits { color: $pcp-text-muted; }
+        & > .history-chart--target { color: $text-warning; }
+        & > .history-chart--axis { color: $pcp-text-muted; }
     }
     """
         + tone_css("HistoryChart")

@@ -45,7 +45,7 @@ from pcp_tui.tui.tones import (
 )
 from pcp_tui.tui.widgets.history_chart import ChartData, HistoryChart
 from pcp_tui.tui.widgets.national_panel import national_section
-from pcp_tui.tui.widgets.text_block import ScrollingText, TextBlock
+from pcp_tui.tui.widgets.text_block import Fitted, ScrollingText, TextBlock
 
 POINT_MARKS = {
     spc_plain.SPECIAL_CAUSE_CONCERN: "concern",
@@ -141,8 +141,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         padding: 0 1;
         background: $surface;
         & > .kpi-detail--title { text-style: bold; }
-        & > .kpi-detail--label { color: $text-muted; }
-        & > .kpi-detail--heading { text-style: bold; color: $accent; }
+        & > .kpi-detail--label { color: $pcp-text-muted; }
+        & > .kpi-detail--heading { text-style: bold; color: $text-accent; }
         & > .kpi-detail--home { text-style: bold; }
         & > #detail-title { height: 2; }
         & > HistoryChart { margin: 1 0 0 0; }
@@ -533,9 +533,19 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         row += [Text(""), Text(mean_text)] if msf.per_population else [Text(mean_text)]
         row += [Text(""), Text("")]
         rows.append(row)
-        widths = [26, 12] + ([11] if msf.per_population else []) + [7, 11]
-        justify = ["left"] + ["right"] * (len(widths) - 1)
-        table = table_lines(rows, widths, justify)
+        rank = max(4, len(f"{msf.n} of {msf.n}"))
+
+        def fit(width: int) -> Text:
+            # the figures whole; the force names take what is left, the gap goes first
+            numbers = [12] + ([11] if msf.per_population else []) + [rank, 11]
+            names = width - sum(numbers) - 2 * len(numbers)
+            if names < 16:
+                numbers, names = numbers[:-1], names + 11 + 2
+            widths = [max(8, min(26, names)), *numbers]
+            justify = ["left"] + ["right"] * (len(widths) - 1)
+            return table_lines([row[:len(widths)] for row in rows], widths, justify)
+
+        table = Fitted(fit)
         basis = (f"rates {msf.basis_words}" if msf.per_population else "values")
         heading = self._heading(f"Most similar forces: {basis}, {msf_heading(msf)}")
         parts: list[RenderableType] = [heading, table]

@@ -92,7 +92,7 @@ class ObjectiveTree(Tree[PlanItem]):
         overflow-x: hidden;
         & > .objective-tree--section { text-style: bold; }
         & > .objective-tree--value { }
-        & > .objective-tree--spark { color: $text-muted; }
+        & > .objective-tree--spark { color: $pcp-text-muted; }
     }
     """
         + tone_css("ObjectiveTree")
@@ -167,12 +167,11 @@ class ObjectiveTree(Tree[PlanItem]):
         """Redraw every line from the current assessment, keeping the tree as it is."""
         if len(self._labels) > 4000:
             self._labels.clear()
-        # The Tree caches each drawn line under its nodes' update counters. `node.refresh()`
-        # bumps one and repaints its line, one region per node (a noticeable part of a
-        # quarter step); bumping them all and repainting once does the same in one go.
-        for node in self._walk(self.root):
-            node._updates += 1
-        self.refresh()
+        # The Tree caches each drawn line. `node.refresh()` repaints one line, one region per
+        # node (a noticeable part of a quarter step); the Tree's own style hook drops every
+        # cached line and repaints once. (This class's hook would also forget the labels
+        # drawn for other quarters, which a step back reuses.)
+        Tree.notify_style_update(self)
 
     def notify_style_update(self) -> None:
         self._labels.clear()  # a theme change changes the glyph styles
@@ -240,6 +239,14 @@ class ObjectiveTree(Tree[PlanItem]):
         for child in node.children:
             yield child
             yield from self._walk(child)
+
+    def first_kpi_node(self) -> TreeNode[PlanItem] | None:
+        """The first KPI's line (under a filter: the first match)."""
+        _ = self.last_line
+        for node in self._walk(self.root):
+            if node.data is not None and node.data.kind == "kpi":
+                return node
+        return None
 
     def find_node(self, key: tuple[str, str]) -> TreeNode[PlanItem] | None:
         """The first line for an item (a KPI listed twice is found where the plan puts it)."""

@@ -31,9 +31,9 @@ class PlanHeader(Toned, Widget):
         width: 1fr;
         background: $panel;
         padding: 0 1;
-        & > .plan-header--tool { text-style: bold; color: $accent; }
+        & > .plan-header--tool { text-style: bold; color: $text-accent; }
         & > .plan-header--quarter { text-style: bold reverse; }
-        & > .plan-header--label { color: $text-muted; }
+        & > .plan-header--label { color: $pcp-text-muted; }
     }
     """
         + tone_css("PlanHeader")
@@ -52,45 +52,80 @@ class PlanHeader(Toned, Widget):
         return component_style(self, f"plan-header--{name}")
 
     def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("pcp-tui", style=self._style("tool"))
+        """The richest line that fits the width: optional parts are left out whole (the
+        months, the freshness counts, the long wording), never cut off mid-phrase."""
+        room = max(1, self.size.width - 2)  # the padding
+        variants = [
+            dict(long_notice=True, months=True, long_behind=True, counts=True),
+            # the whole sample notice ("not official statistics") before the extras
+            dict(long_notice=True, months=False, long_behind=True, counts=True),
+            dict(long_notice=True, months=False, long_behind=True, counts=False),
+            dict(long_notice=False, months=True, long_behind=True, counts=True),
+            dict(long_notice=False, months=False, long_behind=True, counts=True),
+            # "◂ 3 quarters before the latest (2021/22 Q2)" names the latest already
+            dict(long_notice=False, months=False, long_behind=True, counts=False, data=False),
+            dict(long_notice=False, months=False, long_behind=True, counts=False, data=False,
+                 short_force=True),
+            dict(long_notice=False, months=False, long_behind=False, counts=True),
+            dict(long_notice=False, months=False, long_behind=False, counts=False),
+            dict(long_notice=False, months=False, long_behind=False, counts=False,
+                 short_force=True),
+            dict(long_notice=False, months=False, long_behind=False, counts=False,
+                 short_force=True, tool=False),
+            dict(long_notice=False, months=False, long_behind=False, counts=False,
+                 short_force=True, tool=False, data=False),
+        ]
+        text = Text()
+        for variant in variants:
+            text = self._line(**variant)
+            if text.cell_len <= room:
+                return text
+        text.truncate(room, overflow="ellipsis")
+        return text
+
+    def _line(self, *, long_notice: bool, months: bool, long_behind: bool,
+              counts: bool, short_force: bool = False, tool: bool = True,
+              data: bool = True) -> Text:
+        text = Text(no_wrap=True)
         assessment = self.assessment
+        if tool or assessment is None:
+            text.append("pcp-tui", style=self._style("tool"))
         if assessment is None:
             return text
         settings = assessment.config.settings
         force = settings.forces.get(settings.home_force)
+        if tool:
+            text.append(" ─ ")
+        name = (force.short if short_force else force.name) if force else settings.home_force
+        text.append_text(literal(name))
         text.append(" ─ ")
-        text.append_text(literal(force.name if force else settings.home_force))
-        text.append(" ─ ")
-        wide = self.size.width >= 110
         notice = sample_notice(assessment.timeline.observations.files)
         if notice:
-            words = notice if self.size.width >= 150 else "ILLUSTRATIVE SAMPLE DATA"
-            text.append(words, style=tone_style(self, "amber"))
+            text.append(notice if long_notice else "ILLUSTRATIVE SAMPLE DATA",
+                        style=tone_style(self, "amber"))
             text.append(" ─ ")
         if assessment.as_of is None:
             text.append("no data loaded", style=tone_style(self, "amber"))
             return text
         text.append(f" as of {assessment.as_of.label} ", style=self._style("quarter"))
         latest = assessment.timeline.latest
-        if wide and (not notice or self.size.width >= 150):
+        if months:
             text.append(f" {assessment.as_of.months_label}", style=self._style("label"))
         if latest is not None and latest != assessment.as_of:
             behind = latest.ordinal - assessment.as_of.ordinal
             words = (f" ◂ {behind} quarter{'s' if behind != 1 else ''} before the latest "
-                     f"({latest.label})") if wide else f" ◂ {behind} back"
+                     f"({latest.label})") if long_behind else f" ◂ {behind} back"
             text.append(words, style=tone_style(self, "amber"))
+        if not data and latest is not None and latest != assessment.as_of:
+            return text  # "◂ 3 quarters before the latest (…)" or "◂ 1 back" says it
         text.append(" ─ ")
-        if not wide:
-            text.append(f"data to {latest.label if latest else '–'}",
-                        style=self._style("label"))
-            return text
-        counts = Counter(s.freshness for s in assessment.home_statuses.values())
-        parts = [f"{counts[key]} {word}" for key, word in (
-            ("current", "current"), ("lagging", "lagging"), ("stale", "stale"),
-            ("none", "none")) if counts[key]]
         text.append(f"data to {latest.label if latest else '–'}", style=self._style("label"))
-        text.append(f" ({', '.join(parts)})", style=self._style("label"))
+        if counts:
+            freshness = Counter(s.freshness for s in assessment.home_statuses.values())
+            parts = [f"{freshness[key]} {word}" for key, word in (
+                ("current", "current"), ("lagging", "lagging"), ("stale", "stale"),
+                ("none", "none")) if freshness[key]]
+            text.append(f" ({', '.join(parts)})", style=self._style("label"))
         if self.reloading:
             text.append("  ⟳ reloading…", style=tone_style(self, "data"))
         return text

@@ -35,6 +35,17 @@ def styled_strip(segments, width: int) -> Strip:
     return strip.extend_cell_length(width, NULL_STYLE).crop(0, width)
 
 
+class Fitted:
+    """A renderable drawn for the width it is given (`draw(width)`): a table inside a Group
+    lays its columns out for the pane it is in."""
+
+    def __init__(self, draw: Callable[[int], RenderableType]) -> None:
+        self.draw = draw
+
+    def __rich_console__(self, console, options):
+        yield self.draw(options.max_width)
+
+
 def blank(width: int) -> Strip:
     return Strip.blank(width, NULL_STYLE)
 
@@ -90,9 +101,12 @@ class TextBlock(Widget):
             self._draw()
 
     def render_line(self, y: int) -> Strip:
+        # the widget's own colours under the text (a strip from `render_line` is drawn as it
+        # is: plain text would otherwise take the terminal's colours, not the theme's)
+        base = self.visual_style.rich_style
         if y < len(self._strips):
-            return self._strips[y]
-        return blank(self.size.width)
+            return self._strips[y].apply_style(base)
+        return blank(self.size.width).apply_style(base)
 
 
 class ScrollingText(Widget):
@@ -191,10 +205,11 @@ class ScrollingText(Widget):
         line = self._strips[index] if 0 <= index < len(self._strips) else blank(0)
         line = line.extend_cell_length(width - 1, NULL_STYLE).crop(0, width - 1)
         top, bottom = self._thumb()
+        base = self.visual_style.rich_style
         if top == bottom:
-            return Strip.join([line, blank(1)])
+            return Strip.join([line, blank(1)]).apply_style(base)
         if top <= y < bottom:
             mark = Segment("▐", self.get_component_rich_style("scrolling-text--thumb"))
         else:
             mark = Segment("│", self.get_component_rich_style("scrolling-text--track"))
-        return Strip.join([line, Strip([mark], 1)])
+        return Strip.join([line, Strip([mark], 1)]).apply_style(base)

@@ -26,6 +26,7 @@ class TreeFilter(Input):
         height: 1;
         border: none;
         padding: 0 1;
+        & > .input--placeholder { color: $pcp-text-muted; }
     }
     """
 
