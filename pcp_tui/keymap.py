@@ -20,6 +20,7 @@ KEY_IDS: Mapping[str, tuple[str, str]] = {
     "view.group": ("app", "p"),
     "view.alerts-only": ("app", "a"),
     "alerts.severity": ("app", "s"),
+    "view.mdc-summary": ("app", "m"),
     "view.filter": ("app", "slash"),
     "notes.write": ("app", "n"),
     "data.problems": ("app", "d"),

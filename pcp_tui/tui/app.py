@@ -113,6 +113,9 @@ class PcpApp(DownloadActions, App[int]):
                 tooltip="Show only the KPIs with alerts (at the severity filter) in the tree"),
         Binding("s", "severity", "severity", id="alerts.severity",
                 tooltip="Cycle the alerts' minimum severity: all, signal, warning, breach"),
+        Binding("m", "mdc_summary", "summary", show=False, id="view.mdc-summary",
+                tooltip="The Making Data Count summary: every KPI by its variation and "
+                        "assurance icons; Enter opens one"),
         Binding("slash", "filter", "filter", id="view.filter",
                 tooltip="Filter the tree by words in the KPI titles"),
         Binding("n", "note", "note", id="notes.write",
@@ -433,6 +436,24 @@ class PcpApp(DownloadActions, App[int]):
                                      Binding("shift+tab", "focus_previous", "Previous pane",
                                              id="focus.previous")], display)),
         ]
+
+    def action_mdc_summary(self) -> None:
+        from pcp_tui.tui.screens.mdc_summary import MdcSummaryScreen
+
+        assessment = self.assessment
+        if assessment is None or assessment.as_of is None:
+            self.tell("No quarters: no data loaded.", timeout=3)
+            return
+        statuses = [assessment.home_statuses[kpi.id] for kpi in self.config.framework.kpis
+                    if kpi.id in assessment.home_statuses]
+
+        def chosen(kpi_id: str | None) -> None:
+            kpi = next((k for k in self.config.framework.kpis if k.id == kpi_id), None)
+            if kpi is not None:
+                self.jump_to(PlanItem("kpi", kpi.id, kpi.title, kpi=kpi), focus_tree=False)
+                self.query_one(KpiDetail).focus()
+
+        self.push_screen(MdcSummaryScreen(statuses, assessment.as_of.label), chosen)
 
     def action_problems(self) -> None:
         from pcp_tui.tui.screens.problems import ProblemsScreen

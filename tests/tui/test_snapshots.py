@@ -82,3 +82,7 @@ def test_grouped_by_national_priority(snap_compare, make_app):
 
 def test_help_screen(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(120, 40), press=["question_mark"])
+
+
+def test_mdc_summary(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 40), press=["m"])
