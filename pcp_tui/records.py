@@ -38,6 +38,12 @@ Machine-readable printouts, format version 1 (`--format json`).
      "revisions": [{"kpi", "force", "quarter", "field", "was", "now", "from", "restated_in"}],
      "problems": [{"file", "row", "column", "found", "expected"}]}
 
+`pcp-tui validate --missing --format json` (the chase list of the newest quarter):
+
+    {"format": "pcp-tui-missing", "version": 1, "quarter": Q|null, "reported": N,
+     "expected": N, "partial": BOOL, "last_complete": Q|null,
+     "missing": [{"kpi", "title", "source"}]}
+
 `pcp-tui summary --format json`:
 
     {"format": "pcp-tui-summary", "version": 1, "as_of": Q|null, "home_force": ID,
@@ -119,6 +125,24 @@ def validate_document(config: Config, obs: Observations) -> dict[str, Any]:
              "expected": p.expected, "sheet": p.sheet}
             for p in obs.problems
         ],
+    }
+
+
+def missing_document(config: Config, obs: Observations) -> dict[str, Any]:
+    from pcp_tui.returns import home_figures, quarter_return
+
+    found = quarter_return(config.framework.kpis,
+                           home_figures(obs, config.settings.home_force))
+    return {
+        "format": "pcp-tui-missing",
+        "version": VERSION,
+        "quarter": found.quarter.label if found.quarter else None,
+        "reported": len(found.reported),
+        "expected": found.expected,
+        "partial": found.partial,
+        "last_complete": found.last_complete.label if found.last_complete else None,
+        "missing": [{"kpi": kpi.id, "title": kpi.title, "source": kpi.source}
+                    for kpi in found.missing],
     }
 
 

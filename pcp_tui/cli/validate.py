@@ -26,6 +26,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("table", "json"), default="table",
                         help="default: table; json follows the schema in the README")
+    parser.add_argument("--missing", action="store_true",
+                        help="list the KPIs due a figure in the newest quarter that have "
+                             "none yet, with their usual source (the chase list)")
     parser.set_defaults(func=run)
 
 
@@ -38,6 +41,8 @@ def _num(value: float | str | None) -> str:
 def run(args: argparse.Namespace) -> int:
     loaded = load(args)
     obs = loaded.observations
+    if getattr(args, "missing", False):
+        return _missing(args, loaded)
     if getattr(args, "format", "table") == "json":
         from pcp_tui.records import dumps, validate_document
 
@@ -137,3 +142,33 @@ def run(args: argparse.Namespace) -> int:
                           literal(problem.expected))
         console.print(table)
     return EXIT_PROBLEMS
+
+
+def _missing(args: argparse.Namespace, loaded: Any) -> int:
+    from pcp_tui.records import dumps, missing_document
+
+    document = missing_document(loaded.config, loaded.observations)
+    if getattr(args, "format", "table") == "json":
+        write_stdout(dumps(document))
+        return EXIT_OK
+    console = make_console(args)
+    if document["quarter"] is None:
+        console.print("No data: no quarter to chase.")
+        return EXIT_OK
+    line = (f"{document['quarter']}: {document['reported']} of {document['expected']} KPIs "
+            "have their figure")
+    if document["partial"] and document["last_complete"]:
+        line += f"; the last complete quarter is {document['last_complete']}"
+    console.print(Text(line + "."), soft_wrap=True)
+    if not document["missing"]:
+        console.print(Text("Nothing missing this quarter.", style="green"))
+        return EXIT_OK
+    table = Table(title=f"Missing this quarter ({len(document['missing'])})",
+                  title_justify="left")
+    table.add_column("KPI", overflow="fold")
+    table.add_column("title", overflow="fold", ratio=2)
+    table.add_column("usual source", overflow="fold")
+    for entry in document["missing"]:
+        table.add_row(literal(entry["kpi"]), literal(entry["title"]), literal(entry["source"]))
+    console.print(table)
+    return EXIT_OK

@@ -27,6 +27,7 @@ from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
 from pcp_tui.render import plural, status_legend, visible
+from pcp_tui.returns import QuarterReturn, home_figures, quarter_return
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.downloads import DownloadActions
@@ -107,6 +108,8 @@ class PcpApp(DownloadActions, App[int]):
                 tooltip="Step the as-of quarter one forward"),
         Binding("L", "latest", "latest", show=False, id="quarter.latest",
                 tooltip="Back to the latest quarter"),
+        Binding("C", "complete", "complete", show=False, id="quarter.complete",
+                tooltip="Go to the last complete quarter (when the newest is a partial return)"),
         Binding("p", "regroup", "group", id="view.group",
                 tooltip="Group the tree by the plan or by national priority"),
         Binding("a", "alerts_only", "alerted", id="view.alerts-only",
@@ -122,6 +125,9 @@ class PcpApp(DownloadActions, App[int]):
                 tooltip="Write a reflection or planned action on the KPI or priority"),
         Binding("d", "problems", "problems", show=False, id="data.problems",
                 tooltip="List the problems found in the data files"),
+        Binding("M", "missing", "missing", show=False, id="data.missing",
+                tooltip="The KPIs still missing a figure in the newest quarter, with their "
+                        "usual source"),
         Binding("r", "reload", "reload", id="data.reload",
                 tooltip="Reload the config and the data files"),
         # shown in the footer only in a browser (`on_mount`), where there is no shell
@@ -176,6 +182,21 @@ class PcpApp(DownloadActions, App[int]):
         self._asked_quarter = quarter
         self._started = False
         self.notices: list[tuple[str, str, str]] = []
+        self.quarter_return = self._quarter_return(config, observations)
+
+    @staticmethod
+    def _quarter_return(config: Config, observations: Observations) -> QuarterReturn:
+        return quarter_return(config.framework.kpis,
+                              home_figures(observations, config.settings.home_force))
+
+    def _offer_complete_quarter(self) -> None:
+        found = self.quarter_return
+        if not found.partial:
+            return
+        message = f"{found.headline}: a partial return. Press M for the missing list"
+        if found.last_complete is not None:
+            message += f", C for the last complete quarter ({found.last_complete.label})"
+        self.tell(message + ".", title="Partial return", severity="warning", timeout=12)
 
     def get_css_variables(self) -> dict[str, str]:
         # every theme, its text colours brought up to 4.5:1 on the app's backgrounds
@@ -216,6 +237,8 @@ class PcpApp(DownloadActions, App[int]):
                         f"{self.as_of.label if self.as_of else 'nothing'}.",
                         severity="warning")
         self.query_one(ObjectiveTree).focus()
+        self.query_one(PlanHeader).partial = self.quarter_return
+        self._offer_complete_quarter()
         self.watch_folder.start()
         if self.is_web:
             self.show_download_keys()
@@ -368,6 +391,21 @@ class PcpApp(DownloadActions, App[int]):
             self.tell(f"Already at the latest quarter ({self.as_of.label}).", timeout=3)
         else:
             self.show_quarter(self.timeline.latest)
+
+    def action_complete(self) -> None:
+        found = self.quarter_return
+        if not found.partial or found.last_complete is None:
+            self.tell(f"{found.headline}: the newest quarter is not a partial return.",
+                      timeout=3)
+        elif found.last_complete not in self.timeline.quarters:
+            self.tell(f"No assessment for {found.last_complete.label}.", timeout=3)
+        else:
+            self.show_quarter(found.last_complete)
+
+    def action_missing(self) -> None:
+        from pcp_tui.tui.screens.missing import MissingScreen
+
+        self.push_screen(MissingScreen(self.quarter_return))
 
     def action_regroup(self) -> None:
         tree = self.query_one(ObjectiveTree)
@@ -570,6 +608,8 @@ class PcpApp(DownloadActions, App[int]):
             event.config, event.observations, event.timeline)
         self.set_keymap(event.config.keys)
         self.series = SeriesIndex(event.observations.frame)
+        self.quarter_return = self._quarter_return(event.config, event.observations)
+        self.query_one(PlanHeader).partial = self.quarter_return
         if not self._data_paths_given:
             self.data_paths = (event.config.data_folder,)
             self.watch_folder.paths = self.data_paths

@@ -11,6 +11,7 @@ from textual.widget import Widget
 
 from pcp_tui.provenance import sample_notice
 from pcp_tui.render import literal
+from pcp_tui.returns import QuarterReturn
 from pcp_tui.rules.assess import Assessment
 from pcp_tui.tui.tones import TONE_CLASSES, Toned, component_style, tone_css, tone_style
 
@@ -41,8 +42,12 @@ class PlanHeader(Toned, Widget):
 
     assessment: var[Assessment | None] = var(None, always_update=True)
     reloading: var[bool] = var(False)
+    partial: var[QuarterReturn | None] = var(None)  # the newest quarter's return
 
     def watch_assessment(self) -> None:
+        self.refresh()
+
+    def watch_partial(self) -> None:
         self.refresh()
 
     def watch_reloading(self) -> None:
@@ -120,6 +125,8 @@ class PlanHeader(Toned, Widget):
             return text  # "◂ 3 quarters before the latest (…)" or "◂ 1 back" says it
         text.append(" ─ ")
         text.append(f"data to {latest.label if latest else '–'}", style=self._style("label"))
+        if self.partial is not None and self.partial.partial:
+            text.append(f" ─ {self.partial.headline}", style=tone_style(self, "amber"))
         if counts:
             freshness = Counter(s.freshness for s in assessment.home_statuses.values())
             parts = [f"{freshness[key]} {word}" for key, word in (
