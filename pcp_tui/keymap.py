@@ -22,6 +22,7 @@ KEY_IDS: Mapping[str, tuple[str, str]] = {
     "alerts.severity": ("app", "s"),
     "view.filter": ("app", "slash"),
     "notes.write": ("app", "n"),
+    "notes.change": ("app", "e"),
     "data.problems": ("app", "d"),
     "data.reload": ("app", "r"),
     "download.report": ("app", "b"),
