@@ -133,6 +133,7 @@ def locate_config(explicit: str | Path | None, cwd: Path | None = None) -> Path:
 SETTINGS_KEYS = {
     "home_force", "comparators", "data_folder", "stale_after_quarters",
     "baselines", "tolerances", "spc", "notes_file", "significance_level", "author",
+    "publication",
 }
 # The board paper's front sheet (`[report]`); every key can be given on the command line too.
 REPORT_KEYS = {
@@ -366,6 +367,7 @@ def parse_config(document: dict[str, Any], path: Path) -> Config:
         settings = replace(settings, report=_read_report(reader, document.get("report", {})))
     framework = _read_framework(reader, document, settings)
     _check_import_tables(reader, document.get("import", {}), framework)
+    _check_publication(reader, settings, framework)
     keys = _read_keys(reader, document.get("keys", {}))
     if reader.problems:
         raise ConfigError(reader.problems)
@@ -555,6 +557,8 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
 
     stale = reader.number(table, "stale_after_quarters", where, low=0, high=MAX_QUARTERS,
                           whole=True, required=False, default=1)
+    publication = _read_publication(
+        reader, reader.get(table, "publication", dict, where, required=False, default={}))
     level = reader.number(table, "significance_level", where, low=0.5, high=0.9999,
                           required=False, default=0.95)
     level = float(level if level is not None else 0.95)
@@ -568,11 +572,39 @@ def _read_settings(reader: _Reader, table: Any, forces: dict[str, Force]) -> Set
         milestone_tolerance_pct=tol["milestone_pct"],
         msf_margin_pct=tol["msf_margin_pct"],
         stale_after_quarters=stale,
+        publication=publication,
         significance_level=level,
         spc=spc,
         notes_file=reader.get(table, "notes_file", str, where, required=False),
         author=reader.get(table, "author", str, where, required=False),
     )
+
+
+def _read_publication(reader: _Reader, table: dict[str, Any]) -> dict[str, int]:
+    """`[settings.publication]`: per source (a KPI's `source` text), how many quarters its
+    figures may lag and still be judged, for the KPIs that do not set their own
+    `stale_after_quarters` (`"Home Office" = 2` for a half-yearly publication)."""
+    where = "settings.publication"
+    found: dict[str, int] = {}
+    for source in table:
+        value = reader.number(table, source, where, low=0, high=MAX_QUARTERS, whole=True)
+        if value is not None:
+            found[source] = value
+    return found
+
+
+def _check_publication(reader: _Reader, settings: Settings | None,
+                       framework: Framework | None) -> None:
+    """Every source of `[settings.publication]` is the `source` of some KPI: a misspelt one
+    would otherwise leave its KPIs on the general setting without a word."""
+    if settings is None or framework is None:
+        return
+    sources = {kpi.source for kpi in framework.kpis}
+    for source in settings.publication:
+        if source not in sources:
+            reader.problem("settings.publication", _shown(source),
+                           "no KPI has this source" + _suggest(source, sorted(sources))
+                           + "; expected a KPI's `source` text exactly as written")
 
 
 def _read_report(reader: _Reader, table: Any) -> dict[str, str]:

@@ -299,6 +299,9 @@ class Settings:
     milestone_tolerance_pct: float = 2.0
     msf_margin_pct: float = 10.0
     stale_after_quarters: int = 1
+    # `[settings.publication]`: a source's own staleness (its publication cycle), by the
+    # KPIs' `source` text; a KPI's own `stale_after_quarters` goes before it
+    publication: dict[str, int] = field(default_factory=dict, hash=False)
     spc: SpcSettings = SpcSettings()
     notes_file: str | None = None
     author: str | None = None  # who writes the notes, when --author does not say
@@ -316,6 +319,13 @@ class Settings:
         of the national list in the config's order."""
         group = self.all_forces
         return (*group, *(f for f in self.forces if f not in group))
+
+    def stale_after(self, kpi: Kpi) -> int:
+        """How many quarters the KPI's figure may lag and still be judged: its own setting,
+        else its source's publication cycle, else the general setting."""
+        if kpi.stale_after_quarters is not None:
+            return kpi.stale_after_quarters
+        return self.publication.get(kpi.source, self.stale_after_quarters)
 
     def role(self, force_id: str) -> str:
         """`home`, `most similar` or `national` (in the national list only)."""

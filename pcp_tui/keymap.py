@@ -24,6 +24,7 @@ KEY_IDS: Mapping[str, tuple[str, str]] = {
     "view.mdc-summary": ("app", "m"),
     "view.filter": ("app", "slash"),
     "notes.write": ("app", "n"),
+    "notes.change": ("app", "e"),
     "data.problems": ("app", "d"),
     "data.missing": ("app", "M"),
     "data.reload": ("app", "r"),

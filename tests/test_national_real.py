@@ -180,3 +180,37 @@ def test_the_report_has_a_line_per_kpi_among_all_forces(at_december_2019):
     assert "; rank 34 of 42; funnel: within the 95 % limits" in line
     assert "- Homicides: 1.44 per 100,000" in render_markdown(assessment, [])
     assert "<li>Homicides: 1.44 per 100,000" in render_html(assessment, [])
+
+
+def test_the_html_report_draws_a_funnel_per_kpi_with_national_data(at_december_2019):
+    import html as html_module
+    import re
+
+    from pcp_tui.report import build_report, render_html
+
+    _, _, assessment = at_december_2019
+    report = build_report(assessment, [])
+    assert len(report.funnels) == len(report.national) > 0
+    page = render_html(assessment, [])
+    svgs = re.findall(r'<svg class="funnel".*?</svg>', page, flags=re.S)
+    assert len(svgs) == len(report.funnels)
+    fig = next(f for f in report.funnels if f.kpi_title == "Homicides")
+    svg = next(s for s in svgs if f'id="{fig.id}-title"' in s)
+    # a text alternative: the title and the description the svg is labelled by
+    assert f'role="img" aria-labelledby="{fig.id}-title {fig.id}-desc"' in svg
+    assert "<title id=\"funnel-" in svg and "Funnel plot" in svg
+    desc = html_module.unescape(re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1))
+    assert desc.startswith("Homicides, the 12 months to 2019/20 Q3")
+    assert "each of the 42 forces" in desc and "national rate is 1.18" in desc
+    assert "West Midlands Police, marked, has 1.44" in desc and "rank 34 of 42" in desc
+    # both axes labelled, with values on them
+    assert svg.count('class="axis-label"') == 2
+    assert ">Population (millions)</text>" in svg
+    assert ">Rate per 100,000 population</text>" in svg
+    assert svg.count('class="tick"') >= 6
+    # every force a dot, the home force marked and labelled, two pairs of limit curves
+    assert svg.count('class="force') == 41 and svg.count('class="home"') == 1
+    assert re.search(r'class="home-label"[^>]*>West Midlands Police 1\.44</text>', svg)
+    assert svg.count('class="limit"') == 4 and svg.count('class="target"') == 1
+    position = fig.position
+    assert position.funnel.overdispersed == ("τ =" in desc)

@@ -64,8 +64,8 @@ kind = "monitor"
 """
 
 
-def freshness(tmp_path: Path, own: str, as_of: str) -> dict[str, str]:
-    (tmp_path / "config.toml").write_text(CONFIG.format(own=own), encoding="utf-8")
+def freshness(tmp_path: Path, own: str, as_of: str, text: str = CONFIG) -> dict[str, str]:
+    (tmp_path / "config.toml").write_text(text.format(own=own), encoding="utf-8")
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     # the half-yearly stock as at 30 September 2019 (Q2) and 31 March 2020 (Q4); a quarterly
@@ -97,3 +97,40 @@ def test_without_its_own_setting_the_kpi_takes_the_settings_one(tmp_path):
 def test_a_kpi_stale_after_a_negative_number_is_a_config_problem(tmp_path):
     with pytest.raises(ConfigError, match="stale_after_quarters"):
         freshness(tmp_path, "stale_after_quarters = -1", "2020/21 Q1")
+
+
+def with_publication(table: str) -> str:
+    """The test config with a `[settings.publication]` table and a source on the stock."""
+    return (CONFIG.replace('national = "12 months ending June 2019"\n',
+                           'national = "12 months ending June 2019"\n\n'
+                           f"[settings.publication]\n{table}\n")
+            .replace('measure = "stock"\n',
+                     'measure = "stock"\nsource = "Home Office workforce"\n'))
+
+
+def test_the_sources_publication_cycle_stands_when_the_kpi_sets_none(tmp_path):
+    text = with_publication('"Home Office workforce" = 2')
+    assert freshness(tmp_path, "", "2020/21 Q2", text) == {"officers": "lagging",
+                                                           "quarterly": "current"}
+    # the KPI's own setting goes before its source's
+    assert freshness(tmp_path, "stale_after_quarters = 1", "2020/21 Q2",
+                     text)["officers"] == "stale"
+    config = load_config(tmp_path / "config.toml")
+    assert config.settings.publication == {"Home Office workforce": 2}
+    assert config.settings.stale_after(config.framework.kpi("quarterly")) == 1
+
+
+@pytest.mark.parametrize(("table", "key", "words"), [
+    ('"Home Office workforce" = -1', "Home Office workforce", "found -1; expected 0 or more"),
+    ('"Home Office workforce" = "two"', "Home Office workforce", "found text 'two'"),
+    ('"Home Office workfroce" = 2', "Home Office workfroce",
+     "no KPI has this source; did you mean 'Home Office workforce'?"),
+])
+def test_a_bad_publication_setting_is_a_config_problem(tmp_path, table, key, words):
+    (tmp_path / "config.toml").write_text(with_publication(table).format(own=""),
+                                          encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "config.toml")
+    problems = [p for p in caught.value.problems if p.where == "settings.publication"]
+    assert [p.key for p in problems] == [key], caught.value.problems
+    assert words in problems[0].message

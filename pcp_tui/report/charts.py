@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from pcp_tui.render import (
     visible,
 )
-from pcp_tui.report.figures import Figure
+from pcp_tui.report.figures import Figure, FunnelFigure
 from pcp_tui.report.model import Chart
+from pcp_tui.rules.national import Z_95, Z_998
 
 if TYPE_CHECKING:
     pass
@@ -242,6 +243,125 @@ def figure_svg(fig: Figure, *, standalone: bool = False) -> str:
                      f'stroke="{INK}"/>')
         parts.append(_t(mx, TOP + 5.5, str(marker.number), size=9, anchor="middle",
                         weight="bold"))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+FUNNEL_POINTS = 60  # points along each limit curve
+
+
+def funnel_svg(fig: FunnelFigure, *, standalone: bool = False) -> str:
+    """A funnel plot: every force's rate (y) against its population (x) as a dot, the national
+    rate as a line, the 95 % and 99.8 % limits (with the between-force variance τ² of the
+    position) as curves, and the home force marked and labelled. Labelled axes and a text
+    alternative, as `figure_svg` has."""
+    p, fun = fig.position, fig.position.funnel
+    title_id, desc_id = f"{fig.id}-title", f"{fig.id}-desc"
+    namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
+    parts = [f'<svg{namespace} class="funnel" width="{WIDTH}" height="{HEIGHT}" '
+             f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+             f'aria-labelledby="{title_id} {desc_id}">'
+             f'<title id="{title_id}">{_h(fig.title)}</title>'
+             f'<desc id="{desc_id}">{_h(fig.alt)}</desc>',
+             f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>']
+    millions = [r.population / 1e6 for r in p.forces]
+    x_ticks = nice_ticks(0.0, max(millions) * 1.02)
+    x_high = x_ticks[-1] or 1.0
+    # the curves start at the smallest force (they run off to infinity at no population)
+    start = min(millions) * 0.8
+    curve_at = [start + (x_high - start) * k / (FUNNEL_POINTS - 1) for k in range(FUNNEL_POINTS)]
+    curves = {z: [fun.limits(m * 1e6, z) for m in curve_at] for z in (Z_95, Z_998)}
+    lows = [lo for lo, _ in curves[Z_998]]
+    # a force far beyond the limits (the City of London's few residents) would squash the
+    # rest: a rate over three times the upper limit at the middle force's population is
+    # drawn at the top edge, labelled; the curves are cut off at the top of the plot
+    middle = sorted(r.population for r in p.forces)[len(p.forces) // 2]
+    cap = 3 * fun.limits(middle, Z_998)[1]
+    off_scale = [r for r in p.forces if r.rate > cap]
+    rates = [r.rate for r in p.forces if r.rate <= cap] or [fun.target]
+    top = max(*rates, fun.limits(middle, Z_998)[1]) * 1.15
+    highs = [min(hi, top) for _, hi in curves[Z_998]]
+    y_ticks = nice_ticks(max(0.0, min([*rates, *lows])), max([*rates, *highs]))
+    y_low, y_high = y_ticks[0], y_ticks[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(m: float) -> float:
+        return LEFT + plot_w * (m / x_high)
+
+    def y(v: float) -> float:
+        return TOP + plot_h * (1 - (v - y_low) / ((y_high - y_low) or 1.0))
+
+    for tick in y_ticks:
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" '
+                     f'y2="{y(tick):.1f}" stroke="{GRID}" stroke-width="0.6"/>')
+        parts.append(_t(LEFT - 6, y(tick) + 3.5, f"{tick:,.10g}", size=10, anchor="end",
+                        cls="tick"))
+    for tick in x_ticks:
+        parts.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{TOP + plot_h}" '
+                     f'y2="{TOP + plot_h + 4}" stroke="{INK}"/>')
+        parts.append(_t(x(tick), TOP + plot_h + 15, f"{tick:,.10g}", size=9.5,
+                        anchor="middle", cls="tick"))
+    parts.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" stroke="{INK}"/>')
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" '
+                 f'y2="{TOP + plot_h}" stroke="{INK}"/>')
+    parts.append(f'<text class="axis-label" transform="translate(14 {TOP + plot_h / 2:.1f}) '
+                 f'rotate(-90)" font-family="{FONT}" font-size="10.5" text-anchor="middle" '
+                 f'fill="{INK}">{_h(fig.y_label)}</text>')
+    parts.append(f'<text class="axis-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" '
+                 f'font-family="{FONT}" font-size="10.5" text-anchor="middle" fill="{INK}">'
+                 "Population (millions)</text>")
+
+    clip = f"{fig.id}-plot"
+    parts.append(f'<clipPath id="{clip}"><rect x="{LEFT}" y="{TOP}" width="{plot_w}" '
+                 f'height="{plot_h}"/></clipPath>')
+    right: list[tuple[float, str, str]] = []
+    for z, dash, words in ((Z_998, "4 3", "99.8 % limits"), (Z_95, "", "95 % limits")):
+        for side in (0, 1):
+            points = " ".join(f"{x(m):.1f},{y(limits[side]):.1f}"
+                              for m, limits in zip(curve_at, curves[z]))
+            parts.append(f'<polyline class="limit" points="{points}" fill="none" '
+                         f'clip-path="url(#{clip})" stroke="{MUTED}" stroke-width="1"'
+                         + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+            right.append((y(curves[z][-1][side]) + 3.5, words if side else "", "normal"))
+    parts.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+                 f'y1="{y(fun.target):.1f}" y2="{y(fun.target):.1f}" stroke="{TARGET}" '
+                 'stroke-width="1.4"/>')
+    right.append((y(fun.target) + 3.5, "national", "bold"))
+    placed: list[float] = []
+    for at, word, weight in sorted(right):
+        if not word:
+            continue
+        at = max([at, *(q + 11 for q in placed)])
+        placed.append(at)
+        parts.append(_t(WIDTH - RIGHT + 4, at, word, size=9.5, weight=weight,
+                        fill=INK if weight == "bold" else MUTED))
+
+    for row in off_scale:
+        ox = x(row.population / 1e6)
+        parts.append(f'<path class="force off-scale" d="M{ox - 4:.1f},{TOP + 6:.1f} '
+                     f'L{ox:.1f},{TOP:.1f} L{ox + 4:.1f},{TOP + 6:.1f} Z" fill="{INK}"/>')
+        parts.append(_t(ox + 7, TOP + 8, f"{fig.names.get(row.force, row.force)} "
+                        f"{row.rate:,.2f} (off the scale)", size=9, fill=MUTED))
+    for row in p.forces:
+        if row.force != p.force and row.rate <= cap:
+            parts.append(f'<circle class="force" cx="{x(row.population / 1e6):.1f}" '
+                         f'cy="{y(row.rate):.1f}" r="2.6" fill="{INK}" fill-opacity="0.55"/>')
+    home = p.home
+    hx, hy = x(home.population / 1e6), y(min(home.rate, y_high))
+    if p.band == "inside":
+        fill = STATUS_FILL["grey"]
+    elif not fig.better:
+        fill = STATUS_FILL["none"]
+    elif p.side * fig.better > 0:
+        fill = STATUS_FILL["green"]
+    else:
+        fill = STATUS_FILL["red" if p.band == "99.8" else "amber"]
+    parts.append(f'<circle class="home" cx="{hx:.1f}" cy="{hy:.1f}" r="5.5" fill="{fill}" '
+                 f'stroke="{INK}" stroke-width="1.2"/>')
+    anchor = "end" if hx > LEFT + plot_w * 0.7 else "start"
+    parts.append(_t(hx + (-9 if anchor == "end" else 9), hy - 8,
+                    f"{fig.home_name} {home.rate:,.2f}", size=10, anchor=anchor,
+                    weight="bold", cls="home-label"))
     parts.append("</svg>")
     return "".join(parts)
 

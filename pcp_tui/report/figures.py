@@ -14,7 +14,8 @@ import polars as pl
 
 from pcp_tui.framework import Threshold, Trajectory, Unit
 from pcp_tui.periods import Quarter, Window
-from pcp_tui.render import number_text
+from pcp_tui.render import national_heading, number_text
+from pcp_tui.rules.national import NationalPosition, judgement_words
 
 if TYPE_CHECKING:
     from pcp_tui.notes import Note
@@ -178,3 +179,64 @@ def build_figure(assessment: Assessment, status: KpiStatus, notes: Sequence[Note
         baseline=baseline, baseline_label=window.label if window else "",
         markers=tuple(markers), status_word=word, status_style=style,
     )
+
+
+@dataclass(frozen=True)
+class FunnelFigure:
+    """The home force among every force with a figure for the window: each force's rate
+    against its population, the national rate and the 95 % and 99.8 % funnel limits (widened
+    by the between-force variance τ² the position carries). `charts.funnel_svg` draws it."""
+
+    id: str  # unique in the paper: `funnel-2`
+    number: int
+    kpi_title: str
+    position: NationalPosition
+    names: dict[str, str]  # force id → the name to label it with (data text)
+    better: int  # +1 higher is better, −1 lower is, 0 neither
+    window: str  # `the 12 months to 2019/20 Q3; from published 12-month figures`
+
+    @property
+    def title(self) -> str:
+        return f"Funnel plot {self.number}: {self.kpi_title}, all forces"
+
+    @property
+    def y_label(self) -> str:
+        return f"Rate {self.position.basis_words}"
+
+    @property
+    def home_name(self) -> str:
+        return self.names.get(self.position.force, self.position.force)
+
+    @property
+    def alt(self) -> str:
+        """The chart in words: its text alternative and its caption."""
+        p, fun = self.position, self.position.funnel
+        lowest, highest = p.forces[0], p.forces[-1]
+        spread = (f"the limits are widened for the spread between forces (τ = "
+                  f"{fun.tau:,.2f} {p.basis_words})" if fun.overdispersed else
+                  "no spread between forces beyond chance, so the limits are Poisson's")
+        rank = f", rank {p.home.rank} of {p.n}" if p.home.rank else ""
+        return (
+            f"{self.kpi_title}, {self.window}: the rate {p.basis_words} of each of the {p.n} "
+            f"forces with a figure against its population; the national rate is "
+            f"{fun.target:,.2f}, with funnel limits at 95 % and 99.8 % that narrow as the "
+            f"population grows; {spread}. {self.home_name}, marked, has {p.home.rate:,.2f} "
+            f"for a population of {p.home.population:,.0f}{rank}: "
+            f"{judgement_words(p, self.better)}. Rates run from {lowest.rate:,.2f} "
+            f"({self.names.get(lowest.force, lowest.force)}) to {highest.rate:,.2f} "
+            f"({self.names.get(highest.force, highest.force)}).")
+
+
+def build_funnels(statuses: Sequence[KpiStatus], names: dict[str, str]) -> tuple[FunnelFigure,
+                                                                                  ...]:
+    """A funnel for each KPI with a national position, in the order given."""
+    out = []
+    for status in statuses:
+        if status.national is None:
+            continue
+        out.append(FunnelFigure(
+            id=f"funnel-{len(out) + 1}", number=len(out) + 1, kpi_title=status.kpi.title,
+            position=status.national, names=names,
+            better={"higher": 1, "lower": -1}.get(status.kpi.better, 0),
+            window=national_heading(status.national)))
+    return tuple(out)

@@ -279,6 +279,8 @@ def html_paper(report: BoardReport) -> str:
     if report.national:
         out.append("<p>Among all forces:</p><ul>"
                    + "".join(f"<li>{_h(line)}</li>" for line in report.national) + "</ul>")
+        for fig in report.funnels:
+            out += paper.funnel(fig)
 
     # data
     out.append('<h2 id="data">Data: problems and revisions</h2>')

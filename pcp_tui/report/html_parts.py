@@ -8,8 +8,13 @@ import html
 from collections.abc import Sequence
 
 from pcp_tui.render import visible
-from pcp_tui.report.charts import assurance_icon_svg, figure_svg, variation_icon_svg
-from pcp_tui.report.figures import Figure
+from pcp_tui.report.charts import (
+    assurance_icon_svg,
+    figure_svg,
+    funnel_svg,
+    variation_icon_svg,
+)
+from pcp_tui.report.figures import Figure, FunnelFigure
 from pcp_tui.report.model import BoardReport
 from pcp_tui.report.paper import Headline
 
@@ -173,6 +178,12 @@ def figure(fig: Figure | None) -> list[str]:
             f"<li>{h(m.quarter)}: {h(m.text)}</li>" for m in fig.markers) + "</ol>")
     out.append("</figure>")
     return out
+
+
+def funnel(fig: FunnelFigure) -> list[str]:
+    return ['<figure class="chart">', funnel_svg(fig),
+            f"<figcaption><strong>{h(fig.title)}.</strong> {h(fig.alt)}</figcaption>",
+            "</figure>"]
 
 
 def sources(report: BoardReport) -> list[str]:

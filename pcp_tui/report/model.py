@@ -43,7 +43,7 @@ from pcp_tui.render import (
     severity_counts,
     value_text,
 )
-from pcp_tui.report.figures import Figure, build_figure
+from pcp_tui.report.figures import Figure, FunnelFigure, build_figure, build_funnels
 from pcp_tui.report.paper import (
     ExecutiveSummary,
     PaperMeta,
@@ -179,6 +179,7 @@ class BoardReport:
     sample_notice: str | None = None
     # the home force among all forces with a figure, one line per count KPI with national data
     national: tuple[str, ...] = ()
+    funnels: tuple[FunnelFigure, ...] = ()  # a funnel plot for each of those KPIs
     meta: PaperMeta = field(default_factory=PaperMeta)
     executive: ExecutiveSummary | None = None
     scorecard: tuple[ScoreGroup, ...] = ()
@@ -408,6 +409,8 @@ def build_report(assessment: Assessment, notes: Sequence[Note],
         no_data=no_data,
         national=tuple(_national_line(statuses[kpi.id]) for kpi in framework.kpis
                        if statuses[kpi.id].national is not None),
+        funnels=build_funnels([statuses[kpi.id] for kpi in framework.kpis],
+                              {f.id: f.name for f in settings.forces.values()}),
     )
 
 

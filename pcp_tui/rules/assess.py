@@ -14,7 +14,8 @@ Definitions used throughout (where the plan is silent):
 - baseline value: the same rule over the baseline window; a stock's baseline is its level at the
   end of the window. A flow or rate needs every quarter of a window, or it is missing.
 - targets apply to the home force; the comparator forces are context (SPC and MSF position).
-- a figure up to `stale_after_quarters` (the KPI's own, else the settings') behind the as-of
+- a figure up to `stale_after_quarters` (the KPI's own, else its source's in
+  `[settings.publication]`, else the settings') behind the as-of
   quarter is used and called lagging; older, the KPI is grey (no current figure).
 """
 
@@ -102,8 +103,7 @@ def kpi_attributes(config: Config) -> pl.DataFrame:
             "m_increase": target.increase if isinstance(target, Milestone) else None,
             "m_start_value": target.start_value if isinstance(target, Milestone) else None,
             "spc_method": kpi.spc,
-            "stale_after": (kpi.stale_after_quarters if kpi.stale_after_quarters is not None
-                            else settings.stale_after_quarters),
+            "stale_after": settings.stale_after(kpi),
         })
     schema = {
         "kpi": pl.Utf8, "order": pl.Int32, "measure": pl.Utf8, "scale": pl.Float64,

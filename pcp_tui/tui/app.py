@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
-from pcp_tui.notes import NotesLog
+from pcp_tui.notes import NotesError, NotesLog
 from pcp_tui.periods import Quarter
 from pcp_tui.render import plural, status_legend, visible
 from pcp_tui.returns import QuarterReturn, home_figures, quarter_return
@@ -123,6 +123,8 @@ class PcpApp(DownloadActions, App[int]):
                 tooltip="Filter the tree by words in the KPI titles"),
         Binding("n", "note", "note", id="notes.write",
                 tooltip="Write a reflection or planned action on the KPI or priority"),
+        Binding("e", "change_note", "edit note", show=False, id="notes.change",
+                tooltip="Edit or withdraw one of the notes shown for the KPI or priority"),
         Binding("d", "problems", "problems", show=False, id="data.problems",
                 tooltip="List the problems found in the data files"),
         Binding("M", "missing", "missing", show=False, id="data.missing",
@@ -454,6 +456,7 @@ class PcpApp(DownloadActions, App[int]):
     def help_panes(self) -> list[Pane]:
         """The keys of each pane, from the BINDINGS of its class."""
         from pcp_tui.tui.screens.help import Pane, key_lines
+        from pcp_tui.tui.screens.note_choice import ConfirmWithdraw, NoteChoiceScreen
         from pcp_tui.tui.screens.note_editor import NoteEditor
 
         keys = self.config.keys
@@ -470,6 +473,8 @@ class PcpApp(DownloadActions, App[int]):
             Pane("Alerts", key_lines(AlertsPanel.BINDINGS, display, keys)),
             Pane("Plan filter (/)", key_lines(TreeFilter.BINDINGS, display)),
             Pane("Note editor (n)", key_lines(NoteEditor.BINDINGS, display)),
+            Pane("Changing a note (e)", key_lines(
+                [*NoteChoiceScreen.BINDINGS, *ConfirmWithdraw.BINDINGS], display)),
             Pane("Panes", key_lines([Binding("tab", "focus_next", "Next pane", id="focus.next"),
                                      Binding("shift+tab", "focus_previous", "Previous pane",
                                              id="focus.previous")], display)),
@@ -548,6 +553,51 @@ class PcpApp(DownloadActions, App[int]):
 
         self.push_screen(NoteEditor(item.title, quarter.label, save=save, subject=subject,
                                     saved_to=self.notes_log.path), saved)
+
+    def action_change_note(self) -> None:
+        """Pick one of the notes the detail pane shows; edit it (a new version) or withdraw it
+        (after a confirmation). The notes file only ever gains lines."""
+        from pcp_tui.tui.screens.note_choice import WITHDRAW, ConfirmWithdraw, NoteChoiceScreen
+        from pcp_tui.tui.screens.note_editor import NoteEditor
+
+        item = self.query_one(KpiDetail).item
+        subject = item.note_subject if item is not None else None
+        notes = self.notes.shown(subject, self.as_of.label if self.as_of else "") if subject \
+            else []
+        if item is None or not notes:
+            self.tell("No notes here to change: notes are written with n on a KPI or a "
+                      "national priority.", severity="warning")
+            return
+        log, author = self.notes_log, self.author
+
+        def changed(words: str) -> None:
+            self.notes.invalidate()
+            self.query_one(KpiDetail).show()
+            self.tell(words, timeout=3)
+
+        def confirmed(note, yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                log.withdraw(note.id, author=author)
+            except (NotesError, OSError) as err:
+                self.tell(f"The note was not withdrawn: {err}", severity="error")
+                return
+            changed("Note withdrawn; the notes file keeps every version.")
+
+        def chosen(choice) -> None:
+            if choice is None:
+                return
+            what, note = choice
+            if what == WITHDRAW:
+                self.push_screen(ConfirmWithdraw(note), lambda yes: confirmed(note, yes))
+                return
+            self.push_screen(NoteEditor(
+                item.title, note.quarter, subject=note.subject, saved_to=log.path, editing=note,
+                save=lambda draft: log.edit(note.id, draft.text, author=author)),
+                lambda draft: draft is not None and changed("New version of the note saved."))
+
+        self.push_screen(NoteChoiceScreen(item.title, notes), chosen)
 
     # keeping time travel instant -------------------------------------------------------------
 

@@ -4,6 +4,9 @@ The editor saves the note itself (through the `save` it is given) and closes onl
 is on disk. When saving fails (a full disk, a read-only folder, a notes path that is a folder,
 a note over the size limit) it stays open with the error and the text, and offers to write the
 text to a file elsewhere, so that a draft is never thrown away.
+
+Given a note (`editing`), it opens with that note's text and kind, and the save writes a new
+version of it (the kind stays: a version changes the words, not what the note is).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static, TextArea
 
-from pcp_tui.notes import NotesError, draft_file_name, draft_folders, write_draft
+from pcp_tui.notes import Note, NotesError, draft_file_name, draft_folders, write_draft
 from pcp_tui.render import literal
 
 
@@ -77,8 +80,9 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
 
     def __init__(self, subject_title: str, quarter_label: str, *,
                  save: SaveNote | None = None, subject: str = "",
-                 saved_to: Path | None = None) -> None:
+                 saved_to: Path | None = None, editing: Note | None = None) -> None:
         super().__init__()
+        self.editing = editing
         self.saved_to = saved_to
         self.subject_title = subject_title
         self.quarter_label = quarter_label
@@ -89,7 +93,8 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = f"Note for {self.quarter_label}"
+            box.border_title = (f"Editing the note for {self.quarter_label}"
+                                if self.editing else f"Note for {self.quarter_label}")
             box.border_subtitle = "Ctrl+S saves · Esc cancels"
             about = Text("On ")
             about.append_text(literal(self.subject_title, style="bold"))
@@ -98,10 +103,12 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
                 where = Text("Saved to ", style="")
                 where.append_text(literal(str(self.saved_to)))
                 yield Static(where, id="note-where")
-            with RadioSet(id="note-kind"):
-                yield RadioButton("Reflection", value=True, id="kind-reflection")
-                yield RadioButton("Planned action", id="kind-action")
-            yield TextArea(id="note-text", soft_wrap=True, tab_behavior="focus")
+            action = self.editing is not None and self.editing.kind == "action"
+            with RadioSet(id="note-kind", disabled=self.editing is not None):
+                yield RadioButton("Reflection", value=not action, id="kind-reflection")
+                yield RadioButton("Planned action", value=action, id="kind-action")
+            yield TextArea(self.editing.text if self.editing else "", id="note-text",
+                           soft_wrap=True, tab_behavior="focus")
             yield Static(id="note-error")
             with Horizontal(id="note-elsewhere"):
                 yield Input(id="draft-path", placeholder="a file or folder for the draft")
@@ -115,7 +122,10 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
         for hidden in ("#note-error", "#note-elsewhere", "#draft-saved"):
             self.query_one(hidden).display = False
         self._mark_kind()
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        if self.editing is not None:
+            area.move_cursor(area.document.end)
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._mark_kind()
@@ -187,10 +197,12 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
         self.draft_file = path
         message = Text("The draft is in ", style="bold")
         message.append_text(literal(str(path)))
+        command = (f"pcp-tui note edit {self.editing.id[:8]} --text -" if self.editing else
+                   f"pcp-tui note add {self.subject or 'SUBJECT'} --kind {self.kind} "
+                   f"--quarter {shlex.quote(self.quarter_label)} --text -")
         message.append_text(literal(
-            ". It is not in the notes file yet: feed it to "
-            f"`pcp-tui note add {self.subject or 'SUBJECT'} --kind {self.kind} "
-            f"--quarter {shlex.quote(self.quarter_label)} --text -` to add it."))
+            f". It is not in the notes file yet: feed it to `{command}` to "
+            f"{'save the new version' if self.editing else 'add it'}."))
         saved.update(message)
         saved.set_class(False, "-failed")
         saved.display = True

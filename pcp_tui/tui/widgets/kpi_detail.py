@@ -114,6 +114,13 @@ class NotesShelf:
                 self.error = str(err)
         return [note for note in self._notes if note.subject == subject]
 
+    def shown(self, subject: str, as_of: str) -> list[Note]:
+        """The subject's notes in the order the pane lists them: the `as_of` quarter's first,
+        then the rest, newest first."""
+        notes = self.for_subject(subject)
+        return ([n for n in reversed(notes) if n.quarter == as_of]
+                + [n for n in reversed(notes) if n.quarter != as_of])
+
 
 class KpiDetail(Toned, Vertical, can_focus=True):
     """The right-hand pane: a two-line title, the chart, and the figures scrolling below."""
@@ -629,10 +636,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         if not notes:
             return Group(heading, Text("No notes yet: press n to write a reflection or an "
                                        "action for this quarter.", style=self._style("label")))
-        as_of = assessment.as_of.label if assessment.as_of else ""
-        # this quarter's notes first, then the rest newest first
-        ordered = ([n for n in reversed(notes) if n.quarter == as_of]
-                   + [n for n in reversed(notes) if n.quarter != as_of])
+        heading.append("  e edits or withdraws one", style=self._style("label"))
+        ordered = self.notes.shown(subject, assessment.as_of.label if assessment.as_of else "")
         lines: list[RenderableType] = [heading]
         for note in ordered:
             head = Text(f"{note.quarter} · {note.kind}", style=self._style("label"))
