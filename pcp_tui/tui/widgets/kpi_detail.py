@@ -18,8 +18,9 @@ from textual.containers import Vertical
 from textual.reactive import var
 
 from pcp_tui.alerts import Alert
-from pcp_tui.framework import Framework, Milestone, Threshold
+from pcp_tui.framework import Framework, Milestone, Threshold, Trajectory
 from pcp_tui.notes import Note
+from pcp_tui.periods import PeriodError, Quarter
 from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
@@ -317,7 +318,13 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         show_limits = spc.limits_on_values
         target = kpi.target.value if isinstance(kpi.target, Threshold) else None
         planned = self._planned_path(status, history)
-        self.query_one(HistoryChart).data = ChartData(
+        baseline = (kpi.target.baseline if isinstance(kpi.target, Trajectory) else None)
+        band = tuple((p.quarter, p.lower, p.upper) for p in history
+                     if p.lower is not None and p.upper is not None)
+        rebased = (tuple(q for q in kpi.spc_rebase if q <= assessment.as_of)
+                   if spc.method == "xmr" else ())
+        noted = self._noted_quarters(item)
+        chart = ChartData(
             unit=kpi.unit,
             points=chart_points,
             mean=spc.mean if show_limits else None,
@@ -325,8 +332,14 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             upper=spc.upl if show_limits else None,
             target=target,
             planned=planned,
+            goal=status.milestone_goal if planned else None,
+            baseline=(baseline.first, baseline.last) if baseline is not None else None,
+            band=band,
+            rebased=rebased,
+            notes=noted,
         )
-        legend = self._legend(status, target, bool(planned), any(chart_marks.values()))
+        self.query_one(HistoryChart).data = chart
+        legend = self._legend(status, chart, any(chart_marks.values()))
         parts: list[RenderableType | Callable[[int], RenderableType]] = []
         if status.msf is not None:
             parts += [Text(), self._msf_table(status, assessment)]
@@ -348,22 +361,39 @@ class KpiDetail(Toned, Vertical, can_focus=True):
                                 *(part(width) if callable(part) else part for part in parts)))
 
     def _planned_path(self, status: KpiStatus, history) -> tuple:
+        """A milestone's straight path from its start level to its goal, every quarter from
+        the start to the deadline."""
         target = status.kpi.target
         if not isinstance(target, Milestone) or status.milestone_goal is None:
             return ()
         start_value = target.start_value
+        if start_value is None:
+            start_value = status.milestone_start
         if start_value is None:
             start_value = next((p.value for p in history if p.quarter == target.start), None)
         if start_value is None:
             return ()
         goal = status.milestone_goal
         span = max(1, target.deadline.ordinal - target.start.ordinal)
-        path = []
-        for point in history:
-            progress = (point.quarter.ordinal - target.start.ordinal) / span
-            if 0 <= progress <= 1:
-                path.append((point.quarter, start_value + (goal - start_value) * progress))
-        return tuple(path)
+        return tuple(
+            (Quarter.from_ordinal(ordinal),
+             start_value + (goal - start_value) * (ordinal - target.start.ordinal) / span)
+            for ordinal in range(target.start.ordinal, target.deadline.ordinal + 1))
+
+    def _noted_quarters(self, item: PlanItem) -> tuple[Quarter, ...]:
+        """The quarters the subject's notes are for (withdrawn ones aside)."""
+        subject = item.note_subject
+        if subject is None or self.notes.error:
+            return ()
+        quarters = set()
+        for note in self.notes.for_subject(subject):
+            if note.withdrawn:
+                continue
+            try:
+                quarters.add(note.as_quarter)
+            except PeriodError:
+                continue
+        return tuple(sorted(quarters))
 
     def _facts(self, status: KpiStatus, assessment: Assessment):
         kpi = status.kpi
@@ -464,11 +494,11 @@ class KpiDetail(Toned, Vertical, can_focus=True):
                         f"({unit.format(status.national_baseline)})")
         return text
 
-    def _legend(self, status: KpiStatus, target: float | None, planned: bool,
-                marked: bool) -> Text:
+    def _legend(self, status: KpiStatus, chart_data: ChartData, marked: bool) -> Text:
         unit = status.kpi.unit
         text = Text()
         spc = status.spc
+        kpi = status.kpi
 
         def item(char: str, style: Style, words: str) -> None:
             if text:
@@ -479,14 +509,28 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         chart = self.query_one(HistoryChart)
         item("⣀", chart.line_style("series"),
              "published 12-month figures" if status.twelve_month_only else "quarterly values")
-        if target is not None:
-            item("━", chart.line_style("target"), f"target {unit.format_target(target)}")
-        if planned:
-            item("·", chart.line_style("target"), "planned path")
+        if chart_data.target is not None:
+            item("━", chart.line_style("target"),
+                 f"target {unit.format_target(chart_data.target)}")
+        if chart_data.planned and isinstance(kpi.target, Milestone):
+            item("·", chart.line_style("target"),
+                 f"planned path from {kpi.target.start.label}")
+            item("╌", chart.line_style("target"),
+                 f"goal {unit.format(chart_data.goal)} (◎ by {kpi.target.deadline.label})")
+        if chart_data.baseline is not None and isinstance(kpi.target, Trajectory):
+            item("═", chart.line_style("target"), f"baseline {kpi.target.baseline.label}")
+        if chart_data.band:
+            item("░", chart.line_style("band"), "95% confidence interval")
         if spc.limits_on_values:
             item("─", chart.line_style("mean"), f"mean {unit.format(spc.mean)}")
             item("┄", chart.line_style("limits"),
                  f"limits {unit.format(spc.lpl)} to {unit.format(spc.upl)}")
+        if chart_data.rebased:
+            item("┆", chart.line_style("rebase"), "limits rebased from "
+                 + ", ".join(q.label for q in chart_data.rebased))
+        if chart_data.notes:
+            item("✎", chart.line_style("note"),
+                 "a note" if len(chart_data.notes) == 1 else "notes")
         if marked:
             item("◆", tone_style(self, "signal"), "special cause")
         if status.twelve_month_only:
