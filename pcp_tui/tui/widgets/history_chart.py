@@ -175,7 +175,7 @@ class HistoryChart(Toned, Widget):
         plot_h = height - 2  # the quarter ticks and their labels below
         ticks = value_ticks(low, high, at_most=max(3, plot_h // 2))
         labels = tick_labels(unit, ticks)
-        gutter = max(len(label) for label in labels) + 2  # the label, a space, the axis
+        gutter = max((len(label) for label in labels), default=0) + 2  # label, space, axis
         plot_w = width - gutter
         if plot_w < 4 or plot_h < 1:
             return Text("too small for a chart", style=self.line_style("axis"))

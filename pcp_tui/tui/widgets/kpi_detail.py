@@ -5,6 +5,7 @@ a priority).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -320,7 +321,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         planned = self._planned_path(status, history)
         baseline = (kpi.target.baseline if isinstance(kpi.target, Trajectory) else None)
         band = tuple((p.quarter, p.lower, p.upper) for p in history
-                     if p.lower is not None and p.upper is not None)
+                     if p.lower is not None and p.upper is not None
+                     and math.isfinite(p.lower) and math.isfinite(p.upper))
         rebased = (tuple(q for q in kpi.spc_rebase if q <= assessment.as_of)
                    if spc.method == "xmr" else ())
         noted = self._noted_quarters(item)
