@@ -16,7 +16,7 @@ from pcp_tui.periods import Quarter
 from pcp_tui.tui.plan_items import kpi_item
 from pcp_tui.tui.widgets.history_chart import HistoryChart, value_ticks
 
-from .conftest import TODAY, screen_lines, screen_text
+from .conftest import ROOT, TODAY, screen_lines, screen_text
 
 TICK = re.compile(r"^\s*(-?[\d,.]+)\D{0,2} ┤")
 
@@ -165,3 +165,34 @@ async def test_without_rebases_or_notes_neither_is_drawn(make_app):
         text = screen_text(app)
     assert "┆" not in "".join(chart) and "✎" not in chart[-2]
     assert "rebased" not in text and "✎ a note" not in text
+
+
+@pytest.mark.parametrize("points", [
+    ((Quarter(2020, 1), 5.0, None),),  # one quarter
+    tuple((Quarter(2019, q), 7.0, None) for q in (1, 2, 3, 4)),  # the same value throughout
+])
+async def test_one_point_or_a_flat_series_still_gets_an_axis(points):
+    from textual.app import App
+
+    from pcp_tui.config import load_config as load
+    from pcp_tui.tui.legible import legible_variables
+    from pcp_tui.tui.widgets.history_chart import ChartData
+
+    unit = load(ROOT / "config.toml").framework.kpi("da-outstanding-suspects").unit
+
+    class One(App):
+        def get_css_variables(self) -> dict[str, str]:
+            return legible_variables(super().get_css_variables())
+
+        def compose(self):
+            yield HistoryChart()
+
+    app = One()
+    async with app.run_test(size=(60, 12)) as pilot:
+        app.query_one(HistoryChart).data = ChartData(
+            unit=unit, points=points, band=((points[0][0], 4.0, 9.0),))
+        await pilot.pause()
+        lines = screen_lines(app)
+    assert len(value_rows(lines)) >= 3
+    assert any("░" in line for line in lines)
+    assert points[0][0].fy_label in lines[-1] or points[0][0].label in lines[-1]
