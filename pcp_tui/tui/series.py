@@ -21,6 +21,8 @@ class SeriesPoint:
     quarter: Quarter
     value: float
     file: str
+    lower: float | None = None  # a survey estimate's confidence interval
+    upper: float | None = None
 
 
 @dataclass
@@ -36,13 +38,13 @@ class SeriesIndex:
         if force not in self._by_force:
             # quarterly values; a series of published 12-month figures only is those
             rows = figure_series(self.frame.filter(pl.col("force") == force)).select(
-                "kpi", "period", "value", "file")
+                "kpi", "period", "value", "file", "lower", "upper")
             series: dict[str, tuple[list[int], list[SeriesPoint]]] = {}
-            for kpi, period, value, file in rows.iter_rows():
+            for kpi, period, value, file, lower, upper in rows.iter_rows():
                 quarter = Quarter.from_date(period)
                 ordinals, points = series.setdefault(kpi, ([], []))
                 ordinals.append(quarter.ordinal)
-                points.append(SeriesPoint(quarter, value, file))
+                points.append(SeriesPoint(quarter, value, file, lower, upper))
             self._by_force[force] = series
         return self._by_force[force]
 

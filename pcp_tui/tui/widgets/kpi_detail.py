@@ -18,12 +18,14 @@ from textual.containers import Vertical
 from textual.reactive import var
 
 from pcp_tui.alerts import Alert
-from pcp_tui.framework import Framework, Milestone, Threshold
+from pcp_tui.framework import Framework, Milestone
 from pcp_tui.notes import Note
+from pcp_tui.periods import PeriodError, Quarter
 from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
-from pcp_tui.rules.explain import NO_SPC_WORDS, judged_on_words, spc_phrase
+from pcp_tui.rules.explain import judged_on_words, spc_phrase
+from pcp_tui.tui.kpi_chart import chart_legend, kpi_chart
 from pcp_tui.tui.plan_items import (
     KIND_WORDS,
     RAG_WORDS,
@@ -43,7 +45,7 @@ from pcp_tui.tui.tones import (
     tone_css,
     tone_style,
 )
-from pcp_tui.tui.widgets.history_chart import ChartData, HistoryChart
+from pcp_tui.tui.widgets.history_chart import HistoryChart
 from pcp_tui.tui.widgets.national_panel import national_section
 from pcp_tui.tui.widgets.text_block import Fitted, ScrollingText, TextBlock
 
@@ -317,23 +319,11 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         points = assessment.spc_points(kpi.id, home)
         marks = {p.quarter: POINT_MARKS.get(p.point_type) for p in points}
         history = self.series.up_to(kpi.id, home, assessment.as_of)
-        spc = status.spc
-        # limits and marks on the change each quarter are not drawn over the levels
-        chart_marks = marks if spc.method == "xmr" else {}
-        chart_points = tuple((p.quarter, p.value, chart_marks.get(p.quarter)) for p in history)
-        show_limits = spc.limits_on_values
-        target = kpi.target.value if isinstance(kpi.target, Threshold) else None
-        planned = self._planned_path(status, history)
-        self.query_one(HistoryChart).data = ChartData(
-            unit=kpi.unit,
-            points=chart_points,
-            mean=spc.mean if show_limits else None,
-            lower=spc.lpl if show_limits else None,
-            upper=spc.upl if show_limits else None,
-            target=target,
-            planned=planned,
-        )
-        legend = self._legend(status, target, bool(planned), any(chart_marks.values()))
+        chart = kpi_chart(status, history, marks, self._noted_quarters(item))
+        self.query_one(HistoryChart).data = chart
+        line_style = self.query_one(HistoryChart).line_style
+        legend = chart_legend(status, chart, line_style, self._style("label"),
+                              tone_style(self, "signal"))
         parts: list[RenderableType | Callable[[int], RenderableType]] = []
         if status.msf is not None:
             parts += [Text(), self._msf_table(status, assessment)]
@@ -354,23 +344,20 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             lambda width: Group(legend, Text(), facts(width),
                                 *(part(width) if callable(part) else part for part in parts)))
 
-    def _planned_path(self, status: KpiStatus, history) -> tuple:
-        target = status.kpi.target
-        if not isinstance(target, Milestone) or status.milestone_goal is None:
+    def _noted_quarters(self, item: PlanItem) -> tuple[Quarter, ...]:
+        """The quarters the subject's notes are for (withdrawn ones aside)."""
+        subject = item.note_subject
+        if subject is None or self.notes.error:
             return ()
-        start_value = target.start_value
-        if start_value is None:
-            start_value = next((p.value for p in history if p.quarter == target.start), None)
-        if start_value is None:
-            return ()
-        goal = status.milestone_goal
-        span = max(1, target.deadline.ordinal - target.start.ordinal)
-        path = []
-        for point in history:
-            progress = (point.quarter.ordinal - target.start.ordinal) / span
-            if 0 <= progress <= 1:
-                path.append((point.quarter, start_value + (goal - start_value) * progress))
-        return tuple(path)
+        quarters = set()
+        for note in self.notes.for_subject(subject):
+            if note.withdrawn:
+                continue
+            try:
+                quarters.add(note.as_quarter)
+            except PeriodError:
+                continue
+        return tuple(sorted(quarters))
 
     def _facts(self, status: KpiStatus, assessment: Assessment):
         kpi = status.kpi
@@ -469,42 +456,6 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         if status.national_change_pct is not None and status.kpi.priorities:
             text.append(f"; {status.national_change_pct:+.1f}% on the national baseline "
                         f"({unit.format(status.national_baseline)})")
-        return text
-
-    def _legend(self, status: KpiStatus, target: float | None, planned: bool,
-                marked: bool) -> Text:
-        unit = status.kpi.unit
-        text = Text()
-        spc = status.spc
-
-        def item(char: str, style: Style, words: str) -> None:
-            if text:
-                text.append("  ")
-            text.append(char, style=style)
-            text.append(f" {words}", style=self._style("label"))
-
-        chart = self.query_one(HistoryChart)
-        item("⣀", chart.line_style("series"),
-             "published 12-month figures" if status.twelve_month_only else "quarterly values")
-        if target is not None:
-            item("━", chart.line_style("target"), f"target {unit.format_target(target)}")
-        if planned:
-            item("·", chart.line_style("target"), "planned path")
-        if spc.limits_on_values:
-            item("─", chart.line_style("mean"), f"mean {unit.format(spc.mean)}")
-            item("┄", chart.line_style("limits"),
-                 f"limits {unit.format(spc.lpl)} to {unit.format(spc.upl)}")
-        if marked:
-            item("◆", tone_style(self, "signal"), "special cause")
-        if status.twelve_month_only:
-            text.append("\nno control limits: consecutive 12-month totals share nine months, "
-                        "so the XmR rules do not apply", style=self._style("label"))
-        elif spc.on_increments:
-            text.append("\nSPC is on the change from quarter to quarter, not drawn over the "
-                        "levels (a cumulative or planned series rises by design)",
-                        style=self._style("label"))
-        elif spc.method == "none":
-            text.append(f"\n{NO_SPC_WORDS}", style=self._style("label"))
         return text
 
     def _msf_table(self, status: KpiStatus, assessment: Assessment) -> RenderableType:
