@@ -240,84 +240,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
             pl.col("numerator").rolling_sum(4).over("sid")
             / pl.col("denominator").rolling_sum(4).over("sid") * pl.col("scale"))
         .alias("_y12"))
-    # every step below relies on the order (as_of, sid, _ord); the cross join gives it (as-of
-    # first, over series sorted by quarter), and the sort, cheap on sorted data, makes sure
-    expanded = (
-        as_of.join(numeric, how="cross")
-        .filter(pl.col("_ord") <= pl.col("as_of"))
-        .sort(["as_of", "sid", "_ord"])
-    )
-    # A window ends with the series' own latest quarter, so a figure that lags the as-of
-    # quarter (within `stale_after_quarters`) is still judged, on the quarters it covers. The
-    # anchors are windows over one integer key and the sums plain aggregations of masked
-    # columns: filters inside a group-by cost twice as much at national scale.
-    has_value = pl.col("value").is_not_null()
-    has_rate = pl.col("denominator").is_not_null()
-    has_12m = pl.col("value_12m").is_not_null()
-    expanded = expanded.with_columns(
-        (pl.col("as_of").cast(pl.Int64) * (1 << 32) + pl.col("sid")).alias("_g"))
-    expanded = expanded.with_columns(
-        pl.when(has_value).then(pl.col("_ord")).max().over("_g").alias("_va"),
-        pl.when(has_rate).then(pl.col("_ord")).max().over("_g").alias("_ra"),
-        pl.when(has_12m).then(pl.col("_ord")).max().over("_g").alias("_pa"),
-    )
-    in_flow = has_value & (pl.col("_ord") > pl.col("_va") - pl.col("wlen"))
-    in_rate = has_rate & (pl.col("_ord") > pl.col("_ra") - pl.col("wlen"))
-    at_value = pl.col("_ord") == pl.col("_va")
-    year_ago = pl.col("_ord") == pl.col("_va") - 4  # the survey estimate a year before
-    expanded = expanded.with_columns(
-        in_flow.alias("_in_f"),
-        in_rate.alias("_in_r"),
-        pl.when(in_flow).then(pl.col("value")).alias("_wv"),
-        pl.when(in_rate).then(pl.col("numerator")).alias("_wn"),
-        pl.when(in_rate).then(pl.col("denominator")).alias("_wd"),
-        pl.when(pl.col("_ord") == pl.col("_pa")).then(pl.col("value_12m")).alias("_pub"),
-        pl.when(at_value).then(pl.col("value")).alias("_lv"),
-        pl.when(at_value).then(pl.col("lower")).alias("_ll"),
-        pl.when(at_value).then(pl.col("upper")).alias("_lu"),
-        pl.when(year_ago).then(pl.col("value")).alias("_yv"),
-        pl.when(year_ago).then(pl.col("lower")).alias("_yl"),
-        pl.when(year_ago).then(pl.col("upper")).alias("_yu"),
-        pl.when(pl.col("_ord") == pl.when(pl.col("measure_code") == 2).then(pl.col("_ra"))
-                .otherwise(pl.col("_va"))).then(pl.col("_y12")).alias("_y12a"),
-    )
-    length = pl.col("wlen").first()
-    measure = pl.col("measure_code").first()
-    value_anchor, rate_anchor = pl.col("_va").first(), pl.col("_ra").first()
-    published_anchor = pl.col("_pa").first()
-    # both sources' figures for the window ending with each source's latest figure; which one
-    # is compared is settled once the baselines are known (`_choose_source`)
-    from_quarters = (
-        pl.when(measure == 1).then(pl.col("_lv").max())
-        .when(measure == 0).then(
-            pl.when(pl.col("_in_f").sum() == length).then(pl.col("_wv").sum()))
-        .otherwise(
-            pl.when(pl.col("_in_r").sum() == length).then(
-                pl.col("_wn").sum() / pl.col("_wd").sum() * pl.col("scale").first()))
-    )
-    published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub").max())
-    per_series = expanded.group_by(["as_of", "sid"], maintain_order=True).agg(
-        pl.col("_ord").last().alias("latest_ord"),
-        value_anchor.alias("value_ord"),
-        pl.col("_lv").max().alias("latest_value"),
-        pl.col("_ll").max().alias("latest_lower"),
-        pl.col("_lu").max().alias("latest_upper"),
-        from_quarters.alias("cmp_q"),
-        pl.when(measure == 2).then(rate_anchor).otherwise(value_anchor).alias("cmp_q_ord"),
-        published.alias("cmp_p"),
-        pl.when(published.is_not_null()).then(published_anchor).alias("cmp_p_ord"),
-        pl.col("_yv").max().alias("year_ago_value"),
-        pl.col("_yl").max().alias("year_ago_lower"),
-        pl.col("_yu").max().alias("year_ago_upper"),
-        pl.col("_y12a").max().alias("year_figure"),
-        # the comparison window's numerators and denominators, for a test of a rate's change
-        pl.col("_wn").sum().alias("cmp_num"),
-        pl.col("_wd").sum().alias("cmp_den"),
-        # overdispersion of the quarterly counts so far (successive differences)
-        pl.col("value").diff().pow(2).sum().alias("phi_squares"),
-        pl.col("value").count().alias("phi_n"),
-        pl.col("value").mean().alias("phi_mean"),
-    )
+    per_series = _cut_figures(numeric, as_of)
 
     commitments = (
         obs.filter(pl.col("kind") == "commitment").select("sid", "_ord", "status")
@@ -336,12 +259,19 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     survey_sids = obs.filter(pl.col("lower").is_not_null() & pl.col("upper").is_not_null())
     # each KPI's `spc`: the values (xmr), the change each quarter (increments), or no SPC
     y = pl.when(pl.col("spc_code") == 1).then(pl.col("_inc")).otherwise(pl.col("value"))
+    # SPC limits genuinely depend on the cut, so only here does every series meet every
+    # as-of quarter, and only its charted points (four columns) go through the cross join.
+    # The order (as_of, sid, _ord) every step relies on comes from the cross join (as-of
+    # first, over points sorted by series and quarter); the sort, cheap on sorted data, makes
+    # sure.
+    charted = numeric.filter(
+        ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
+        & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
+    ).select("sid", "_ord", y.alias("y"), "dir_sign")
     spc_input = (
-        expanded.filter(
-            ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
-            & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
-        )
-        .select("as_of", "sid", "_ord", y.alias("y"), "dir_sign")
+        as_of.join(charted, how="cross")
+        .filter(pl.col("_ord") <= pl.col("as_of"))
+        .sort(["as_of", "sid", "_ord"])
     )
     points = _labelled_points(spc_input, _spc_options(config, sids), spc)
     last_points = points.group_by(["as_of", "sid"], maintain_order=True).last().select(
@@ -369,6 +299,119 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     object.__setattr__(timeline, "alert_frame",
                        alert_history(status, config.settings.home_force))
     return timeline
+
+
+def _cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
+    """Per series and as-of quarter: the latest figures and the comparison window's.
+
+    A window ends with the series' own latest quarter, so a figure that lags the as-of
+    quarter (within `stale_after_quarters`) is still judged, on the quarters it covers. What a
+    window holds depends only on the quarter it ends with (its anchor), not on the as-of
+    quarter, so the windows are summed once per point of a series, and each as-of quarter
+    takes the window of its anchor: the series' latest quarter with a value (with a rate, for
+    rates; with a published figure, for those) up to the as-of quarter. Only series × as-of
+    quarters (not series × points × as-of quarters) are ever in one frame.
+    """
+    has_value = pl.col("value").is_not_null()
+    has_rate = pl.col("denominator").is_not_null()
+    # each point as an anchor: the points of the window ending with it (at most `wlen`)
+    members = (
+        numeric.select("sid", pl.col("_ord").alias("_a"), "wlen")
+        .with_columns(pl.int_ranges(0, pl.col("wlen"), dtype=pl.Int32).alias("_k"))
+        .explode("_k")
+        .with_columns((pl.col("_a") - pl.col("_k")).alias("_ord"))
+        .join(numeric.select("sid", "_ord", "value", "numerator", "denominator"),
+              on=["sid", "_ord"], how="inner")
+        .sort(["sid", "_a", "_ord"])
+    )
+    windows = members.group_by(["sid", "_a"], maintain_order=True).agg(
+        has_value.sum().alias("_nf"),
+        pl.col("value").sum().alias("_sf"),
+        has_rate.sum().alias("_nr"),
+        pl.col("numerator").filter(has_rate).sum().alias("_sn"),
+        pl.col("denominator").filter(has_rate).sum().alias("_sd"),
+    )
+    # every series at every as-of quarter from its first point on, with its anchors
+    grid = as_of.join(numeric.group_by("sid").agg(pl.col("_ord").min().alias("_first")),
+                      how="cross").filter(pl.col("_first") <= pl.col("as_of")).drop("_first")
+    grid = grid.sort("as_of")
+
+    def anchor(rows: pl.DataFrame, name: str) -> pl.DataFrame:
+        return grid.join_asof(rows.select("sid", pl.col("_ord").alias(name),
+                                          pl.col("_ord").alias("_on")).sort("_on"),
+                              left_on="as_of", right_on="_on", by="sid",
+                              strategy="backward", check_sortedness=False).drop("_on")
+
+    grid = anchor(numeric, "latest_ord")
+    grid = anchor(numeric.filter(has_value), "_va").select("as_of", "sid", "latest_ord", "_va")
+    cut = (
+        grid.join(anchor(numeric.filter(has_rate), "_ra").select("as_of", "sid", "_ra"),
+                  on=["as_of", "sid"], how="left")
+        .join(anchor(numeric.filter(pl.col("value_12m").is_not_null()), "_pa")
+              .select("as_of", "sid", "_pa"), on=["as_of", "sid"], how="left")
+    )
+    attrs = numeric.group_by("sid").agg(
+        pl.col("measure_code").first(), pl.col("wlen").first(), pl.col("scale").first())
+    at = numeric.select("sid", "_ord", "value", "lower", "upper", "value_12m", "_y12")
+    measure, length = pl.col("measure_code"), pl.col("wlen")
+    cut = (
+        cut.join(attrs, on="sid", how="left")
+        .join(at.rename({"_ord": "_va", "value": "latest_value", "lower": "latest_lower",
+                         "upper": "latest_upper", "_y12": "_y12v"}).drop("value_12m"),
+              on=["sid", "_va"], how="left")
+        .join(at.select("sid", pl.col("_ord").alias("_ra"), pl.col("_y12").alias("_y12r")),
+              on=["sid", "_ra"], how="left")
+        .join(at.select("sid", pl.col("_ord").alias("_pa"), pl.col("value_12m").alias("_pub")),
+              on=["sid", "_pa"], how="left")
+        .join(at.select("sid", (pl.col("_ord") + 4).alias("_va"),
+                        pl.col("value").alias("year_ago_value"),
+                        pl.col("lower").alias("year_ago_lower"),
+                        pl.col("upper").alias("year_ago_upper")),
+              on=["sid", "_va"], how="left")
+        .join(windows.select("sid", pl.col("_a").alias("_va"), "_nf", "_sf"),
+              on=["sid", "_va"], how="left")
+        .join(windows.select("sid", pl.col("_a").alias("_ra"), "_nr", "_sn", "_sd"),
+              on=["sid", "_ra"], how="left")
+    )
+    # both sources' figures for the window ending with each source's latest figure; which one
+    # is compared is settled once the baselines are known (`_choose_source`)
+    from_quarters = (
+        pl.when(measure == 1).then(pl.col("latest_value"))
+        .when(measure == 0).then(pl.when(pl.col("_nf") == length).then(pl.col("_sf")))
+        .otherwise(pl.when(pl.col("_nr") == length).then(
+            pl.col("_sn") / pl.col("_sd") * pl.col("scale")))
+    )
+    published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub"))
+    # overdispersion of the quarterly counts so far (successive differences), summed over
+    # each cut as a whole: running sums add in another order and can land a unit in the last
+    # place away, so these alone take the cross join (of one column)
+    dispersion = (
+        as_of.join(numeric.select("sid", "_ord", "value"), how="cross")
+        .filter(pl.col("_ord") <= pl.col("as_of"))
+        .sort(["as_of", "sid", "_ord"])
+        .group_by(["as_of", "sid"], maintain_order=True).agg(
+            pl.col("value").diff().pow(2).sum().alias("phi_squares"),
+            pl.col("value").count().alias("phi_n"),
+            pl.col("value").mean().alias("phi_mean"),
+        )
+    )
+    cut = cut.join(dispersion, on=["as_of", "sid"], how="left")
+    return cut.sort(["as_of", "sid"]).select(
+        "as_of", "sid", "latest_ord",
+        pl.col("_va").alias("value_ord"),
+        "latest_value", "latest_lower", "latest_upper",
+        from_quarters.alias("cmp_q"),
+        pl.when(measure == 2).then(pl.col("_ra")).otherwise(pl.col("_va")).alias("cmp_q_ord"),
+        published.alias("cmp_p"),
+        pl.when(published.is_not_null()).then(pl.col("_pa")).alias("cmp_p_ord"),
+        "year_ago_value", "year_ago_lower", "year_ago_upper",
+        pl.when(measure == 2).then(pl.col("_y12r")).otherwise(pl.col("_y12v"))
+        .alias("year_figure"),
+        # the comparison window's numerators and denominators, for a test of a rate's change
+        pl.col("_sn").fill_null(0.0).alias("cmp_num"),
+        pl.col("_sd").fill_null(0.0).alias("cmp_den"),
+        "phi_squares", "phi_n", "phi_mean",
+    )
 
 
 # The assessment of one quarter ----------------------------------------------------------------
