@@ -268,12 +268,18 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
         & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
     ).select("sid", "_ord", y.alias("y"), "dir_sign")
-    spc_input = (
-        as_of.join(charted, how="cross")
-        .filter(pl.col("_ord") <= pl.col("as_of"))
-        .sort(["as_of", "sid", "_ord"])
-    )
-    points = _labelled_points(spc_input, _spc_options(config, sids), spc)
+    # A few as-of quarters at a time: the labelling's scratch columns then take a batch's
+    # worth of memory rather than the whole expansion's (each cut is labelled on its own, so
+    # the batches change nothing but the peak).
+    options = _spc_options(config, sids)
+    points = pl.concat([
+        _labelled_points(
+            batch.join(charted, how="cross")
+            .filter(pl.col("_ord") <= pl.col("as_of"))
+            .sort(["as_of", "sid", "_ord"]),
+            options, spc)
+        for batch in _as_of_batches(as_of, charted.get_column("_ord"))
+    ], how="diagonal_relaxed")
     last_points = points.group_by(["as_of", "sid"], maintain_order=True).last().select(
         "sid", "as_of",
         pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
@@ -299,6 +305,27 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     object.__setattr__(timeline, "alert_frame",
                        alert_history(status, config.settings.home_force))
     return timeline
+
+
+SPC_BATCH_ROWS = 2_000_000
+
+
+def _as_of_batches(as_of: pl.DataFrame, ordinals: pl.Series) -> list[pl.DataFrame]:
+    """The as-of quarters in consecutive runs whose cuts hold about `SPC_BATCH_ROWS` points
+    together (at least one quarter a run, and always one run)."""
+    quarters = as_of.get_column("as_of").to_list()
+    counts = ordinals.value_counts().sort(ordinals.name).rows()
+    batches, start, rows, seen, i = [], 0, 0, 0, 0
+    for n, quarter in enumerate(quarters):
+        while i < len(counts) and counts[i][0] <= quarter:
+            seen += counts[i][1]
+            i += 1
+        if rows and rows + seen > SPC_BATCH_ROWS:
+            batches.append(as_of.slice(start, n - start))
+            start, rows = n, 0
+        rows += seen
+    batches.append(as_of.slice(start, len(quarters) - start))
+    return batches
 
 
 def _cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
