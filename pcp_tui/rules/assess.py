@@ -270,24 +270,28 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     ).select("sid", "_ord", y.alias("y"), "dir_sign")
     # A few as-of quarters at a time: the labelling's scratch columns then take a batch's
     # worth of memory rather than the whole expansion's (each cut is labelled on its own, so
-    # the batches change nothing but the peak).
+    # the batches change nothing but the peak). The batches are kept as they are, not copied
+    # into one block, and each one's last points are taken from it directly.
     options = _spc_options(config, sids)
-    points = pl.concat([
-        _labelled_points(
+    batches, lasts = [], []
+    for batch in _as_of_batches(as_of, charted.get_column("_ord")):
+        labelled = _labelled_points(
             batch.join(charted, how="cross")
             .filter(pl.col("_ord") <= pl.col("as_of"))
             .sort(["as_of", "sid", "_ord"]),
             options, spc)
-        for batch in _as_of_batches(as_of, charted.get_column("_ord"))
-    ], how="diagonal_relaxed")
-    last_points = points.group_by(["as_of", "sid"], maintain_order=True).last().select(
-        "sid", "as_of",
-        pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
-        pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
-        pl.col("special_cause_type").alias("spc_last_type"),
-        pl.col("y").alias("spc_last_y"), pl.col("_ord").alias("spc_last_ord"),
-        pl.col("point_type").alias("spc_point_type"),
-    )
+        batches.append(labelled)
+        lasts.append(labelled.group_by(["as_of", "sid"], maintain_order=True).last().select(
+            "sid", "as_of",
+            pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
+            pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
+            pl.col("special_cause_type").alias("spc_last_type"),
+            pl.col("y").alias("spc_last_y"), pl.col("_ord").alias("spc_last_ord"),
+            pl.col("point_type").alias("spc_point_type"),
+        ))
+    points = pl.concat(batches, how="vertical", rechunk=False)
+    del batches
+    last_points = pl.concat(lasts, how="vertical")
 
     # --- put it together ------------------------------------------------------------------
     status = (
@@ -412,8 +416,10 @@ def _cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
     # overdispersion of the quarterly counts so far (successive differences), summed over
     # each cut as a whole: running sums add in another order and can land a unit in the last
     # place away, so these alone take the cross join (of one column)
-    dispersion = (
-        as_of.join(numeric.select("sid", "_ord", "value"), how="cross")
+    # (a few as-of quarters at a time, as SPC is)
+    values = numeric.select("sid", "_ord", "value")
+    dispersion = pl.concat([
+        batch.join(values, how="cross")
         .filter(pl.col("_ord") <= pl.col("as_of"))
         .sort(["as_of", "sid", "_ord"])
         .group_by(["as_of", "sid"], maintain_order=True).agg(
@@ -421,7 +427,8 @@ def _cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
             pl.col("value").count().alias("phi_n"),
             pl.col("value").mean().alias("phi_mean"),
         )
-    )
+        for batch in _as_of_batches(as_of, values.get_column("_ord"))
+    ], how="vertical")
     cut = cut.join(dispersion, on=["as_of", "sid"], how="left")
     return cut.sort(["as_of", "sid"]).select(
         "as_of", "sid", "latest_ord",
