@@ -1,9 +1,10 @@
 """`assess()`: observations + framework → an immutable Assessment for an as-of quarter.
 
 Every as-of quarter is evaluated in one vectorised Polars pass (`Timeline`), so the app can step
-through quarters instantly: the series are crossed with the as-of quarters, each series is cut at
-its as-of quarter, and comparison values, baselines, targets, SPC and most-similar-force
-positions are window expressions over that frame. No Python loop runs per KPI on this path;
+through quarters instantly: each series is cut at every as-of quarter, and comparison values,
+baselines, targets, SPC and most-similar-force positions are window expressions and joins over
+those cuts (the figures of a cut looked up once per series, `cuts.py`; SPC over every point of
+every cut, a few as-of quarters at a time). No Python loop runs per KPI on this path;
 Python objects (`KpiStatus`, explanations) are built only when a view asks for one.
 
 Definitions used throughout (where the plan is silent):
@@ -40,6 +41,7 @@ from pcp_tui.rules.compare import (
     national_frame_position,
     window_words,
 )
+from pcp_tui.rules.cuts import as_of_batches, cut_figures
 from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_frame import spc_points
@@ -240,84 +242,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
             pl.col("numerator").rolling_sum(4).over("sid")
             / pl.col("denominator").rolling_sum(4).over("sid") * pl.col("scale"))
         .alias("_y12"))
-    # every step below relies on the order (as_of, sid, _ord); the cross join gives it (as-of
-    # first, over series sorted by quarter), and the sort, cheap on sorted data, makes sure
-    expanded = (
-        as_of.join(numeric, how="cross")
-        .filter(pl.col("_ord") <= pl.col("as_of"))
-        .sort(["as_of", "sid", "_ord"])
-    )
-    # A window ends with the series' own latest quarter, so a figure that lags the as-of
-    # quarter (within `stale_after_quarters`) is still judged, on the quarters it covers. The
-    # anchors are windows over one integer key and the sums plain aggregations of masked
-    # columns: filters inside a group-by cost twice as much at national scale.
-    has_value = pl.col("value").is_not_null()
-    has_rate = pl.col("denominator").is_not_null()
-    has_12m = pl.col("value_12m").is_not_null()
-    expanded = expanded.with_columns(
-        (pl.col("as_of").cast(pl.Int64) * (1 << 32) + pl.col("sid")).alias("_g"))
-    expanded = expanded.with_columns(
-        pl.when(has_value).then(pl.col("_ord")).max().over("_g").alias("_va"),
-        pl.when(has_rate).then(pl.col("_ord")).max().over("_g").alias("_ra"),
-        pl.when(has_12m).then(pl.col("_ord")).max().over("_g").alias("_pa"),
-    )
-    in_flow = has_value & (pl.col("_ord") > pl.col("_va") - pl.col("wlen"))
-    in_rate = has_rate & (pl.col("_ord") > pl.col("_ra") - pl.col("wlen"))
-    at_value = pl.col("_ord") == pl.col("_va")
-    year_ago = pl.col("_ord") == pl.col("_va") - 4  # the survey estimate a year before
-    expanded = expanded.with_columns(
-        in_flow.alias("_in_f"),
-        in_rate.alias("_in_r"),
-        pl.when(in_flow).then(pl.col("value")).alias("_wv"),
-        pl.when(in_rate).then(pl.col("numerator")).alias("_wn"),
-        pl.when(in_rate).then(pl.col("denominator")).alias("_wd"),
-        pl.when(pl.col("_ord") == pl.col("_pa")).then(pl.col("value_12m")).alias("_pub"),
-        pl.when(at_value).then(pl.col("value")).alias("_lv"),
-        pl.when(at_value).then(pl.col("lower")).alias("_ll"),
-        pl.when(at_value).then(pl.col("upper")).alias("_lu"),
-        pl.when(year_ago).then(pl.col("value")).alias("_yv"),
-        pl.when(year_ago).then(pl.col("lower")).alias("_yl"),
-        pl.when(year_ago).then(pl.col("upper")).alias("_yu"),
-        pl.when(pl.col("_ord") == pl.when(pl.col("measure_code") == 2).then(pl.col("_ra"))
-                .otherwise(pl.col("_va"))).then(pl.col("_y12")).alias("_y12a"),
-    )
-    length = pl.col("wlen").first()
-    measure = pl.col("measure_code").first()
-    value_anchor, rate_anchor = pl.col("_va").first(), pl.col("_ra").first()
-    published_anchor = pl.col("_pa").first()
-    # both sources' figures for the window ending with each source's latest figure; which one
-    # is compared is settled once the baselines are known (`_choose_source`)
-    from_quarters = (
-        pl.when(measure == 1).then(pl.col("_lv").max())
-        .when(measure == 0).then(
-            pl.when(pl.col("_in_f").sum() == length).then(pl.col("_wv").sum()))
-        .otherwise(
-            pl.when(pl.col("_in_r").sum() == length).then(
-                pl.col("_wn").sum() / pl.col("_wd").sum() * pl.col("scale").first()))
-    )
-    published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub").max())
-    per_series = expanded.group_by(["as_of", "sid"], maintain_order=True).agg(
-        pl.col("_ord").last().alias("latest_ord"),
-        value_anchor.alias("value_ord"),
-        pl.col("_lv").max().alias("latest_value"),
-        pl.col("_ll").max().alias("latest_lower"),
-        pl.col("_lu").max().alias("latest_upper"),
-        from_quarters.alias("cmp_q"),
-        pl.when(measure == 2).then(rate_anchor).otherwise(value_anchor).alias("cmp_q_ord"),
-        published.alias("cmp_p"),
-        pl.when(published.is_not_null()).then(published_anchor).alias("cmp_p_ord"),
-        pl.col("_yv").max().alias("year_ago_value"),
-        pl.col("_yl").max().alias("year_ago_lower"),
-        pl.col("_yu").max().alias("year_ago_upper"),
-        pl.col("_y12a").max().alias("year_figure"),
-        # the comparison window's numerators and denominators, for a test of a rate's change
-        pl.col("_wn").sum().alias("cmp_num"),
-        pl.col("_wd").sum().alias("cmp_den"),
-        # overdispersion of the quarterly counts so far (successive differences)
-        pl.col("value").diff().pow(2).sum().alias("phi_squares"),
-        pl.col("value").count().alias("phi_n"),
-        pl.col("value").mean().alias("phi_mean"),
-    )
+    per_series = cut_figures(numeric, as_of)
 
     commitments = (
         obs.filter(pl.col("kind") == "commitment").select("sid", "_ord", "status")
@@ -336,22 +261,39 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     survey_sids = obs.filter(pl.col("lower").is_not_null() & pl.col("upper").is_not_null())
     # each KPI's `spc`: the values (xmr), the change each quarter (increments), or no SPC
     y = pl.when(pl.col("spc_code") == 1).then(pl.col("_inc")).otherwise(pl.col("value"))
-    spc_input = (
-        expanded.filter(
-            ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
-            & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
-        )
-        .select("as_of", "sid", "_ord", y.alias("y"), "dir_sign")
-    )
-    points = _labelled_points(spc_input, _spc_options(config, sids), spc)
-    last_points = points.group_by(["as_of", "sid"], maintain_order=True).last().select(
-        "sid", "as_of",
-        pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
-        pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
-        pl.col("special_cause_type").alias("spc_last_type"),
-        pl.col("y").alias("spc_last_y"), pl.col("_ord").alias("spc_last_ord"),
-        pl.col("point_type").alias("spc_point_type"),
-    )
+    # SPC limits genuinely depend on the cut, so only here does every series meet every
+    # as-of quarter, and only its charted points (four columns) go through the cross join.
+    # The order (as_of, sid, _ord) every step relies on comes from the cross join (as-of
+    # first, over points sorted by series and quarter); the sort, cheap on sorted data, makes
+    # sure.
+    charted = numeric.filter(
+        ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
+        & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
+    ).select("sid", "_ord", y.alias("y"), "dir_sign")
+    # A few as-of quarters at a time: the labelling's scratch columns then take a batch's
+    # worth of memory rather than the whole expansion's (each cut is labelled on its own, so
+    # the batches change nothing but the peak). The batches are kept as they are, not copied
+    # into one block, and each one's last points are taken from it directly.
+    options = _spc_options(config, sids)
+    batches, lasts = [], []
+    for batch in as_of_batches(as_of, charted.get_column("_ord")):
+        labelled = _labelled_points(
+            batch.join(charted, how="cross")
+            .filter(pl.col("_ord") <= pl.col("as_of"))
+            .sort(["as_of", "sid", "_ord"]),
+            options, spc)
+        batches.append(labelled)
+        lasts.append(labelled.group_by(["as_of", "sid"], maintain_order=True).last().select(
+            "sid", "as_of",
+            pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
+            pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
+            pl.col("special_cause_type").alias("spc_last_type"),
+            pl.col("y").alias("spc_last_y"), pl.col("_ord").alias("spc_last_ord"),
+            pl.col("point_type").alias("spc_point_type"),
+        ))
+    points = pl.concat(batches, how="vertical", rechunk=False)
+    del batches
+    last_points = pl.concat(lasts, how="vertical")
 
     # --- put it together ------------------------------------------------------------------
     status = (

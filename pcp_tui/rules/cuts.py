@@ -1,0 +1,147 @@
+"""Each series cut at every as-of quarter, without crossing every point with every quarter.
+
+What a cut's comparison window holds depends only on the quarter the window ends with, so the
+windows are summed once per point and each cut looks its own up; only what genuinely depends
+on the whole cut (SPC limits, the dispersion of the counts so far) meets every as-of quarter,
+and then a few quarters at a time (`as_of_batches`).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+SPC_BATCH_ROWS = 2_000_000
+
+
+def as_of_batches(as_of: pl.DataFrame, ordinals: pl.Series) -> list[pl.DataFrame]:
+    """The as-of quarters in consecutive runs whose cuts hold about `SPC_BATCH_ROWS` points
+    together (at least one quarter a run, and always one run)."""
+    quarters = as_of.get_column("as_of").to_list()
+    counts = ordinals.value_counts().sort(ordinals.name).rows()
+    batches, start, rows, seen, i = [], 0, 0, 0, 0
+    for n, quarter in enumerate(quarters):
+        while i < len(counts) and counts[i][0] <= quarter:
+            seen += counts[i][1]
+            i += 1
+        if rows and rows + seen > SPC_BATCH_ROWS:
+            batches.append(as_of.slice(start, n - start))
+            start, rows = n, 0
+        rows += seen
+    batches.append(as_of.slice(start, len(quarters) - start))
+    return batches
+
+
+def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
+    """Per series and as-of quarter: the latest figures and the comparison window's.
+
+    A window ends with the series' own latest quarter, so a figure that lags the as-of
+    quarter (within `stale_after_quarters`) is still judged, on the quarters it covers. What a
+    window holds depends only on the quarter it ends with (its anchor), not on the as-of
+    quarter, so the windows are summed once per point of a series, and each as-of quarter
+    takes the window of its anchor: the series' latest quarter with a value (with a rate, for
+    rates; with a published figure, for those) up to the as-of quarter. Only series × as-of
+    quarters (not series × points × as-of quarters) are ever in one frame.
+    """
+    has_value = pl.col("value").is_not_null()
+    has_rate = pl.col("denominator").is_not_null()
+    # each point as an anchor: the points of the window ending with it (at most `wlen`)
+    members = (
+        numeric.select("sid", pl.col("_ord").alias("_a"), "wlen")
+        .with_columns(pl.int_ranges(0, pl.col("wlen"), dtype=pl.Int32).alias("_k"))
+        .explode("_k")
+        .with_columns((pl.col("_a") - pl.col("_k")).alias("_ord"))
+        .join(numeric.select("sid", "_ord", "value", "numerator", "denominator"),
+              on=["sid", "_ord"], how="inner")
+        .sort(["sid", "_a", "_ord"])
+    )
+    windows = members.group_by(["sid", "_a"], maintain_order=True).agg(
+        has_value.sum().alias("_nf"),
+        pl.col("value").sum().alias("_sf"),
+        has_rate.sum().alias("_nr"),
+        pl.col("numerator").filter(has_rate).sum().alias("_sn"),
+        pl.col("denominator").filter(has_rate).sum().alias("_sd"),
+    )
+    # every series at every as-of quarter from its first point on, with its anchors
+    grid = as_of.join(numeric.group_by("sid").agg(pl.col("_ord").min().alias("_first")),
+                      how="cross").filter(pl.col("_first") <= pl.col("as_of")).drop("_first")
+    grid = grid.sort("as_of")
+
+    def anchor(rows: pl.DataFrame, name: str) -> pl.DataFrame:
+        return grid.join_asof(rows.select("sid", pl.col("_ord").alias(name),
+                                          pl.col("_ord").alias("_on")).sort("_on"),
+                              left_on="as_of", right_on="_on", by="sid",
+                              strategy="backward", check_sortedness=False).drop("_on")
+
+    grid = anchor(numeric, "latest_ord")
+    grid = anchor(numeric.filter(has_value), "_va").select("as_of", "sid", "latest_ord", "_va")
+    cut = (
+        grid.join(anchor(numeric.filter(has_rate), "_ra").select("as_of", "sid", "_ra"),
+                  on=["as_of", "sid"], how="left")
+        .join(anchor(numeric.filter(pl.col("value_12m").is_not_null()), "_pa")
+              .select("as_of", "sid", "_pa"), on=["as_of", "sid"], how="left")
+    )
+    attrs = numeric.group_by("sid").agg(
+        pl.col("measure_code").first(), pl.col("wlen").first(), pl.col("scale").first())
+    at = numeric.select("sid", "_ord", "value", "lower", "upper", "value_12m", "_y12")
+    measure, length = pl.col("measure_code"), pl.col("wlen")
+    cut = (
+        cut.join(attrs, on="sid", how="left")
+        .join(at.rename({"_ord": "_va", "value": "latest_value", "lower": "latest_lower",
+                         "upper": "latest_upper", "_y12": "_y12v"}).drop("value_12m"),
+              on=["sid", "_va"], how="left")
+        .join(at.select("sid", pl.col("_ord").alias("_ra"), pl.col("_y12").alias("_y12r")),
+              on=["sid", "_ra"], how="left")
+        .join(at.select("sid", pl.col("_ord").alias("_pa"), pl.col("value_12m").alias("_pub")),
+              on=["sid", "_pa"], how="left")
+        .join(at.select("sid", (pl.col("_ord") + 4).alias("_va"),
+                        pl.col("value").alias("year_ago_value"),
+                        pl.col("lower").alias("year_ago_lower"),
+                        pl.col("upper").alias("year_ago_upper")),
+              on=["sid", "_va"], how="left")
+        .join(windows.select("sid", pl.col("_a").alias("_va"), "_nf", "_sf"),
+              on=["sid", "_va"], how="left")
+        .join(windows.select("sid", pl.col("_a").alias("_ra"), "_nr", "_sn", "_sd"),
+              on=["sid", "_ra"], how="left")
+    )
+    # both sources' figures for the window ending with each source's latest figure; which one
+    # is compared is settled once the baselines are known (`_choose_source`)
+    from_quarters = (
+        pl.when(measure == 1).then(pl.col("latest_value"))
+        .when(measure == 0).then(pl.when(pl.col("_nf") == length).then(pl.col("_sf")))
+        .otherwise(pl.when(pl.col("_nr") == length).then(
+            pl.col("_sn") / pl.col("_sd") * pl.col("scale")))
+    )
+    published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub"))
+    # overdispersion of the quarterly counts so far (successive differences), summed over
+    # each cut as a whole: running sums add in another order and can land a unit in the last
+    # place away, so these alone take the cross join (of one column)
+    # (a few as-of quarters at a time, as SPC is)
+    values = numeric.select("sid", "_ord", "value")
+    dispersion = pl.concat([
+        batch.join(values, how="cross")
+        .filter(pl.col("_ord") <= pl.col("as_of"))
+        .sort(["as_of", "sid", "_ord"])
+        .group_by(["as_of", "sid"], maintain_order=True).agg(
+            pl.col("value").diff().pow(2).sum().alias("phi_squares"),
+            pl.col("value").count().alias("phi_n"),
+            pl.col("value").mean().alias("phi_mean"),
+        )
+        for batch in as_of_batches(as_of, values.get_column("_ord"))
+    ], how="vertical")
+    cut = cut.join(dispersion, on=["as_of", "sid"], how="left")
+    return cut.sort(["as_of", "sid"]).select(
+        "as_of", "sid", "latest_ord",
+        pl.col("_va").alias("value_ord"),
+        "latest_value", "latest_lower", "latest_upper",
+        from_quarters.alias("cmp_q"),
+        pl.when(measure == 2).then(pl.col("_ra")).otherwise(pl.col("_va")).alias("cmp_q_ord"),
+        published.alias("cmp_p"),
+        pl.when(published.is_not_null()).then(pl.col("_pa")).alias("cmp_p_ord"),
+        "year_ago_value", "year_ago_lower", "year_ago_upper",
+        pl.when(measure == 2).then(pl.col("_y12r")).otherwise(pl.col("_y12v"))
+        .alias("year_figure"),
+        # the comparison window's numerators and denominators, for a test of a rate's change
+        pl.col("_sn").fill_null(0.0).alias("cmp_num"),
+        pl.col("_sd").fill_null(0.0).alias("cmp_den"),
+        "phi_squares", "phi_n", "phi_mean",
+    )
