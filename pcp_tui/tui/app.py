@@ -314,10 +314,14 @@ class PcpApp(DownloadActions, App[int]):
     def _item_highlighted(self, event: ObjectiveTree.ItemHighlighted) -> None:
         # (no refresh_bindings here: the footer rebuilds all its keys when it runs, which
         # costs more than the rest of a cursor move; `n` explains itself where it cannot work)
+        if self._views_gone():  # a highlight still queued when the app closes
+            return
         self.query_one(KpiDetail).item = event.item
 
     @on(ObjectiveTree.ItemChosen)
     def _item_chosen(self, event: ObjectiveTree.ItemChosen) -> None:
+        if self._views_gone():
+            return
         detail = self.query_one(KpiDetail)
         detail.item = event.item
         if event.item.kind == "kpi":
@@ -643,9 +647,9 @@ class PcpApp(DownloadActions, App[int]):
             self.post_message(Reloaded(config, observations, timeline, reason, signature))
 
     def _views_gone(self) -> bool:
-        """True once the main screen's widgets are gone: a reload that finishes while the app
-        closes has nothing left to show its result in."""
-        return not self.query(PlanHeader)
+        """True once the main screen's widgets are gone: a reload (or a tree highlight it
+        caused) that arrives while the app closes has nothing left to show its result in."""
+        return not self.query(PlanHeader) or not self.query(KpiDetail)
 
     @on(Reloaded)
     def _reloaded(self, event: Reloaded) -> None:

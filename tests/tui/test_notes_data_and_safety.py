@@ -322,3 +322,19 @@ async def test_the_background_assessment_fills_every_quarter(make_app):
         await app.workers.wait_for_complete()
         assert set(app.timeline._cache) == set(app.timeline.quarters)
     await asyncio.sleep(0)
+
+
+async def test_a_highlight_that_arrives_as_the_app_closes_is_ignored(make_app):
+    # a reload rebuilds the tree, whose highlight can still be queued when the panes are gone
+    from pcp_tui.tui.widgets.kpi_detail import KpiDetail
+    from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        item = app.query_one(ObjectiveTree).cursor_item
+        await app.query_one(KpiDetail).remove()
+        app.post_message(ObjectiveTree.ItemHighlighted(item))
+        app.post_message(ObjectiveTree.ItemChosen(item))
+        await pilot.pause()
+    assert app.crash is None
