@@ -1,8 +1,9 @@
 """The README's first command, checked as a new user meets it.
 
 Builds a fresh virtual environment, installs the project into it non-editable (`pip install .`),
-then starts `pcp-tui` from an empty folder in a pseudo-terminal and waits until the plan tree
-is drawn. Exit status 0 when it is, 1 (with what the screen and stderr showed) when it is not.
+then starts `pcp-tui` from an empty folder in a pseudo-terminal, its error output sent to a file,
+and waits until the plan tree is drawn. Exit status 0 when it is, 1 (with what the screen
+showed) when it is not.
 `.ci/run` runs this after the tests, so CI fails whenever the quick start would.
 
     python scripts/check_installed.py [--timeout SECONDS]
@@ -50,6 +51,11 @@ def start_app(program: Path, folder: Path, home: Path, timeout: float) -> tuple[
     pid, fd = pty.fork()
     if pid == 0:  # the child: the app, as a user would start it
         os.chdir(folder)
+        # with its error output kept in a file (`pcp-tui 2>errors.log`): the screen must still
+        # reach the terminal
+        log = os.open(str(home / "pcp-tui-errors.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                      0o600)
+        os.dup2(log, 2)
         os.execve(str(program), [str(program)], env)
     import fcntl
     import struct

@@ -35,6 +35,7 @@ from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signat
 from pcp_tui.tui.legible import legible_variables
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.series import SeriesIndex
+from pcp_tui.tui.terminal_driver import terminal_driver
 
 if TYPE_CHECKING:
     from pcp_tui.tui.screens.help import Pane
@@ -763,6 +764,9 @@ def run_app(
     """Open the app in the terminal; the exit status once it closes."""
     app = build_app(config, observations, quarter=quarter, data_paths=data_paths,
                     author=author)
+    driver = terminal_driver()
+    if driver is not None:  # error output sent to a file: draw on standard output
+        app.driver_class = driver
     app.run()
     if app.crash is not None:
         # the command line's handler turns it into the short message, the log and exit 70

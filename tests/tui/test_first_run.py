@@ -44,3 +44,38 @@ def test_a_stylesheet_that_cannot_be_read_is_a_short_message_and_exit_70(
     assert "Traceback" not in err and "╭" not in err
     assert "StylesheetError" in err
     assert list((tmp_path / "state" / "pcp-tui").glob("crash-*.log"))
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_with_error_output_in_a_file_the_app_draws_on_standard_output(monkeypatch):
+    import sys
+
+    from pcp_tui.tui.terminal_driver import terminal_driver
+
+    out = _Stream(tty=True)
+    monkeypatch.setattr(sys, "__stdout__", out)
+    monkeypatch.setattr(sys, "__stderr__", _Stream(tty=False))  # `pcp-tui 2>errors.log`
+    driver = terminal_driver()
+    assert driver is not None
+    # the driver is Textual's own but for the stream it draws on (Textual's __init__ needs a
+    # running event loop, so it stands in here for one that only names its stream)
+    from textual.drivers.linux_driver import LinuxDriver
+
+    assert issubclass(driver, LinuxDriver)
+    monkeypatch.setattr(LinuxDriver, "__init__",
+                        lambda self, app, **kwargs: setattr(self, "_file", sys.__stderr__))
+    drawn_on = driver(App())
+    assert drawn_on._file is out
+    monkeypatch.setattr(sys, "__stderr__", _Stream(tty=True))  # the usual case: Textual's own
+    assert terminal_driver() is None
+    monkeypatch.setattr(sys, "__stderr__", _Stream(tty=False))
+    monkeypatch.setattr(sys, "__stdout__", _Stream(tty=False))  # nothing is a terminal
+    assert terminal_driver() is None
+
