@@ -11,15 +11,12 @@ a region or a national total.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import date, timedelta
-from pathlib import Path
 
 from pcp_tui.config import Config
-from pcp_tui.dataset import Problem
 from pcp_tui.importers.areas import ForceArea, config_force_id, force_by_name, region_code
 from pcp_tui.importers.mapping import strip_footnotes
-from pcp_tui.importers.ons_pfa import MISSING, WORKBOOK_SUFFIXES
+from pcp_tui.importers.ons_pfa import MISSING, workbooks
 from pcp_tui.periods import MONTH_NAMES
 from pcp_tui.workbooks import Grid
 
@@ -42,24 +39,6 @@ _SHORT_MONTH = re.compile(r"^([A-Za-z]{3,9})[-\s']+(\d{2}|\d{4})$")
 _NATIONAL = ("total", "england and wales", "england", "central service secondments")
 # regions the workforce tables spell their own way
 _REGION_NAMES = {"eastern", "east of england", "yorkshire and the humber"}
-
-
-def workbooks(paths: Sequence[str | Path], problems: list[Problem], expected: str) -> list[Path]:
-    """The workbooks given, and those directly inside folders given (sorted by name)."""
-    found: list[Path] = []
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            found += sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith((".", "~$"))
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            problems.append(Problem(str(path), None, None, "no such file or folder", expected))
-    return found
 
 
 def title(grid: Grid) -> str:

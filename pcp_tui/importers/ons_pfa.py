@@ -143,7 +143,7 @@ def import_ons_pfa(
         paths = [paths]
     run = _Run(config, ons_pfa_mapping(mapping, config.framework))
     progress = progress or no_progress
-    files = _workbooks(paths, run.problems)
+    files = workbooks(paths, run.problems, "an ONS PFA data tables workbook or a folder of them")
     sources: list[SourceFile] = []
     editions: list[Edition] = []
     for order, path in enumerate(files):
@@ -204,7 +204,9 @@ def _set_aside(run: _Run) -> tuple[str, ...]:
 # Files and workbooks -------------------------------------------------------------------------
 
 
-def _workbooks(paths: Sequence[str | Path], problems: list[Problem]) -> list[Path]:
+def workbooks(paths: Sequence[str | Path], problems: list[Problem], expected: str) -> list[Path]:
+    """The workbooks given, and those directly inside folders given (sorted by name); a path
+    that is neither is a problem. The Home Office importers read their sources the same way."""
     found: list[Path] = []
     for item in paths:
         path = Path(item)
@@ -217,8 +219,7 @@ def _workbooks(paths: Sequence[str | Path], problems: list[Problem]) -> list[Pat
         elif path.is_file():
             found.append(path)
         else:
-            problems.append(Problem(str(path), None, None, "no such file or folder",
-                                    "an ONS PFA data tables workbook or a folder of them"))
+            problems.append(Problem(str(path), None, None, "no such file or folder", expected))
     return found
 
 
