@@ -22,7 +22,6 @@ Definitions used throughout (where the plan is silent):
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -41,10 +40,10 @@ from pcp_tui.rules.compare import (
     national_frame_position,
     window_words,
 )
-from pcp_tui.rules.cuts import as_of_batches, cut_figures
+from pcp_tui.rules.cuts import cut_figures
 from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
-from pcp_tui.rules.spc_frame import spc_points
+from pcp_tui.rules.spc_cuts import cut_points, cut_summaries, spc_options
 from pcp_tui.rules.status import KpiStatus, SpcPoint, SpcSummary
 from pcp_tui.rules.targets import target_frame
 from pcp_tui.rules.windows import choose_source, window_gaps, window_value
@@ -52,6 +51,8 @@ from pcp_tui.rules.windows import choose_source, window_gaps, window_value
 RAG_ORDER = ("red", "amber", "green", "grey")
 SERIES = ["kpi", "force"]
 KEYS = ["kpi", "force", "as_of"]
+# how many series of a quarter are labelled one at a time before the whole cut is labelled
+SERIES_LABELLED_ALONE = 8
 
 
 
@@ -128,9 +129,10 @@ class Timeline:
     config: Config
     observations: Observations
     status: pl.DataFrame  # one row per KPI × force × as-of quarter
-    points: pl.DataFrame  # one row per series (sid) × as-of quarter × point (SPC labels)
+    charted: pl.DataFrame  # the points SPC is drawn on: sid, _ord, y, dir_sign
     alert_frame: pl.DataFrame
     quarters: tuple[Quarter, ...]
+    spc_options: pl.DataFrame = field(default_factory=pl.DataFrame)  # `spc_cuts.spc_options`
     _cache: dict[Quarter, Assessment] = field(default_factory=dict, compare=False, repr=False)
     _slices: dict[str, dict[int, pl.DataFrame]] = field(
         default_factory=dict, compare=False, repr=False)
@@ -139,26 +141,33 @@ class Timeline:
     def latest(self) -> Quarter | None:
         return self.quarters[-1] if self.quarters else None
 
-    def _slice(self, name: str, ordinal: int) -> pl.DataFrame:
-        """One as-of quarter's rows of `status` or `points`, split once for all quarters."""
-        if name not in self._slices:
-            frame: pl.DataFrame = getattr(self, name)
-            self._slices[name] = {
-                key[0]: part for key, part in frame.partition_by("as_of", as_dict=True).items()
+    def _slice(self, ordinal: int) -> pl.DataFrame:
+        """One as-of quarter's rows of `status`, split once for all quarters."""
+        if "status" not in self._slices:
+            self._slices["status"] = {
+                key[0]: part
+                for key, part in self.status.partition_by("as_of", as_dict=True).items()
             }
-        frame = getattr(self, name)
-        return self._slices[name].get(ordinal, frame.clear())
+        return self._slices["status"].get(ordinal, self.status.clear())
+
+    def points_at(self, ordinal: int, sids: list[int] | None = None) -> pl.DataFrame:
+        """The SPC points of every series (or of `sids`) cut at an as-of quarter, each
+        labelled against the limits of that cut (see `spc_cuts.cut_points`)."""
+        charted = self.charted
+        if sids is not None:
+            charted = charted.filter(pl.col("sid").is_in(sids))
+        if charted.is_empty():
+            return _empty_points()
+        return cut_points(charted, self.spc_options, self.config.settings.spc, ordinal)
 
     def bare(self, quarter: Quarter) -> Assessment:
         """The statuses of a quarter without its alerts (what the alerts are built from)."""
-        ordinal = quarter.ordinal
-        return Assessment(self, quarter, self._slice("status", ordinal),
-                          self._slice("points", ordinal), (), ())
+        return Assessment(self, quarter, self._slice(quarter.ordinal), (), ())
 
     def at(self, as_of: Quarter | None = None) -> Assessment:
         quarter = as_of or self.latest
         if quarter is None:
-            return Assessment(self, None, _empty_status(), self.points.clear(), (), ())
+            return Assessment(self, None, _empty_status(), (), ())
         if quarter not in self._cache:
             assessment = self.bare(quarter)
             alerts, resolved = build_alerts(
@@ -174,6 +183,12 @@ def _empty_status() -> pl.DataFrame:
     return pl.DataFrame(schema={"kpi": pl.Utf8, "force": pl.Utf8, "as_of": pl.Int32})
 
 
+def _empty_points() -> pl.DataFrame:
+    return pl.DataFrame(schema={"sid": pl.Int32, "_ord": pl.Int32, "y": pl.Float64,
+                                "mean": pl.Float64, "lpl": pl.Float64, "upl": pl.Float64,
+                                "special_cause_type": pl.Utf8, "point_type": pl.Utf8})
+
+
 def assess(
     config: Config, observations: Observations, as_of: Quarter | None = None
 ) -> Assessment:
@@ -187,7 +202,7 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     obs = observations.frame.with_columns(quarter_ordinal().alias("_ord"))
     if obs.is_empty():
         return Timeline(config, observations, _empty_status(),
-                        pl.DataFrame(schema={"as_of": pl.Int32}), no_alerts(), ())
+                        _empty_points().select("sid", "_ord", "y"), no_alerts(), ())
     first, last = obs.get_column("_ord").min(), obs.get_column("_ord").max()
     quarters = tuple(Quarter.from_ordinal(o) for o in range(first, last + 1))
     as_of = pl.DataFrame({"as_of": list(range(first, last + 1))}, schema={"as_of": pl.Int32})
@@ -261,39 +276,15 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     survey_sids = obs.filter(pl.col("lower").is_not_null() & pl.col("upper").is_not_null())
     # each KPI's `spc`: the values (xmr), the change each quarter (increments), or no SPC
     y = pl.when(pl.col("spc_code") == 1).then(pl.col("_inc")).otherwise(pl.col("value"))
-    # SPC limits genuinely depend on the cut, so only here does every series meet every
-    # as-of quarter, and only its charted points (four columns) go through the cross join.
-    # The order (as_of, sid, _ord) every step relies on comes from the cross join (as-of
-    # first, over points sorted by series and quarter); the sort, cheap on sorted data, makes
-    # sure.
+    # SPC limits genuinely depend on the cut, but a cut is a prefix of its series: its limits
+    # and last point's labels are worked out once per point, taken as the last of a cut
+    # (`spc_cuts`). The labels of every point of a cut are worked out when a view asks for them.
     charted = numeric.filter(
         ~pl.col("sid").is_in(survey_sids.get_column("sid").unique().implode())
         & (pl.col("spc_code") != 2) & y.is_not_null() & y.is_finite()
     ).select("sid", "_ord", y.alias("y"), "dir_sign")
-    # A few as-of quarters at a time: the labelling's scratch columns then take a batch's
-    # worth of memory rather than the whole expansion's (each cut is labelled on its own, so
-    # the batches change nothing but the peak). The batches are kept as they are, not copied
-    # into one block, and each one's last points are taken from it directly.
-    options = _spc_options(config, sids)
-    batches, lasts = [], []
-    for batch in as_of_batches(as_of, charted.get_column("_ord")):
-        labelled = _labelled_points(
-            batch.join(charted, how="cross")
-            .filter(pl.col("_ord") <= pl.col("as_of"))
-            .sort(["as_of", "sid", "_ord"]),
-            options, spc)
-        batches.append(labelled)
-        lasts.append(labelled.group_by(["as_of", "sid"], maintain_order=True).last().select(
-            "sid", "as_of",
-            pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
-            pl.col("upl").alias("spc_upl"), pl.col("n").alias("spc_n"),
-            pl.col("special_cause_type").alias("spc_last_type"),
-            pl.col("y").alias("spc_last_y"), pl.col("_ord").alias("spc_last_ord"),
-            pl.col("point_type").alias("spc_point_type"),
-        ))
-    points = pl.concat(batches, how="vertical", rechunk=False)
-    del batches
-    last_points = pl.concat(lasts, how="vertical")
+    options = spc_options(config, sids)
+    last_points = cut_summaries(charted, options, spc, as_of)
 
     # --- put it together ------------------------------------------------------------------
     status = (
@@ -307,7 +298,8 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     status = window_gaps(status, obs)
     status = msf_frame(status, config)
     status = status.sort(["as_of", "order", "force"])
-    timeline = Timeline(config, observations, status, points, no_alerts(), quarters)
+    timeline = Timeline(config, observations, status, charted, no_alerts(), quarters,
+                        options)
     object.__setattr__(timeline, "alert_frame",
                        alert_history(status, config.settings.home_force))
     return timeline
@@ -338,9 +330,9 @@ class Assessment:
     timeline: Timeline
     as_of: Quarter | None
     frame: pl.DataFrame  # status rows of this quarter
-    points: pl.DataFrame  # SPC points of every series cut at this quarter
     alerts: tuple[Alert, ...]
     resolved: tuple[Alert, ...]
+    _point_cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def config(self) -> Config:
@@ -381,13 +373,30 @@ class Assessment:
         )).select("period", "value")
         return [(Quarter.from_date(d), v) for d, v in rows.iter_rows()]
 
+    def _points(self, sid: int) -> pl.DataFrame:
+        """A series' SPC points in this quarter's cut: labelled one series at a time for the
+        first few asked for (a chart), then the whole cut at once (a printout of every KPI)."""
+        cache = self._point_cache
+        if sid in cache:
+            return cache[sid]
+        ordinal = self.as_of.ordinal if self.as_of else 0
+        asked = cache.setdefault("asked", 0) + 1
+        cache["asked"] = asked
+        if asked <= SERIES_LABELLED_ALONE:
+            cache[sid] = self.timeline.points_at(ordinal, [sid])
+            return cache[sid]
+        whole = self.timeline.points_at(ordinal)
+        for key, part in whole.partition_by("sid", as_dict=True).items():
+            cache.setdefault(key[0], part)
+        return cache.setdefault(sid, whole.clear())
+
     def spc_points(self, kpi_id: str, force: str | None = None) -> list[SpcPoint]:
         """Every point of the series up to the as-of quarter with its SPC labels."""
         force = force or self.home_force
         row = self._rows.get((kpi_id, force))
         if row is None:
             return []
-        rows = self.points.filter(pl.col("sid") == row["sid"]).sort("_ord").select(
+        rows = self._points(row["sid"]).sort("_ord").select(
             "_ord", "y", "special_cause_type", "point_type")
         return [SpcPoint(Quarter.from_ordinal(o), y, s, p) for o, y, s, p in rows.iter_rows()]
 
@@ -399,8 +408,7 @@ class Assessment:
         row = self._rows.get((kpi_id, force))
         if row is None:
             return []
-        rows = self.points.filter(pl.col("sid") == row["sid"]).sort("_ord").select(
-            "_ord", "mean", "lpl", "upl")
+        rows = self._points(row["sid"]).sort("_ord").select("_ord", "mean", "lpl", "upl")
         return [(Quarter.from_ordinal(o), m, lo, hi) for o, m, lo, hi in rows.iter_rows()]
 
     def rollup(self, node: PlanNode) -> dict[str, int]:
@@ -424,44 +432,6 @@ class Assessment:
             if counts[rag]:
                 return rag
         return "grey" if counts["stale"] else None  # stale figures are not judged
-
-
-def _spc_options(config: Config, sids: pl.DataFrame) -> pl.DataFrame:
-    """Per series, the SPC options its KPI sets: `spc_fix` (a baseline fixed on the first n
-    points) and `_r0`, `_r1`, … (the ordinals of the quarters the limits start afresh from)."""
-    kpis = [k for k in config.framework.kpis if k.spc_rebase or k.spc_fixed_after]
-    width = max((len(k.spc_rebase) for k in kpis), default=0)
-    schema = {"kpi": pl.Utf8, "spc_fix": pl.Int32, **{f"_r{i}": pl.Int32 for i in range(width)}}
-    rows = [{"kpi": k.id, "spc_fix": k.spc_fixed_after,
-             **{f"_r{i}": q.ordinal for i, q in enumerate(k.spc_rebase)}} for k in kpis]
-    options = pl.DataFrame(rows, schema=schema)
-    return sids.select("sid", "kpi").join(options, on="kpi", how="inner").drop("kpi")
-
-
-def _labelled_points(spc_input: pl.DataFrame, options: pl.DataFrame, spc: Any) -> pl.DataFrame:
-    """SPC labels for every point; series whose KPI sets rebase quarters or a fixed baseline
-    get them (one pass per distinct fixed baseline, of which a config has a handful)."""
-    label = functools.partial(
-        spc_points, keys=["as_of", "sid"], order="_ord", screen_outliers=spc.screen_outliers,
-        run_length=spc.run_length, trend_length=spc.trend_length, presorted=True)
-    if options.is_empty():
-        return label(spc_input).collect()
-    rebases = [c for c in options.columns if c.startswith("_r")]
-    framed = spc_input.join(options, on="sid", how="left", maintain_order="left")
-    previous = pl.col("_ord").shift(1).over(["as_of", "sid"])
-    # a rebase on a quarter without a figure starts the group at the next figure
-    starts = pl.lit(False)
-    for column in rebases:
-        starts = starts | (previous.is_not_null() & (previous < pl.col(column))
-                           & (pl.col(column) <= pl.col("_ord"))).fill_null(False)
-    framed = framed.with_columns(starts.alias("_rebase")).drop(rebases)
-    parts = []
-    for fix in framed.get_column("spc_fix").unique().to_list():
-        part = framed.filter(pl.col("spc_fix").is_null() if fix is None
-                             else pl.col("spc_fix") == fix).drop("spc_fix")
-        parts.append(label(part, fix_after_n_points=fix,
-                           rebase="_rebase" if rebases else None).collect())
-    return pl.concat(parts, how="diagonal_relaxed").drop("_rebase").sort(["as_of", "sid", "_ord"])
 
 
 def _build_status(

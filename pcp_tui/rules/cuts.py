@@ -1,34 +1,13 @@
 """Each series cut at every as-of quarter, without crossing every point with every quarter.
 
 What a cut's comparison window holds depends only on the quarter the window ends with, so the
-windows are summed once per point and each cut looks its own up; only what genuinely depends
-on the whole cut (SPC limits, the dispersion of the counts so far) meets every as-of quarter,
-and then a few quarters at a time (`as_of_batches`).
+windows are summed once per point and each cut looks its own up, as it does the running sums
+of the counts so far (their dispersion); the SPC of each cut is `spc_cuts`'s.
 """
 
 from __future__ import annotations
 
 import polars as pl
-
-SPC_BATCH_ROWS = 2_000_000
-
-
-def as_of_batches(as_of: pl.DataFrame, ordinals: pl.Series) -> list[pl.DataFrame]:
-    """The as-of quarters in consecutive runs whose cuts hold about `SPC_BATCH_ROWS` points
-    together (at least one quarter a run, and always one run)."""
-    quarters = as_of.get_column("as_of").to_list()
-    counts = ordinals.value_counts().sort(ordinals.name).rows()
-    batches, start, rows, seen, i = [], 0, 0, 0, 0
-    for n, quarter in enumerate(quarters):
-        while i < len(counts) and counts[i][0] <= quarter:
-            seen += counts[i][1]
-            i += 1
-        if rows and rows + seen > SPC_BATCH_ROWS:
-            batches.append(as_of.slice(start, n - start))
-            start, rows = n, 0
-        rows += seen
-    batches.append(as_of.slice(start, len(quarters) - start))
-    return batches
 
 
 def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
@@ -112,23 +91,20 @@ def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
             pl.col("_sn") / pl.col("_sd") * pl.col("scale")))
     )
     published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub"))
-    # overdispersion of the quarterly counts so far (successive differences), summed over
-    # each cut as a whole: running sums add in another order and can land a unit in the last
-    # place away, so these alone take the cross join (of one column)
-    # (a few as-of quarters at a time, as SPC is)
-    values = numeric.select("sid", "_ord", "value")
-    dispersion = pl.concat([
-        batch.join(values, how="cross")
-        .filter(pl.col("_ord") <= pl.col("as_of"))
-        .sort(["as_of", "sid", "_ord"])
-        .group_by(["as_of", "sid"], maintain_order=True).agg(
-            pl.col("value").diff().pow(2).sum().alias("phi_squares"),
-            pl.col("value").count().alias("phi_n"),
-            pl.col("value").mean().alias("phi_mean"),
-        )
-        for batch in as_of_batches(as_of, values.get_column("_ord"))
-    ], how="vertical")
-    cut = cut.join(dispersion, on=["as_of", "sid"], how="left")
+    # overdispersion of the quarterly counts so far (successive differences), as running
+    # sums to each point of a series, taken at the cut's latest point; summed one after
+    # another, as `significance.overdispersion` sums them
+    value = pl.col("value")
+    count = value.is_not_null().cast(pl.UInt32).cum_sum().over("sid")
+    dispersion = numeric.select(
+        "sid", pl.col("_ord").alias("latest_ord"),
+        (value - value.shift(1).over("sid")).pow(2).fill_null(0.0).cum_sum().over("sid")
+        .alias("phi_squares"),
+        count.alias("phi_n"),
+        pl.when(count > 0).then(value.fill_null(0.0).cum_sum().over("sid") / count)
+        .alias("phi_mean"),
+    )
+    cut = cut.join(dispersion, on=["sid", "latest_ord"], how="left")
     return cut.sort(["as_of", "sid"]).select(
         "as_of", "sid", "latest_ord",
         pl.col("_va").alias("value_ord"),

@@ -48,14 +48,10 @@ def _bit_length(x: pl.Expr, width: int) -> pl.Expr:
     return width - x.bitwise_leading_zeros().cast(pl.Int64)
 
 
-def group_means(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.Series:
-    """The correctly rounded mean of `value` in each group, as a Float64 Series.
-
-    `frame` must be sorted by `group`, an integer key numbering the groups 1, 2, 3, … in order;
-    item i of the result belongs to group i + 1. `value` is a Float64 expression over `frame`
-    whose nulls are left out (a row that does not belong to the mean is a null); a group with no
-    value at all has a null mean. Values must be finite.
-    """
+def _parts(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.DataFrame:
+    """Each value as a signed integer over its group's smallest power of two: `_s` (an Int128,
+    0 for a missing value), `_q` (the group's power of two), `_wide` (a value too many binary
+    orders above the group's smallest for the 128-bit sums) and `_one` (1 for a value)."""
     bits = pl.col("_v").reinterpret(dtype=pl.Int64)
     parts = frame.select(pl.col(group), value.alias("_v")).with_columns(
         (bits & _SIGN_OFF).alias("_abs"),
@@ -85,26 +81,24 @@ def group_means(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.Series:
     # rows, which Polars does faster than a grouped sum of 128-bit integers.
     budget = _BUDGET - max(frame.height, 1).bit_length()
     signed = pl.when(pl.col("_neg")).then(-pl.col("_m")).otherwise(pl.col("_m"))
-    last = (pl.col(group) != pl.col(group).shift(-1)).fill_null(True)
-    per_group = parts.with_columns(
-        (signed.cast(pl.Int128) * _pow2_int(pl.col("_sh").clip(0, budget)))
-        .fill_null(0).cum_sum().alias("_t"),
-        pl.col("_v").is_not_null().cum_sum().cast(pl.Int64).alias("_n"),
-        (_bit_length(pl.col("_m"), 64) + pl.col("_sh") > budget).fill_null(False)
-        .cum_sum().cast(pl.Int64).alias("_wide_values"),
-    ).filter(last).select(
-        pl.col(group),
-        pl.col("_q"),
-        *(
-            (pl.col(c) - pl.col(c).shift(1).fill_null(0)).alias(c)
-            for c in ("_t", "_n", "_wide_values")
-        ),
-    ).with_columns((pl.col("_wide_values") == 0).alias("_ok"))
+    wide = (_bit_length(pl.col("_m"), 64) + pl.col("_sh") > budget).fill_null(False)
+    return parts.select(
+        pl.col(group), "_v", "_q",
+        # a wide value would overflow the Int128: it counts as 0 here and its group's mean is
+        # taken by fractions
+        pl.when(~wide).then(signed.cast(pl.Int128) * _pow2_int(pl.col("_sh").clip(0, budget)))
+        .fill_null(0).alias("_s"),
+        wide.alias("_wide"),
+        pl.col("_v").is_not_null().cast(pl.Int64).alias("_one"),
+    )
 
-    # the exact sum is t × 2**q over n values: round |t| / n to 53 bits, half to even
+
+def _rounded(sums: pl.DataFrame) -> pl.DataFrame:
+    """`_mean`, the exact sum `_t` × 2**`_q` over `_n` values rounded to 53 bits (half to even),
+    and `_slow`, where that cannot be trusted (`_ok` false, or a subnormal or huge result)."""
     a = pl.when(pl.col("_t") < 0).then(_ZERO - pl.col("_t")).otherwise(pl.col("_t"))
     n = pl.col("_n").cast(pl.Int128)
-    rounded = per_group.with_columns(
+    return sums.with_columns(
         # widen |t| to 126 bits so that the quotient keeps more than 53 of them
         (126 - _bit_length(a, 128)).alias("_up"),
     ).with_columns(
@@ -129,8 +123,7 @@ def group_means(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.Series:
                 & ((pl.col("_rem") > 0) | (pl.col("_w") % 2 == 1))
             )
         ).alias("_round_up"),
-    ).select(
-        pl.col(group),
+    ).with_columns(
         pl.when(pl.col("_n") == 0).then(None)
         .when(pl.col("_t") == 0).then(0.0)
         .otherwise(
@@ -139,14 +132,109 @@ def group_means(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.Series:
             * pl.when(pl.col("_t") < 0).then(-1.0).otherwise(1.0)
         ).alias("_mean"),
         (
-            (pl.col("_n") > 0) & (pl.col("_t") != 0)
-            & (~pl.col("_ok") | ~pl.col("_k").is_between(_MIN_SCALE, _MAX_SCALE))
+            (pl.col("_n") > 0)
+            & (~pl.col("_ok")
+               | ((pl.col("_t") != 0) & ~pl.col("_k").is_between(_MIN_SCALE, _MAX_SCALE)))
         ).alias("_slow"),
     )
+
+
+def group_means(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.Series:
+    """The correctly rounded mean of `value` in each group, as a Float64 Series.
+
+    `frame` must be sorted by `group`, an integer key numbering the groups 1, 2, 3, … in order;
+    item i of the result belongs to group i + 1. `value` is a Float64 expression over `frame`
+    whose nulls are left out (a row that does not belong to the mean is a null); a group with no
+    value at all has a null mean. Values must be finite.
+    """
+    parts = _parts(frame, group, value)
+    last = (pl.col(group) != pl.col(group).shift(-1)).fill_null(True)
+    per_group = parts.with_columns(
+        pl.col("_s").cum_sum().alias("_t"),
+        pl.col("_one").cum_sum().alias("_n"),
+        pl.col("_wide").cum_sum().cast(pl.Int64).alias("_wide_values"),
+    ).filter(last).select(
+        pl.col(group),
+        pl.col("_q"),
+        *(
+            (pl.col(c) - pl.col(c).shift(1).fill_null(0)).alias(c)
+            for c in ("_t", "_n", "_wide_values")
+        ),
+    ).with_columns((pl.col("_wide_values") == 0).alias("_ok"))
+    rounded = _rounded(per_group).select(group, "_mean", "_slow")
     slow = rounded.filter(pl.col("_slow")).get_column(group)
     if len(slow):
         rounded = _fraction_means(rounded, parts, group, slow)
     return rounded.get_column("_mean")
+
+
+def running_means(
+    frame: pl.DataFrame, group: str, value: pl.Expr, *, below: pl.Expr | None = None
+) -> pl.Series:
+    """Row by row, the correctly rounded mean of `value` over its group's rows up to and
+    including that row (what `group_means` gives each prefix of a group), as a Float64 Series.
+
+    `frame` must be sorted by `group` (an integer key, equal rows together) and, within a group,
+    in the order the rows accumulate. Nulls are left out; a row with no value yet has a null
+    mean. With `below`, a Float64 threshold per row, the mean at a row takes only the values
+    (up to it) strictly below that row's threshold; a null threshold leaves nothing out.
+
+    Every row's sum is a difference of running totals, so the whole frame is one pass; the
+    values a threshold leaves out are found from the smallest threshold still to come in the
+    group, so only values that some later row leaves out are ever paired with rows.
+    """
+    parts = _parts(frame, group, value).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"))
+    first = (pl.col(group) != pl.col(group).shift(1)).fill_null(True)
+    before = {c: pl.when(first).then(pl.col(c).cum_sum() - pl.col(c)).forward_fill()
+              for c in ("_s", "_one")}
+    sums = parts.with_columns(
+        (pl.col("_s").cum_sum() - before["_s"]).alias("_t"),
+        (pl.col("_one").cum_sum() - before["_one"]).alias("_n"),
+        (pl.col("_wide").cast(pl.Int64).cum_sum().over(group) == 0).alias("_ok"),
+    )
+    if below is not None:
+        sums = sums.with_columns(
+            frame.select(below.alias("_cap")).to_series().fill_null(float("inf")))
+        # a value some row at or after it leaves out: at least the smallest threshold to come
+        soonest = pl.col("_cap").cum_min(reverse=True).over(group)
+        candidates = sums.filter(pl.col("_v").is_not_null() & (pl.col("_v") >= soonest)).select(
+            group, pl.col("_row").alias("_from"), pl.col("_v").alias("_out"),
+            pl.col("_s").alias("_s_out"))
+        left_out = (
+            candidates.join(sums.select(group, "_row", "_cap"), on=group, how="inner")
+            .filter((pl.col("_row") >= pl.col("_from")) & (pl.col("_out") >= pl.col("_cap")))
+            .group_by("_row").agg(pl.col("_s_out").sum().alias("_ts"),
+                                  pl.len().cast(pl.Int64).alias("_ns"))
+        )
+        sums = sums.join(left_out, on="_row", how="left", maintain_order="left").with_columns(
+            (pl.col("_t") - pl.col("_ts").fill_null(0)).alias("_t"),
+            (pl.col("_n") - pl.col("_ns").fill_null(0)).alias("_n"),
+        )
+    rounded = _rounded(sums)
+    means = rounded.get_column("_mean")
+    slow = rounded.filter(pl.col("_slow")).get_column("_row").to_list()
+    if slow:
+        means = _fraction_running_means(rounded, group, slow, means, below is not None)
+    return means
+
+
+def _fraction_running_means(
+    rounded: pl.DataFrame, group: str, slow: list[int], means: pl.Series, capped: bool
+) -> pl.Series:
+    """`running_means` by exact fractions for the rows 128-bit integers cannot hold."""
+    keys = rounded.get_column(group).to_list()
+    values = rounded.get_column("_v").to_list()
+    caps = rounded.get_column("_cap").to_list() if capped else None
+    out = means.to_list()
+    for row in slow:
+        start = row
+        while start > 0 and keys[start - 1] == keys[row]:
+            start -= 1
+        kept = [Fraction(v) for v in values[start:row + 1] if v is not None
+                and (caps is None or v < caps[row])]
+        out[row] = float(sum(kept) / len(kept)) if kept else None
+    return pl.Series(means.name, out, dtype=pl.Float64)
 
 
 def _fraction_means(
