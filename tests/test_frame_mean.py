@@ -125,3 +125,12 @@ def test_running_means_agree_with_exact_fractions(groups):
     caps = [[c for _, c in g] for g in groups]
     assert prefix_means(values) == expected_prefix_means(values)
     assert prefix_means(values, caps) == expected_prefix_means(values, caps)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(-10**6, 10**6).map(float),
+                                   st.sampled_from([0.5, 0.25, 2.0**40])),
+                         min_size=1, max_size=12), min_size=1, max_size=5))
+def test_running_means_of_counts_agree_with_exact_fractions(groups):
+    # sums that fit in a double's 53 bits take the double division
+    assert prefix_means(groups) == expected_prefix_means(groups)

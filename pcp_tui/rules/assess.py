@@ -40,7 +40,7 @@ from pcp_tui.rules.compare import (
     national_frame_position,
     window_words,
 )
-from pcp_tui.rules.cuts import cut_figures
+from pcp_tui.rules.cuts import cut_figures, latest_before, series_grid
 from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_cuts import cut_points, cut_summaries, spc_options
@@ -224,8 +224,8 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     )
 
     # --- each series cut at each as-of quarter ----------------------------------------------
-    # Integer keys and only the numeric columns go through the cross join: it is the largest
-    # frame here (series × quarters × as-of quarters), and string keys make every step slower.
+    # Integer keys and only the numeric columns go into the cuts (series × as-of quarters, the
+    # largest frames here): string keys make every step slower.
     obs = obs.with_columns(
         pl.concat_str("kpi", "force", separator="\x00").rank("dense").cast(pl.Int32)
         .alias("sid")
@@ -259,15 +259,11 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
         .alias("_y12"))
     per_series = cut_figures(numeric, as_of)
 
-    commitments = (
-        obs.filter(pl.col("kind") == "commitment").select("sid", "_ord", "status")
-        .join(as_of, how="cross").filter(pl.col("_ord") <= pl.col("as_of"))
-        .sort(["as_of", "sid", "_ord"])
-        .group_by(["as_of", "sid"], maintain_order=True).agg(
-            pl.col("_ord").last().alias("latest_ord"),
-            pl.col("status").last().alias("commitment_status"),
-        )
-    )
+    # a commitment's latest status reported by each as-of quarter
+    promised = obs.filter(pl.col("kind") == "commitment").select(
+        "sid", "_ord", pl.col("status").alias("commitment_status"))
+    commitments = latest_before(series_grid(as_of, promised), promised).select(
+        "as_of", "sid", pl.col("_ord").alias("latest_ord"), "commitment_status")
     per_series = pl.concat([per_series, commitments], how="diagonal_relaxed").join(
         sids, on="sid", how="left")
 

@@ -10,6 +10,22 @@ from __future__ import annotations
 import polars as pl
 
 
+def series_grid(as_of: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """Every series (`sid`) of `points` at every as-of quarter from its first point (`_ord`)
+    on, sorted by the as-of quarter: the rows an as-of lookup (`latest_before`) fills."""
+    first = points.group_by("sid").agg(pl.col("_ord").min().alias("_first"))
+    return (as_of.join(first, how="cross").filter(pl.col("_first") <= pl.col("as_of"))
+            .drop("_first").sort("as_of"))
+
+
+def latest_before(grid: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """Each row of `grid` with the columns of its series' latest point up to the as-of
+    quarter (nulls where there is none)."""
+    return grid.join_asof(points.with_columns(pl.col("_ord").alias("_on")).sort("_on"),
+                          left_on="as_of", right_on="_on", by="sid", strategy="backward",
+                          check_sortedness=False).drop("_on")
+
+
 def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
     """Per series and as-of quarter: the latest figures and the comparison window's.
 
@@ -41,9 +57,7 @@ def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
         pl.col("denominator").filter(has_rate).sum().alias("_sd"),
     )
     # every series at every as-of quarter from its first point on, with its anchors
-    grid = as_of.join(numeric.group_by("sid").agg(pl.col("_ord").min().alias("_first")),
-                      how="cross").filter(pl.col("_first") <= pl.col("as_of")).drop("_first")
-    grid = grid.sort("as_of")
+    grid = series_grid(as_of, numeric)
 
     def anchor(rows: pl.DataFrame, name: str) -> pl.DataFrame:
         return grid.join_asof(rows.select("sid", pl.col("_ord").alias(name),

@@ -93,19 +93,44 @@ def _parts(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.DataFrame:
     )
 
 
+# An exact sum whose integer fits in a double's 53 bits is itself a double, and one IEEE division
+# by the count rounds the quotient correctly: no 128-bit division is needed. Scales well inside
+# the normal range keep the quotient normal too.
+_FITS = 2**53
+_FAST_SCALES = (-900, 900)
+
+
 def _rounded(sums: pl.DataFrame) -> pl.DataFrame:
     """`_mean`, the exact sum `_t` × 2**`_q` over `_n` values rounded to 53 bits (half to even),
-    and `_slow`, where that cannot be trusted (`_ok` false, or a subnormal or huge result)."""
+    and `_slow`, where that cannot be trusted (`_ok` false, or a subnormal or huge result).
+
+    When every sum fits in 53 bits (counts, say) they are divided as doubles (exact, see
+    `_FITS`); otherwise all of them by 128-bit integers."""
+    t = pl.col("_t")
+    fast = (pl.col("_ok") & (t < _FITS) & (t > -_FITS)
+            & pl.col("_q").is_between(*_FAST_SCALES)).fill_null(False)
+    if not sums.select(fast.all()).item():
+        return _rounded_wide(sums).select(*sums.columns, "_mean", "_slow")
+    return sums.with_columns(
+        pl.when(pl.col("_n") == 0).then(None)
+        .otherwise(t.cast(pl.Float64) * _pow2_float(pl.col("_q")) / pl.col("_n"))
+        .alias("_mean"),
+        pl.lit(False).alias("_slow"),
+    )
+
+
+def _rounded_wide(sums: pl.DataFrame) -> pl.DataFrame:
+    """`_rounded` by 128-bit integer division."""
     a = pl.when(pl.col("_t") < 0).then(_ZERO - pl.col("_t")).otherwise(pl.col("_t"))
     n = pl.col("_n").cast(pl.Int128)
     return sums.with_columns(
         # widen |t| to 126 bits so that the quotient keeps more than 53 of them
         (126 - _bit_length(a, 128)).alias("_up"),
     ).with_columns(
-        (a * _pow2_int(pl.col("_up").clip(0, 126))).alias("_wide"),
+        (a * _pow2_int(pl.col("_up").clip(0, 126))).alias("_widened"),
     ).with_columns(
-        (pl.col("_wide") // n).alias("_quot"),
-        (pl.col("_wide") % n).alias("_rem"),
+        (pl.col("_widened") // n).alias("_quot"),
+        (pl.col("_widened") % n).alias("_rem"),
     ).with_columns(
         (_bit_length(pl.col("_quot"), 128) - (_MANTISSA_BITS + 1)).alias("_d"),
     ).with_columns(
@@ -195,7 +220,8 @@ def running_means(
     )
     if below is not None:
         sums = sums.with_columns(
-            frame.select(below.alias("_cap")).to_series().fill_null(float("inf")))
+            frame.with_columns(below.alias("_cap")).get_column("_cap")
+            .fill_null(float("inf")))
         # a value some row at or after it leaves out: at least the smallest threshold to come
         soonest = pl.col("_cap").cum_min(reverse=True).over(group)
         candidates = sums.filter(pl.col("_v").is_not_null() & (pl.col("_v") >= soonest)).select(

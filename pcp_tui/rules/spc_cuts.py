@@ -25,12 +25,9 @@ import polars as pl
 
 from pcp_tui.config import Config
 from pcp_tui.rules import spc as spc_plain
+from pcp_tui.rules.cuts import latest_before, series_grid
 from pcp_tui.rules.frame_mean import running_means
 from pcp_tui.rules.spc_frame import spc_points
-
-# The columns of a cut's summary, as the status frame names them.
-SUMMARY = ("spc_mean", "spc_lpl", "spc_upl", "spc_n", "spc_last_type", "spc_last_y",
-           "spc_last_ord", "spc_point_type")
 
 
 def spc_options(config: Config, sids: pl.DataFrame) -> pl.DataFrame:
@@ -84,15 +81,10 @@ def cut_points(charted: pl.DataFrame, options: pl.DataFrame, spc: Any, as_of: in
 def cut_summaries(charted: pl.DataFrame, options: pl.DataFrame, spc: Any,
                   as_of: pl.DataFrame) -> pl.DataFrame:
     """Per series and as-of quarter with a charted point so far: the cut's limits and the
-    labels of its last point (the `SUMMARY` columns, with `sid` and `as_of`)."""
+    labels of its last point (`spc_mean`, `spc_lpl`, …, as the status frame names them)."""
     anchors = _last_point_labels(charted, options, spc)
-    first = anchors.group_by("sid").agg(pl.col("_ord").min().alias("_first"))
-    grid = (as_of.join(first, how="cross").filter(pl.col("_first") <= pl.col("as_of"))
-            .drop("_first").sort("as_of"))
-    return grid.join_asof(
-        anchors.with_columns(pl.col("_ord").alias("_on")).sort("_on"),
-        left_on="as_of", right_on="_on", by="sid", strategy="backward",
-        check_sortedness=False,
+    return latest_before(series_grid(as_of, anchors), anchors).filter(
+        pl.col("_ord").is_not_null()
     ).select(
         "sid", "as_of",
         pl.col("mean").alias("spc_mean"), pl.col("lpl").alias("spc_lpl"),
