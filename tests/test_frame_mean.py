@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pcp_tui.rules.frame_mean import group_means, running_means
+from pcp_tui.rules.frame_mean import group_means, running_means, screened_running_means
 
 ULP_1 = 2.0**-52  # the gap between 1 and the next float up
 
@@ -134,3 +134,16 @@ def test_running_means_agree_with_exact_fractions(groups):
 def test_running_means_of_counts_agree_with_exact_fractions(groups):
     # sums that fit in a double's 53 bits take the double division
     assert prefix_means(groups) == expected_prefix_means(groups)
+
+
+def test_screening_leaves_out_values_at_or_above_a_multiple_of_the_mean_so_far():
+    values = [[1.0, 2.0, 30.0, 1.0, 2.0, 1.5], [None, 0.0, 0.0], [0.1, 0.2, 0.3, 9.0]]
+    rows = [(g, v) for g, vs in enumerate(values) for v in vs]
+    frame = pl.DataFrame(rows, orient="row", schema={"g": pl.Int64, "y": pl.Float64})
+    plain, screened = screened_running_means(frame, "g", pl.col("y"), 2.0)
+    assert plain.to_list() == expected_prefix_means(values)
+    caps = [[None if m is None else 2.0 * m for m in expected_prefix_means([vs])]
+            for vs in values]
+    assert screened.to_list() == expected_prefix_means(values, caps)
+    # the 30 is above twice the mean of 1, 2, 30 (22) and is left out there: (1 + 2) / 2
+    assert screened.to_list()[2] == 1.5

@@ -208,40 +208,64 @@ def running_means(
     values a threshold leaves out are found from the smallest threshold still to come in the
     group, so only values that some later row leaves out are ever paired with rows.
     """
+    sums = _running_sums(frame, group, value)
+    if below is None:
+        return _running_result(sums, group)
+    caps = frame.with_columns(below.alias("_cap")).get_column("_cap")
+    return _running_result(_leave_out(sums, group, caps), group)
+
+
+def screened_running_means(
+    frame: pl.DataFrame, group: str, value: pl.Expr, multiplier: float
+) -> tuple[pl.Series, pl.Series]:
+    """`running_means` of `value`, and again leaving out, row by row, the values at or above
+    `multiplier` × that row's mean (the screening of moving ranges), from one decomposition."""
+    sums = _running_sums(frame, group, value)
+    plain = _running_result(sums, group)
+    return plain, _running_result(_leave_out(sums, group, multiplier * plain), group)
+
+
+def _running_sums(frame: pl.DataFrame, group: str, value: pl.Expr) -> pl.DataFrame:
+    """`_parts` with each row's exact running sum `_t` and count `_n` within its group."""
     parts = _parts(frame, group, value).with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"))
     first = (pl.col(group) != pl.col(group).shift(1)).fill_null(True)
     before = {c: pl.when(first).then(pl.col(c).cum_sum() - pl.col(c)).forward_fill()
               for c in ("_s", "_one")}
-    sums = parts.with_columns(
+    return parts.with_columns(
         (pl.col("_s").cum_sum() - before["_s"]).alias("_t"),
         (pl.col("_one").cum_sum() - before["_one"]).alias("_n"),
         (pl.col("_wide").cast(pl.Int64).cum_sum().over(group) == 0).alias("_ok"),
     )
-    if below is not None:
-        sums = sums.with_columns(
-            frame.with_columns(below.alias("_cap")).get_column("_cap")
-            .fill_null(float("inf")))
-        # a value some row at or after it leaves out: at least the smallest threshold to come
-        soonest = pl.col("_cap").cum_min(reverse=True).over(group)
-        candidates = sums.filter(pl.col("_v").is_not_null() & (pl.col("_v") >= soonest)).select(
-            group, pl.col("_row").alias("_from"), pl.col("_v").alias("_out"),
-            pl.col("_s").alias("_s_out"))
-        left_out = (
-            candidates.join(sums.select(group, "_row", "_cap"), on=group, how="inner")
-            .filter((pl.col("_row") >= pl.col("_from")) & (pl.col("_out") >= pl.col("_cap")))
-            .group_by("_row").agg(pl.col("_s_out").sum().alias("_ts"),
-                                  pl.len().cast(pl.Int64).alias("_ns"))
-        )
-        sums = sums.join(left_out, on="_row", how="left", maintain_order="left").with_columns(
-            (pl.col("_t") - pl.col("_ts").fill_null(0)).alias("_t"),
-            (pl.col("_n") - pl.col("_ns").fill_null(0)).alias("_n"),
-        )
+
+
+def _leave_out(sums: pl.DataFrame, group: str, caps: pl.Series) -> pl.DataFrame:
+    """The running sums less, at each row, the values up to it at or above its cap (`_cap`;
+    a null cap leaves nothing out)."""
+    sums = sums.with_columns(caps.alias("_cap").fill_null(float("inf")))
+    # a value some row at or after it leaves out: at least the smallest cap to come
+    soonest = pl.col("_cap").cum_min(reverse=True).over(group)
+    candidates = sums.filter(pl.col("_v").is_not_null() & (pl.col("_v") >= soonest)).select(
+        group, pl.col("_row").alias("_from"), pl.col("_v").alias("_out"),
+        pl.col("_s").alias("_s_out"))
+    left_out = (
+        candidates.join(sums.select(group, "_row", "_cap"), on=group, how="inner")
+        .filter((pl.col("_row") >= pl.col("_from")) & (pl.col("_out") >= pl.col("_cap")))
+        .group_by("_row").agg(pl.col("_s_out").sum().alias("_ts"),
+                              pl.len().cast(pl.Int64).alias("_ns"))
+    )
+    return sums.join(left_out, on="_row", how="left", maintain_order="left").with_columns(
+        (pl.col("_t") - pl.col("_ts").fill_null(0)).alias("_t"),
+        (pl.col("_n") - pl.col("_ns").fill_null(0)).alias("_n"),
+    ).drop("_ts", "_ns")
+
+
+def _running_result(sums: pl.DataFrame, group: str) -> pl.Series:
     rounded = _rounded(sums)
     means = rounded.get_column("_mean")
     slow = rounded.filter(pl.col("_slow")).get_column("_row").to_list()
     if slow:
-        means = _fraction_running_means(rounded, group, slow, means, below is not None)
+        means = _fraction_running_means(rounded, group, slow, means, "_cap" in sums.columns)
     return means
 
 

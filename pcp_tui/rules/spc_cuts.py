@@ -26,7 +26,7 @@ import polars as pl
 from pcp_tui.config import Config
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.cuts import latest_before, series_grid
-from pcp_tui.rules.frame_mean import running_means
+from pcp_tui.rules.frame_mean import running_means, screened_running_means
 from pcp_tui.rules.spc_frame import spc_points
 
 
@@ -95,6 +95,13 @@ def cut_summaries(charted: pl.DataFrame, options: pl.DataFrame, spc: Any,
     )
 
 
+def _since(starts: pl.Expr) -> pl.Expr:
+    """Each row's distance from the last row at or before it where `starts` holds (the first
+    row must be one): a position within runs, without a window over them."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    return row - pl.when(starts).then(row).forward_fill()
+
+
 def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -> pl.DataFrame:
     """Each point's labels as the last point of the cut that ends with it."""
     frame = charted.sort(["sid", "_ord"])
@@ -110,8 +117,10 @@ def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -
     frame = frame.with_columns(
         ((pl.col("sid") != pl.col("sid").shift(1)).fill_null(True) | pl.col("_rebase"))
         .alias("_start"))
-    frame = frame.with_columns(pl.col("_start").cum_sum().cast(pl.Int64).alias("_g"))
-    frame = frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over("_g").alias("_pos"))
+    frame = frame.with_columns(
+        pl.col("_start").cum_sum().cast(pl.Int64).alias("_g"),
+        _since(pl.col("_start")).alias("_pos"),
+    )
     pos = pl.col("_pos")
 
     def before(expr: pl.Expr, k: int) -> pl.Expr:
@@ -129,20 +138,16 @@ def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -
         pl.when(in_base).then(y).alias("_base_y"),
         pl.when(in_base).then(pl.col("_step").abs()).alias("_base_mr"),
     )
-    frame = frame.with_columns(
-        running_means(frame, "_g", pl.col("_base_y")).alias("mean"),
-        running_means(frame, "_g", pl.col("_base_mr")).alias("_mr_bar0"),
-    )
-    mr_bar0 = pl.col("_mr_bar0")
     if spc.screen_outliers:
         # as `group_limits`: moving ranges at or above 3.267 × MR̄ are dropped and MR̄ taken
         # again, once; a constant stretch (MR̄ = 0) is left alone
-        screened = running_means(frame, "_g", pl.col("_base_mr"),
-                                 below=spc_plain.MR_SCREEN_MULTIPLIER * mr_bar0)
-        frame = frame.with_columns(
-            pl.when(mr_bar0 > 0).then(screened).otherwise(mr_bar0).alias("mr_bar"))
+        mr_bar0, screened = screened_running_means(
+            frame, "_g", pl.col("_base_mr"), spc_plain.MR_SCREEN_MULTIPLIER)
+        mr_bar = pl.when(mr_bar0 > 0).then(screened).otherwise(mr_bar0)
     else:
-        frame = frame.with_columns(mr_bar0.alias("mr_bar"))
+        mr_bar = running_means(frame, "_g", pl.col("_base_mr"))
+    frame = frame.with_columns(
+        running_means(frame, "_g", pl.col("_base_y")).alias("mean"), mr_bar.alias("mr_bar"))
     mean, mr_bar = pl.col("mean"), pl.col("mr_bar")
     frame = frame.with_columns(
         (mean + spc_plain.LIMIT_MULTIPLIER * mr_bar).alias("upl"),
@@ -158,7 +163,7 @@ def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -
         """The number of consecutive points of the group, ending here, on which `flag` holds."""
         f = pl.col(flag)
         breaks = pl.col("_start") | (f != f.shift(1)).fill_null(True)
-        return pl.when(f).then(pl.int_range(pl.len()).over(breaks.cum_sum()) + 1).otherwise(0)
+        return pl.when(f).then(_since(breaks) + 1).otherwise(0)
 
     # the last `run_length` points all on one side of this cut's mean (a shift), the last three
     # all on one side with two of them between the two-sigma line and the limit (two in three)
