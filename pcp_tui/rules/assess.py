@@ -45,6 +45,7 @@ from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
 from pcp_tui.rules.spc_cuts import cut_points, cut_summaries, spc_options
 from pcp_tui.rules.status import KpiStatus, SpcPoint, SpcSummary
+from pcp_tui.rules.status_rows import RowView, StatusRows
 from pcp_tui.rules.targets import target_frame
 from pcp_tui.rules.windows import choose_source, window_gaps, window_value
 
@@ -343,8 +344,8 @@ class Assessment:
         return self.timeline.observations.revisions
 
     @cached_property
-    def _rows(self) -> dict[tuple[str, str], dict[str, Any]]:
-        return {(row["kpi"], row["force"]): row for row in self.frame.iter_rows(named=True)}
+    def _rows(self) -> StatusRows:
+        return StatusRows(self.frame)
 
     def status(self, kpi_id: str, force: str | None = None) -> KpiStatus:
         """The status of a KPI (default: for the home force); grey when there is no data."""
@@ -431,7 +432,7 @@ class Assessment:
 
 
 def _build_status(
-    assessment: Assessment, kpi: Kpi, force: str, row: dict[str, Any] | None
+    assessment: Assessment, kpi: Kpi, force: str, row: RowView | None
 ) -> KpiStatus:
     as_of = assessment.as_of or Quarter(2000, 1)
     settings = assessment.config.settings

@@ -11,6 +11,7 @@ from pcp_tui.framework import Kpi, Settings
 from pcp_tui.periods import Quarter
 from pcp_tui.rules.national import NationalPosition, national_position
 from pcp_tui.rules.status import MsfEntry, MsfPosition
+from pcp_tui.rules.status_rows import StatusRows
 
 
 def _quarter(ordinal: Any) -> Quarter | None:
@@ -109,7 +110,7 @@ def msf_frame(status: pl.DataFrame, config: Config) -> pl.DataFrame:
 
 
 def msf_position(
-    settings: Settings, rows: dict[tuple[str, str], dict[str, Any]], frame: pl.DataFrame,
+    settings: Settings, rows: StatusRows, frame: pl.DataFrame,
     as_of: Quarter | None, kpi: Kpi, get: Any, window: Any,
 ) -> MsfPosition:
     """The most-similar-force table of one KPI: `rows` are the quarter's status rows by
@@ -142,7 +143,7 @@ def msf_position(
 
 
 def national_frame_position(
-    settings: Settings, rows: dict[tuple[str, str], dict[str, Any]], kpi: Kpi, get: Any,
+    settings: Settings, rows: StatusRows, kpi: Kpi, get: Any,
     window: Any,
 ) -> NationalPosition | None:
     """The home force among every force of the national list with a count for the home
