@@ -128,3 +128,15 @@ def test_the_sample_msf_rate_uses_the_kpis_base():
     assert home.basis == pytest.approx(home.value / population * 100000)
     # four forces are not a national picture
     assert status.national is None
+
+
+def test_forces_with_the_same_rate_share_a_rank():
+    # a, b and c have 10 per 1,000; d 20; e and f 5: lower is better
+    figures = [(f, c, 1000.0) for f, c in
+               (("a", 10), ("b", 10), ("c", 10), ("d", 20), ("e", 5), ("f", 5))]
+    figures += [(f"x{i}", 12, 1000.0) for i in range(MIN_FORCES)]
+    ranks = {r.force: r.rank for r in national_position(
+        "a", figures, rate_per=1000, better=-1, window=Q, window_label="",
+        source=None).forces}
+    assert (ranks["e"], ranks["f"], ranks["a"], ranks["b"], ranks["c"]) == (1, 1, 3, 3, 3)
+    assert ranks["x0"] == 6 and ranks["d"] == 6 + MIN_FORCES

@@ -29,6 +29,7 @@ limits then say little, and the views show the counts beside them).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -156,10 +157,10 @@ def national_position(
     theta = fun.target / rate_per
     rates = [(f, c, p, c / p * rate_per, (c / p - theta) / math.sqrt(theta / p))
              for f, c, p in have]
-    keys = {f: -better * rate for f, _, _, rate, _ in rates}
+    # rank: one more than the forces strictly better (ties share a rank)
+    ordered = sorted(-better * rate for _, _, _, rate, _ in rates)
     rows = [
-        ForceRate(f, c, p, rate, z,
-                  1 + sum(1 for k in keys.values() if k < keys[f]) if better else None)
+        ForceRate(f, c, p, rate, z, 1 + bisect_left(ordered, -better * rate) if better else None)
         for f, c, p, rate, z in sorted(rates, key=lambda r: r[3])
     ]
     mine = next(r for r in rows if r.force == home)
