@@ -294,7 +294,6 @@ def build_timeline(config: Config, observations: Observations) -> Timeline:
     status = target_frame(status, settings)
     status = window_gaps(status, obs)
     status = msf_frame(status, config)
-    status = status.sort(["as_of", "order", "force"])
     timeline = Timeline(config, observations, status, charted, no_alerts(), quarters,
                         options)
     object.__setattr__(timeline, "alert_frame",

@@ -149,6 +149,13 @@ def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -
     frame = frame.with_columns(
         running_means(frame, "_g", pl.col("_base_y")).alias("mean"), mr_bar.alias("mr_bar"))
     mean, mr_bar = pl.col("mean"), pl.col("mr_bar")
+    # the points before each one in its group, as columns (every rule below reads them)
+    lasts = range(max(spc.run_length, 3))
+    frame = frame.lazy().with_columns(before(y, k).alias(f"_y{k}") for k in lasts[1:])
+
+    def at(k: int) -> pl.Expr:
+        return pl.col(f"_y{k}") if k else y
+
     frame = frame.with_columns(
         (mean + spc_plain.LIMIT_MULTIPLIER * mr_bar).alias("upl"),
         (mean - spc_plain.LIMIT_MULTIPLIER * mr_bar).alias("lpl"),
@@ -167,14 +174,12 @@ def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -
 
     # the last `run_length` points all on one side of this cut's mean (a shift), the last three
     # all on one side with two of them between the two-sigma line and the limit (two in three)
-    lasts = range(spc.run_length)
+    run = range(spc.run_length)
     full_run = pos >= spc.run_length - 1
-    above_all = full_run & (pl.min_horizontal(before(y, k) for k in lasts) > mean)
-    below_all = full_run & (pl.max_horizontal(before(y, k) for k in lasts) < mean)
+    above_all = full_run & (pl.min_horizontal(at(k) for k in run) > mean)
+    below_all = full_run & (pl.max_horizontal(at(k) for k in run) < mean)
 
     def two_in_three(side: pl.Expr, near: pl.Expr) -> pl.Expr:
-        def at(k: int) -> pl.Expr:
-            return before(y, k)
         one_side = (pos >= 2) & side(at(0)) & side(at(1)) & side(at(2))
         count = sum(near(at(k)).fill_null(False).cast(pl.Int8) for k in range(3))
         return (near(at(0)).fill_null(False) & one_side & (count >= 2)).fill_null(False)
@@ -208,4 +213,4 @@ def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -
         .otherwise(pl.lit(spc_plain.SPECIAL_CAUSE_CONCERN))
     )
     return frame.select("sid", "_ord", "y", "mean", "lpl", "upl", "n", "special_cause_type",
-                        point_type.alias("point_type"))
+                        point_type.alias("point_type")).collect()
