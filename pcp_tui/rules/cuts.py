@@ -56,46 +56,44 @@ def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
         pl.col("numerator").filter(has_rate).sum().alias("_sn"),
         pl.col("denominator").filter(has_rate).sum().alias("_sd"),
     )
-    # every series at every as-of quarter from its first point on, with its anchors
+    # what each point gives a cut whose latest figure it is: its own figures, its window's
+    # sums and the figure a year before it
+    points = (
+        numeric.select("sid", "_ord", "value", "denominator", "lower", "upper", "value_12m", "_y12",
+                       "measure_code", "wlen", "scale")
+        .join(windows.rename({"_a": "_ord"}), on=["sid", "_ord"], how="left",
+              maintain_order="left")
+        .join(numeric.select("sid", (pl.col("_ord") + 4).alias("_ord"),
+                             pl.col("value").alias("year_ago_value"),
+                             pl.col("lower").alias("year_ago_lower"),
+                             pl.col("upper").alias("year_ago_upper")),
+              on=["sid", "_ord"], how="left", maintain_order="left")
+    )
+    # every series at every as-of quarter from its first point on, with the points it takes
+    # its figures from (its anchors): the latest point, the latest with a value, with a rate
+    # (for rates) and with a published 12-month figure. An as-of lookup keeps the grid's
+    # order, so the four line up row by row.
     grid = series_grid(as_of, numeric)
 
-    def anchor(rows: pl.DataFrame, name: str) -> pl.DataFrame:
-        return grid.join_asof(rows.select("sid", pl.col("_ord").alias(name),
-                                          pl.col("_ord").alias("_on")).sort("_on"),
-                              left_on="as_of", right_on="_on", by="sid",
-                              strategy="backward", check_sortedness=False).drop("_on")
+    def anchor(rows: pl.DataFrame, name: str, columns: dict[str, str]) -> pl.DataFrame:
+        carried = rows.select("sid", "_ord", pl.col("_ord").alias(name),
+                              *(pl.col(c).alias(a) for c, a in columns.items()))
+        return latest_before(grid, carried).drop("_ord")
 
-    grid = anchor(numeric, "latest_ord")
-    grid = anchor(numeric.filter(has_value), "_va").select("as_of", "sid", "latest_ord", "_va")
-    cut = (
-        grid.join(anchor(numeric.filter(has_rate), "_ra").select("as_of", "sid", "_ra"),
-                  on=["as_of", "sid"], how="left")
-        .join(anchor(numeric.filter(pl.col("value_12m").is_not_null()), "_pa")
-              .select("as_of", "sid", "_pa"), on=["as_of", "sid"], how="left")
-    )
-    attrs = numeric.group_by("sid").agg(
-        pl.col("measure_code").first(), pl.col("wlen").first(), pl.col("scale").first())
-    at = numeric.select("sid", "_ord", "value", "lower", "upper", "value_12m", "_y12")
+    cut = pl.concat([
+        anchor(points, "latest_ord", {"measure_code": "measure_code", "wlen": "wlen",
+                                      "scale": "scale"}),
+        anchor(points.filter(has_value), "_va", {
+            "value": "latest_value", "lower": "latest_lower", "upper": "latest_upper",
+            "_y12": "_y12v", "year_ago_value": "year_ago_value",
+            "year_ago_lower": "year_ago_lower", "year_ago_upper": "year_ago_upper",
+            "_nf": "_nf", "_sf": "_sf"}).drop("as_of", "sid"),
+        anchor(points.filter(has_rate), "_ra", {
+            "_y12": "_y12r", "_nr": "_nr", "_sn": "_sn", "_sd": "_sd"}).drop("as_of", "sid"),
+        anchor(points.filter(pl.col("value_12m").is_not_null()), "_pa",
+               {"value_12m": "_pub"}).drop("as_of", "sid"),
+    ], how="horizontal")
     measure, length = pl.col("measure_code"), pl.col("wlen")
-    cut = (
-        cut.join(attrs, on="sid", how="left")
-        .join(at.rename({"_ord": "_va", "value": "latest_value", "lower": "latest_lower",
-                         "upper": "latest_upper", "_y12": "_y12v"}).drop("value_12m"),
-              on=["sid", "_va"], how="left")
-        .join(at.select("sid", pl.col("_ord").alias("_ra"), pl.col("_y12").alias("_y12r")),
-              on=["sid", "_ra"], how="left")
-        .join(at.select("sid", pl.col("_ord").alias("_pa"), pl.col("value_12m").alias("_pub")),
-              on=["sid", "_pa"], how="left")
-        .join(at.select("sid", (pl.col("_ord") + 4).alias("_va"),
-                        pl.col("value").alias("year_ago_value"),
-                        pl.col("lower").alias("year_ago_lower"),
-                        pl.col("upper").alias("year_ago_upper")),
-              on=["sid", "_va"], how="left")
-        .join(windows.select("sid", pl.col("_a").alias("_va"), "_nf", "_sf"),
-              on=["sid", "_va"], how="left")
-        .join(windows.select("sid", pl.col("_a").alias("_ra"), "_nr", "_sn", "_sd"),
-              on=["sid", "_ra"], how="left")
-    )
     # both sources' figures for the window ending with each source's latest figure; which one
     # is compared is settled once the baselines are known (`_choose_source`)
     from_quarters = (
