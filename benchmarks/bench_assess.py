@@ -150,6 +150,10 @@ def per_series_loop(config, observations: Observations) -> int:
     return judged
 
 
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def timed(fn, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -173,17 +177,25 @@ def main() -> None:
         frame = observations.frame
         print(f"data: {frame.height:,} rows, {frame['kpi'].n_unique()} KPIs × "
               f"{frame['force'].n_unique()} forces × {len(observations.quarters)} quarters")
-        every, timeline = timed(lambda: build_timeline(config, observations), args.repeat)
+        loaded = peak_mb()
+        # one build alone first, for its memory: the process's peak with it alive
+        start = time.perf_counter()
+        timeline = build_timeline(config, observations)
+        first = time.perf_counter() - start
+        alone = peak_mb()
         latest = timeline.latest
+        del timeline
+        every, _ = timed(lambda: build_timeline(config, observations), args.repeat)
 
         def one_quarter():
             return build_timeline(config, observations).at(latest)
 
         one, _ = timed(one_quarter, args.repeat)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"assess, every quarter (build_timeline): {every:.3f} s")
+        print(f"assess, every quarter (build_timeline): {every:.3f} s "
+              f"(median of {args.repeat}; the first {first:.3f} s)")
         print(f"assess, one quarter (timeline + at):   {one:.3f} s")
-        print(f"peak memory (process): {peak:,.0f} MB")
+        print(f"peak memory: {loaded:,.0f} MB with the data loaded, {alone:,.0f} MB with one "
+              f"timeline built ({alone - loaded:,.0f} MB more), {peak_mb():,.0f} MB in all")
         if args.no_loop:
             return
         loop, judged = timed(lambda: per_series_loop(config, observations), 1)
