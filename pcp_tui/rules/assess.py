@@ -3,9 +3,12 @@
 Every as-of quarter is evaluated in one vectorised Polars pass (`Timeline`), so the app can step
 through quarters instantly: each series is cut at every as-of quarter, and comparison values,
 baselines, targets, SPC and most-similar-force positions are window expressions and joins over
-those cuts (the figures of a cut looked up once per series, `cuts.py`; SPC over every point of
-every cut, a few as-of quarters at a time). No Python loop runs per KPI on this path;
-Python objects (`KpiStatus`, explanations) are built only when a view asks for one.
+those cuts. A cut is a prefix of its series, so what it needs is worked out once per point of
+the series and looked up by each as-of quarter: its windows and latest figures (`cuts.py`), its
+SPC limits and the labels of its last point (`spc_cuts.py`). The work grows with the points,
+not with points × quarters; the labels of every point of a cut are worked out only for the
+quarter a view shows. No Python loop runs per KPI on this path; Python objects (`KpiStatus`,
+explanations) are built only when a view asks for one.
 
 Definitions used throughout (where the plan is silent):
 
