@@ -374,7 +374,7 @@ def _read_workbook(
     for grid in grids:
         layout = for_sheet(declared, grid.sheet)
         named = layout is not None and layout.sheet == grid.sheet
-        if grid not in visible and not named:
+        if not any(grid is shown for shown in visible) and not named:
             continue
         if layout is not None and layout.header_row is not None:
             index = layout.header_row - grid.first_row

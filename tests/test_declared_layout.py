@@ -143,6 +143,31 @@ force_column = "Police force area"
     assert frame.equals(long_rows(tmp_path, config))
 
 
+def test_a_declared_header_row_counts_as_the_spreadsheet_numbers_its_rows(
+    tmp_path: Path,
+) -> None:
+    # the sheet's first used row is row 3: the header row is given as Excel shows it
+    config = config_with(tmp_path, """
+[[data.layout]]
+files = "tracker.xlsx"
+header_row = 4
+kpi_column = "Measure"
+force = "WMP"
+""")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    book = xlsxwriter.Workbook(str(folder / "tracker.xlsx"))
+    sheet = book.add_worksheet("Tracker")
+    sheet.write_row(2, 0, ["Measure", "Latest"])  # looks like a header, and is not the one
+    sheet.write_row(3, 0, ["Measure", "2021/22 Q1", "2021/22 Q2"])
+    sheet.write_row(4, 0, ["pcsos", 471, 468])
+    sheet.write_row(5, 0, ["residential-burglary", 2150, "bad"])
+    book.close()
+    frame, problems = load(folder, config)
+    assert [(p.row, p.column) for p in problems] == [(6, "2021/22 Q2")]
+    assert frame.height == 3
+
+
 def test_a_force_per_sheet_is_declared_for_each_sheet(tmp_path: Path) -> None:
     config = config_with(tmp_path, """
 [[data.layout]]
