@@ -53,8 +53,8 @@ class DeclaredLayout:
 
     @property
     def source(self) -> str:
-        """How a problem names it: `the layout declared in the config (data.layout[0])`."""
-        return f"the layout declared in the config ({self.where})"
+        """How a problem names it: `the layout in the config (data.layout[0])`."""
+        return f"the layout in the config ({self.where})"
 
     def matches(self, path: str | PurePath) -> bool:
         """The file is one this entry is for: the glob matches the end of its path."""

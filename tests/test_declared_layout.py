@@ -228,8 +228,8 @@ force = "WMP"
     assert frame.is_empty()
     assert [str(p) for p in problems] == [
         f"{folder / 'tracker.xlsx'}, sheet 'WMP', row 2, column 'Measure': found no column "
-        "headed 'Measure' in the header row; expected the KPI column the layout declared in "
-        "the config (data.layout[0]) declares; nothing in it is loaded"]
+        "headed 'Measure' in the header row; expected the KPI column the layout in the "
+        "config (data.layout[0]) declares; nothing in it is loaded"]
 
 
 def test_a_column_of_a_declared_wide_tracker_that_is_no_period_loads_nothing(
