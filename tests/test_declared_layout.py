@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -350,3 +351,50 @@ def test_a_single_data_layout_table_is_a_problem(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         config_with(tmp_path, '[data.layout]\nfiles = "*.csv"\n')
     assert [(p.where, p.key) for p in caught.value.problems] == [("data", "layout")]
+
+
+def ods_workbook(path: Path, sheet: str, rows: list[list[str]]) -> None:
+    """A minimal OpenDocument spreadsheet, one sheet of text cells (a blank row is empty)."""
+    def cell(text: str) -> str:
+        return (f'<table:table-cell office:value-type="string"><text:p>{text}</text:p>'
+                "</table:table-cell>")
+    body = "".join(
+        "<table:table-row>" + ("".join(cell(c) for c in row) or "<table:table-cell/>")
+        + "</table:table-row>" for row in rows)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        f'<office:spreadsheet><table:table table:name="{sheet}">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+        book.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>"))
+
+
+def test_a_declared_wide_ods_loads_as_the_long_file_does(tmp_path: Path) -> None:
+    config = config_with(tmp_path, """
+[[data.layout]]
+files = "*.ods"
+layout = "wide"
+header_row = 3
+kpi_column = "Measure"
+force = "WMP"
+""")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    ods_workbook(folder / "tracker.ods", "WMP", [
+        ["West Midlands tracker", "Owner", "Updated"], [],
+        ["Measure", "2021/22 Q1", "2021/22 Q2"],
+        ["pcsos", "471", "468"], ["Residential burglary", "2,150", "2034"]])
+    frame, problems = load(folder, config)
+    assert problems == ()
+    assert frame.equals(long_rows(tmp_path, config))
