@@ -1,12 +1,15 @@
 """How fast, and in how much memory, does the police.uk import run at national scale?
 
-    python benchmarks/import_police_uk.py [--rows 10000000] [--months 18] [--dir DIR] [--keep]
+    python benchmarks/import_police_uk.py [--rows 10000000] [--months 18] [--parts 0.5,1]
+        [--dir DIR] [--keep]
 
 Writes police.uk-shaped street files once to a temporary folder (all 43 territorial forces, one
 file per force and month, about --rows rows in all over --months months: 10 million rows is about
-18 months of national data), then, on the first half of the months and on all of them (so the
-input doubles), runs each of these in its own subprocess and reads its peak memory with
-`resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`:
+18 months of national data), then, on the first part of the months that each of --parts gives
+(by default the first half and all, so the input doubles; `--rows 20000000 --months 36 --parts
+0.25,0.5,1` measures 5, 10 and 20 million rows in one run; each part should be whole
+quarters, as the months counted are those of complete quarters), runs each of these in its own
+subprocess and reads its peak memory with `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`:
 
 - `bare-scan`: `pl.scan_csv(glob).select(pl.len()).collect()`. Polars answers this by
   counting line ends without splitting a single field, so it is a floor for reading the bytes,
@@ -275,6 +278,8 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=18)
     parser.add_argument("--dir", help="where to write the files (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--parts", default="0.5,1",
+                        help="the parts of the months measured, smallest first (0.25,0.5,1)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each measurement this many times; the fastest counts")
     parser.add_argument("--kinds", default=",".join(KINDS),
@@ -308,6 +313,8 @@ def main() -> int:
     if free < need * 1.2:
         print("not enough disk space: use --rows to go smaller or --dir elsewhere")
         return 2
+    if hasattr(os, "getloadavg"):
+        print(f"load average at the start {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     work = Path(tempfile.mkdtemp(prefix="pcp-police-uk-", dir=base))
     try:
         started = time.perf_counter()
@@ -316,56 +323,66 @@ def main() -> int:
         print(f"generated {written:,} rows in {args.months} months × 43 forces "
               f"({size / 1e9:.2f} GB) in {time.perf_counter() - started:.1f} s")
         months = sorted(p.name for p in work.iterdir())
-        half = months[: len(months) // 2]
+        parts = sorted(float(p) for p in args.parts.split(","))
+        inputs = {}  # label → the months measured
+        for part in parts:
+            chosen = months[: max(1, round(len(months) * part))]
+            inputs[f"{len(chosen)}mo"] = chosen
+        labels = list(inputs)
+        largest, smallest = labels[-1], labels[0]
         results: dict[tuple[str, str], dict[str, float]] = {}
         kinds = [k for k in args.kinds.split(",") if k in KINDS]
-        for label, chosen in (("half", half), ("full", months)):
+        for label, chosen in inputs.items():
             folders = [str(work / m) for m in chosen]
             for kind in kinds:
                 try:
                     runs = [run_child(kind, folders) for _ in range(max(1, args.repeat))]
                 except subprocess.CalledProcessError as err:
                     last = (err.stderr or "").strip().splitlines()[-1:] or ["failed"]
-                    print(f"{label:4} {kind:15} left out: {last[0]}", flush=True)
+                    print(f"{label:5} {kind:15} left out: {last[0]}", flush=True)
                     continue
                 report = min(runs, key=lambda r: r["seconds"])
                 report["peak_mb"] = max(r["peak_mb"] for r in runs)
                 results[(label, kind)] = report
-                print(f"{label:4} {kind:15} {report['seconds']:7.2f} s  "
+                print(f"{label:5} {kind:15} {report['seconds']:7.2f} s  "
                       f"peak {report['peak_mb']:7.0f} MB  rows {report['rows']:,}", flush=True)
         print()
-        ran = [k for k in kinds if ("full", k) in results]
+        ran = [k for k in kinds if (largest, k) in results]
         print(f"{'input':6} " + " ".join(f"{k:>15}" for k in ran))
-        for label in ("half", "full"):
+        for label in labels:
             print(f"{label:6} " + " ".join(
                 f"{results[(label, k)]['seconds']:8.2f} s {results[(label, k)]['peak_mb']:4.0f}M"
                 if (label, k) in results else f"{'':>15}" for k in ran))
 
-        def seconds(kind: str) -> float | None:
-            report = results.get(("full", kind))
-            return report["seconds"] if report else None
-
-        pcp, parse = seconds("pcp-tui"), seconds("parse-floor")
         checks: dict[str, bool] = {}
-        counted = {results[("full", k)]["rows"] for k in ran if k not in ("bare-scan",
-                                                                          "parse-floor")}
-        checks["every implementation counts the same rows"] = len(counted) == 1
-        for kind in ("pcp-tui", "pcp-tui-nohash", "pcp-tui-cached"):
-            mine = seconds(kind)
-            if mine is None:
-                continue
-            if parse:
-                print(f"{kind}: {mine / parse:.2f}x the parse floor")
-                checks[f"{kind} within 1.25x of the parse floor"] = mine / parse <= 1.25
-            if seconds("duckdb"):
-                print(f"{kind}: {mine / seconds('duckdb'):.2f}x DuckDB")
-                checks[f"{kind} at least as fast as DuckDB"] = mine <= seconds("duckdb")
-            if seconds("pandas"):
-                print(f"{kind}: {seconds('pandas') / mine:.1f}x faster than pandas")
-        if pcp is not None and ("half", "pcp-tui") in results:
-            full_mb = results[("full", "pcp-tui")]["peak_mb"]
-            half_mb = results[("half", "pcp-tui")]["peak_mb"]
-            checks["peak memory flat when the input doubles"] = full_mb <= 1.25 * half_mb
+        for label in labels:
+            def seconds(kind: str, label: str = label) -> float | None:
+                report = results.get((label, kind))
+                return report["seconds"] if report else None
+
+            parse = seconds("parse-floor")
+            counted = {results[(label, k)]["rows"] for k in ran if (label, k) in results
+                       and k not in ("bare-scan", "parse-floor")}
+            checks[f"{label}: every implementation counts the same rows"] = len(counted) == 1
+            for kind in ("pcp-tui", "pcp-tui-nohash", "pcp-tui-cached"):
+                mine = seconds(kind)
+                if mine is None:
+                    continue
+                if parse:
+                    print(f"{label}: {kind}: {mine / parse:.2f}x the parse floor")
+                    checks[f"{label}: {kind} within 1.25x of the parse floor"] = (
+                        mine / parse <= 1.25)
+                if seconds("duckdb"):
+                    print(f"{label}: {kind}: {mine / seconds('duckdb'):.2f}x DuckDB")
+                    checks[f"{label}: {kind} at least as fast as DuckDB"] = (
+                        mine <= seconds("duckdb"))
+                if seconds("pandas"):
+                    print(f"{label}: {kind}: {seconds('pandas') / mine:.1f}x faster than pandas")
+        if (largest, "pcp-tui") in results and (smallest, "pcp-tui") in results \
+                and largest != smallest:
+            big_mb = results[(largest, "pcp-tui")]["peak_mb"]
+            small_mb = results[(smallest, "pcp-tui")]["peak_mb"]
+            checks[f"peak memory flat from {smallest} to {largest}"] = big_mb <= 1.25 * small_mb
         for name, ok in checks.items():
             print(f"{'PASS' if ok else 'MISS'}  {name}")
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -40,6 +40,7 @@ from pcp_tui.framework import (
     Trajectory,
 )
 from pcp_tui.keymap import KEY_IDS, KEY_WORDS, clashes, key_name, key_problem, split_keys
+from pcp_tui.layouts import DeclaredLayout, read_layouts
 from pcp_tui.periods import PeriodError, Quarter, Window, parse_window
 
 if sys.version_info >= (3, 11):
@@ -90,6 +91,8 @@ class Config:
     settings: Settings
     keys: Mapping[str, str] = field(default_factory=dict)
     """`[keys]`: binding id → the keys that replace its own (`"j,down"`)."""
+    layouts: tuple[DeclaredLayout, ...] = ()
+    """`[[data.layout]]`: how returns the loader cannot read alone are laid out."""
 
     @property
     def data_folder(self) -> Path:
@@ -145,7 +148,7 @@ SPC_KEYS = {"screen_outliers", "run_length", "trend_length", "min_points"}
 FORCE_KEYS = {"name", "short", "area_code", "population", "population_source", "populations"}
 TOP_KEYS = {
     "settings", "forces", "sections", "objectives", "sub_objectives", "priorities", "kpis",
-    "import", "report", "keys",
+    "import", "report", "keys", "data",
 }
 KPI_KEYS = {
     "id", "title", "short", "statement", "objective", "sub_objective", "bullet", "also_in",
@@ -369,10 +372,12 @@ def parse_config(document: dict[str, Any], path: Path) -> Config:
     _check_import_tables(reader, document.get("import", {}), framework)
     _check_publication(reader, settings, framework)
     keys = _read_keys(reader, document.get("keys", {}))
+    layouts = read_layouts(reader, document.get("data"),
+                           settings.force_id if settings is not None else None)
     if reader.problems:
         raise ConfigError(reader.problems)
     assert settings is not None and framework is not None
-    return Config(path, framework, settings, keys)
+    return Config(path, framework, settings, keys, layouts)
 
 
 def _read_keys(reader: _Reader, table: Any) -> dict[str, str]:

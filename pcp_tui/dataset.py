@@ -681,7 +681,7 @@ def _read_returns(
         part: tuple[str | None] | None = None  # the sheet whose header was last checked
         usable, periods = True, {}
         try:
-            for number, table in enumerate(read_batches(path, read, heading)):
+            for number, table in enumerate(read_batches(path, read, heading, config.layouts)):
                 columns = set(table.columns) - {"_row", "_sheet"}
                 if number == 0 and table.height == 0 and not columns:
                     problems.add([Problem(file, None, None, "an empty file",
@@ -689,9 +689,12 @@ def _read_returns(
                     break
                 if part != (heading.sheet,):  # a file's first batch, or a workbook's next sheet
                     part = (heading.sheet,)
-                    periods = wide.period_headers(columns, heading)
-                    shape = (columns - set(periods)) | ({"period", "value"} if periods else set())
-                    found, usable = header_problems(shape, file, heading)
+                    periods, found = wide.declared_periods(columns, file, heading)
+                    usable = not found
+                    if usable:  # the layout fits (or none is declared): check the header
+                        shape = (columns - set(periods)) | (
+                            {"period", "value"} if periods else set())
+                        found, usable = header_problems(shape, file, heading)
                     problems.add(found)
                 if not usable:
                     if heading.sheet is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pcp_tui.layouts import DeclaredLayout, for_file, for_sheet, same_heading
 from pcp_tui.workbooks import Grid, WorkbookError, read_grids
 
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -73,6 +74,7 @@ class Heading:
     row: int = 1
     written: dict[str, str] = dataclasses.field(default_factory=dict)
     sheet: str | None = None  # the sheet being read, in a workbook of several returns
+    layout: DeclaredLayout | None = None  # the layout the config declares for it, if any
 
     def name(self, column: str) -> str:
         return self.written.get(column, column)
@@ -104,10 +106,14 @@ SNIFF_BYTES = 8 << 20
 
 def read_batches(
     path: Path, problems: list[Problem], heading: Heading | None = None,
+    layouts: Sequence[DeclaredLayout] = (),
 ) -> Iterator[pl.DataFrame]:
     """One file as frames of text columns plus `_row` (the spreadsheet row number).
 
-    `heading`, when given, is filled with the header's row and the columns as written.
+    `heading`, when given, is filled with the header's row, the columns as written and the
+    layout the config declares for the part being read. `layouts` are the config's
+    `[[data.layout]]` entries; a part that does not fit the one declared for it is a problem
+    and yields nothing.
 
     A CSV is streamed in batches of `BATCH_ROWS` rows, so a file of any size is checked in
     bounded memory; Parquet and spreadsheets come whole. Raises UnreadableFile when the file as
@@ -115,14 +121,28 @@ def read_batches(
     """
     suffix = path.suffix.lower()
     heading = heading if heading is not None else Heading()
+    declared = for_file(layouts, path)
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        for layout in declared:
+            if layout.sheet is not None:
+                problems.append(Problem(
+                    str(path), None, None, f"a file without sheets, but {layout.source} "
+                    f"names sheet {quote(layout.sheet)}",
+                    "a workbook, or a layout without `sheet` for this file; nothing in the "
+                    "file is loaded"))
+                return
+    heading.layout = for_sheet(declared, None)
     if suffix == ".parquet":
         try:
             frame = pl.read_parquet(path)
         except Exception as err:  # polars raises several types for corrupt files
             raise UnreadableFile(f"is not a readable Parquet file ({_first_line(err)})") from None
+        headers = _declared_headers(frame.columns, path, problems, heading)
+        if headers is None:
+            return
         try:
-            frame = _clean_columns(frame, path, problems, heading)
-            frame = frame.with_columns(pl.all().cast(pl.Utf8))
+            frame = _clean_columns(frame, path, problems, heading, headers)
+            frame = _declared_force(frame.with_columns(pl.all().cast(pl.Utf8)), heading)
         except Exception as err:  # a list or struct column has no text form
             raise UnreadableFile(
                 f"has columns that are not plain values ({_first_line(err)})"
@@ -130,7 +150,7 @@ def read_batches(
         yield frame.with_row_index("_row", offset=2)
         return
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        yield from _read_workbook(path, problems, heading)
+        yield from _read_workbook(path, problems, heading, declared)
         return
     yield from _read_csv(path, problems, heading)
 
@@ -164,21 +184,32 @@ def _read_csv(path: Path, problems: list[Problem], heading: Heading) -> Iterator
         first_line = text.readline()
         text.seek(0)
         reader = csv.reader(text, delimiter=_sniff_delimiter(first_line))
+        layout = heading.layout
         try:
-            header = next(reader)
+            if layout is not None and (layout.header_row or layout.kpi_column):
+                record, header = _declared_header_row(reader, layout)
+                if header is None:
+                    problems.append(_no_header(str(path), layout, record))
+                    return
+            else:
+                record, header = 1, next(reader)
         except (StopIteration, csv.Error) as err:
             raise UnreadableFile(f"has no header row ({err})") from None
-        first = _first_columns(header, path, problems, heading)
+        heading.row = record
+        headers = _declared_headers(header, path, problems, heading)
+        if headers is None:
+            return
+        first = _first_columns(headers, path, problems, heading)
         width = len(header)
         rows: list[list[str]] = []
         row_numbers: list[int] = []
-        record = 1
         yielded = False
 
         def batch() -> pl.DataFrame:
             data = {name: [r[i] for r in rows] for name, i in first.items()}
             frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
-            return frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.UInt32))
+            frame = frame.with_columns(pl.Series("_row", row_numbers, dtype=pl.UInt32))
+            return _declared_force(frame, heading)
 
         try:
             for fields in reader:
@@ -212,8 +243,104 @@ def _has_kpi_heading(row: Sequence[str]) -> bool:
     return "kpi" in cleaned or "title" in cleaned
 
 
+def _is_header(row: Sequence[str], layout: DeclaredLayout | None) -> bool:
+    """The row heads a return: it has the KPI column's heading (the declared one, if any)."""
+    if layout is not None and layout.kpi_column is not None:
+        return any(layout.is_kpi_heading(cell) for cell in row)
+    return _has_kpi_heading(row)
+
+
+def _declared_header_row(
+    reader: Iterator[list[str]], layout: DeclaredLayout,
+) -> tuple[int, list[str] | None]:
+    """The header of a CSV with a declared layout: the row `header_row` says, else the first
+    of the first `HEADER_SEARCH_ROWS` with the KPI column's heading; with the last row read."""
+    record = 0
+    for fields in reader:
+        record += 1
+        if layout.header_row is not None:
+            if record == layout.header_row:
+                return record, fields
+        elif _is_header(fields, layout):
+            return record, fields
+        elif record >= HEADER_SEARCH_ROWS:
+            break
+    return record, None
+
+
+def _no_header(file: str, layout: DeclaredLayout, rows: int, sheet: str | None = None,
+               row: list[str] | None = None) -> Problem:
+    """The header a declared layout promises is not where it says."""
+    kpi = quote(layout.kpi_column) if layout.kpi_column else "'kpi' (or 'title')"
+    if layout.header_row is not None and row is None:
+        return Problem(file, layout.header_row, None,
+                       f"no row {layout.header_row:,} (the {'sheet' if sheet else 'file'} "
+                       f"has {rows:,} rows)",
+                       f"the header in row {layout.header_row:,}, as {layout.source} says; "
+                       "nothing in it is loaded", sheet)
+    if layout.header_row is not None:
+        return Problem(file, layout.header_row, layout.kpi_column or "kpi",
+                       f"no column headed {kpi} in the header row",
+                       f"the KPI column {layout.source} declares; nothing in it is loaded",
+                       sheet)
+    return Problem(file, None, layout.kpi_column or "kpi",
+                   f"no column headed {kpi} in the first {min(rows, HEADER_SEARCH_ROWS)} rows",
+                   f"a header row with the KPI column {layout.source} declares; nothing "
+                   "in it is loaded", sheet)
+
+
+def _declared_headers(
+    headers: Sequence[str], path: Path, problems: list[Problem], heading: Heading,
+) -> list[str] | None:
+    """The header as the declared layout reads it: the KPI column as `kpi`, the force column
+    as `force`, ignored columns blank (passed over). None, with a problem, where the header
+    does not fit the layout."""
+    layout = heading.layout
+    if layout is None:
+        return list(headers)
+    out: list[str] = []
+    found_force = False
+    for cell in headers:
+        if layout.ignores(cell):
+            out.append("")
+        elif layout.is_kpi_heading(cell):
+            out.append("kpi")
+        elif layout.force_column is not None and same_heading(cell, layout.force_column):
+            out.append("force")
+            found_force = True
+        else:
+            out.append(str(cell))
+    missing = []
+    if layout.kpi_column is not None and "kpi" not in out:
+        missing.append(layout.kpi_column)
+    if layout.force_column is not None and not found_force:
+        missing.append(layout.force_column)
+    for name in missing:
+        problems.append(Problem(
+            str(path), heading.row, name, f"no column headed {quote(name)} in the header row",
+            f"the column {layout.source} declares; nothing in it is loaded", heading.sheet))
+    if layout.force is not None:
+        clash = next((c for c in out if _clean_header(c) == "force"), None)
+        if clash is not None:
+            problems.append(Problem(
+                str(path), heading.row, shorten(clash),
+                "a force column, but the layout gives one force for every row",
+                f"no force column where {layout.source} gives `force`; nothing in it is "
+                "loaded", heading.sheet))
+            return None
+    return None if missing else out
+
+
+def _declared_force(frame: pl.DataFrame, heading: Heading) -> pl.DataFrame:
+    """The force a declared layout gives for every row of the file or sheet."""
+    if heading.layout is None or heading.layout.force is None:
+        return frame
+    return frame.with_columns(pl.lit(heading.layout.force, dtype=pl.Utf8).alias("force"))
+
+
 def _read_workbook(
     path: Path, problems: list[Problem], heading: Heading,
+    declared: Sequence[DeclaredLayout] = (),
 ) -> Iterator[pl.DataFrame]:
     """The returns in a workbook: every visible sheet with a `kpi` (or KPI `title`) heading,
     one frame each; `heading` is set to each sheet's header before its frame is yielded.
@@ -222,6 +349,10 @@ def _read_workbook(
     above the header are skipped; rows keep the numbers the spreadsheet shows. A workbook of
     several such sheets names the sheet in its problems (the `_sheet` column), and a sheet
     without a force column is the force its name gives (one sheet per force).
+
+    `declared` are the layouts the config declares for the file: a sheet one names is read by
+    it (hidden or not) and must fit it; one naming no sheet reads every visible sheet whose
+    header it finds, and must find one.
     """
     try:
         grids = read_grids(path)
@@ -230,19 +361,55 @@ def _read_workbook(
     visible = [g for g in grids if g.visible] or grids
     if not visible:
         raise UnreadableFile("is a spreadsheet with no sheets")
-    chosen: list[tuple[Grid, int]] = []
-    for grid in visible:
-        found = next((i for i, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS])
-                      if _has_kpi_heading(row)), None)
+    file = str(path)
+    names = [g.sheet for g in grids]
+    for layout in declared:
+        if layout.sheet is not None and layout.sheet not in names:
+            problems.append(Problem(
+                file, None, None, f"no sheet {quote(layout.sheet)} (the sheets are "
+                f"{', '.join(quote(n) for n in names)})",
+                f"the sheet {layout.source} names; nothing is loaded for it"))
+    chosen: list[tuple[Grid, int, DeclaredLayout | None]] = []
+    unfitted = {layout.where: layout for layout in declared if layout.sheet is None}
+    for grid in grids:
+        layout = for_sheet(declared, grid.sheet)
+        named = layout is not None and layout.sheet == grid.sheet
+        if not any(grid is shown for shown in visible) and not named:
+            continue
+        if layout is not None and layout.header_row is not None:
+            index = layout.header_row - grid.first_row
+            row = grid.rows[index] if 0 <= index < len(grid.rows) else None
+            found = index if row is not None and _is_header(row, layout) else None
+        else:
+            row = None
+            found = next((i for i, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS])
+                          if _is_header(cells, layout)), None)
         if found is not None:
-            chosen.append((grid, found))
+            chosen.append((grid, found, layout))
+            if layout is not None:
+                unfitted.pop(layout.where, None)
+        elif named:
+            assert layout is not None
+            problems.append(_no_header(file, layout, grid.row_number(len(grid.rows)) - 1,
+                                       grid.sheet, row))
+    for layout in unfitted.values():  # a layout for the whole file that fits no sheet
+        problems.append(_no_header(file, layout, max((len(g.rows) for g in visible), default=0),
+                                   None, [] if layout.header_row is not None else None))
     if not chosen:
-        chosen = [(visible[0], 0)]  # its header problems say what it lacks
+        if declared:
+            return  # the problems above say which declared layout the workbook does not fit
+        chosen = [(visible[0], 0, None)]  # its header problems say what it lacks
     several = len(chosen) > 1
-    for grid, header in chosen:
+    for grid, header, layout in chosen:
         heading.row = grid.row_number(header)
-        heading.sheet = grid.sheet if several else None
-        first = _first_columns(grid.rows[header] if grid.rows else [], path, problems, heading)
+        named = layout is not None and layout.sheet is not None
+        heading.sheet = grid.sheet if several or named else None
+        heading.layout = layout
+        headers = _declared_headers(grid.rows[header] if grid.rows else [], path, problems,
+                                    heading)
+        if headers is None:
+            continue
+        first = _first_columns(headers, path, problems, heading)
         body = grid.rows[header + 1:]
         keep = [i for i, row in enumerate(body) if any(cell.strip() for cell in row)]
         data = {name: [body[i][col] if col < len(body[i]) else "" for i in keep]
@@ -250,11 +417,11 @@ def _read_workbook(
         frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in data})
         rows = [grid.row_number(header + 1 + i) for i in keep]
         frame = frame.with_columns(pl.Series("_row", rows, dtype=pl.UInt32))
-        if several:
+        if heading.sheet is not None:
             frame = frame.with_columns(pl.lit(grid.sheet).alias("_sheet"))
-            if "force" not in frame.columns:
-                frame = frame.with_columns(pl.lit(grid.sheet).alias("force"))
-        yield frame
+        if several and "force" not in frame.columns:
+            frame = frame.with_columns(pl.lit(grid.sheet).alias("force"))
+        yield _declared_force(frame, heading)
 
 
 def _first_columns(
@@ -288,9 +455,11 @@ def _first_columns(
 
 def _clean_columns(
     frame: pl.DataFrame, path: Path, problems: list[Problem], heading: Heading,
+    headers: Sequence[str],
 ) -> pl.DataFrame:
-    """Header spellings to canonical names, as for CSV, keeping the first of any duplicate."""
-    first = _first_columns(frame.columns, path, problems, heading)
+    """Header spellings (`headers`, one for each of the frame's columns) to canonical names, as
+    for CSV, keeping the first of any duplicate."""
+    first = _first_columns(headers, path, problems, heading)
     return frame.select(
         pl.col(frame.columns[i]).alias(name) for name, i in first.items()
     )

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from pcp_tui.periods import PeriodError, parse_period
-from pcp_tui.reading import Heading
+from pcp_tui.reading import Heading, Problem, quote, shorten
 
 # the columns that hold figures in a long return: a table with any of them is long
 LONG_COLUMNS = ("period", "value", "value_12m", "numerator", "denominator", "lower", "upper",
@@ -39,6 +39,51 @@ def period_headers(columns: Iterable[str], heading: Heading) -> dict[str, str]:
             continue
         found[name] = written
     return found
+
+
+# the columns a wide tracker may have beside its period columns
+INDEX_COLUMNS = ("kpi", "force", "title", "unit", "measure", "needs", "note")
+
+
+def declared_periods(
+    columns: Iterable[str], file: str, heading: Heading,
+) -> tuple[dict[str, str], list[Problem]]:
+    """The period columns of one file or sheet, as `period_headers` finds them, or as the
+    layout the config declares for it (`heading.layout`) says: a declared long return has
+    none; a declared wide tracker must have one at least, and every other column must be one
+    a tracker has beside them (the KPI, the force, a title, unit, measure or note), else a
+    problem naming the header's cell, and nothing of it loads."""
+    layout = heading.layout
+    if layout is None or layout.layout is None:
+        return period_headers(columns, heading), []
+    if layout.layout == "long":
+        return {}, []
+    columns = [c for c in columns if not c.startswith("_")]
+    found: dict[str, str] = {}
+    others: list[str] = []
+    for name in columns:
+        written = heading.name(name)
+        try:
+            parse_period(written)
+            found[name] = written
+        except PeriodError:
+            if name not in INDEX_COLUMNS:
+                others.append(name)
+    cells = sorted(others, key=lambda c: list(heading.written).index(c)
+                   if c in heading.written else len(heading.written))
+    problems = [Problem(
+        file, heading.row, shorten(heading.name(name)),
+        f"a column {quote(heading.name(name))} that is not a quarter or a month",
+        f"a column headed by a quarter ('2021/22 Q2') or a month ('Jul-21'), or the KPI, "
+        f"force, title, unit, measure or note, as {layout.source} says the return is wide "
+        "(`ignore_columns` passes a column over); nothing in it is loaded", heading.sheet,
+    ) for name in cells]
+    if not found and not problems:
+        problems.append(Problem(
+            file, heading.row, None, "no column headed by a quarter or a month",
+            f"columns such as '2021/22 Q2' or 'Jul-21', as {layout.source} says the return "
+            "is wide; nothing in it is loaded", heading.sheet))
+    return found, problems
 
 
 def to_long(table: pl.DataFrame, periods: dict[str, str]) -> pl.DataFrame:
