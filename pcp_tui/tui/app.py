@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from pcp_tui.tui.screens.help import Pane
     from pcp_tui.tui.screens.note_editor import NoteDraft
 from pcp_tui.tui.widgets.alerts_panel import FILTER_WORDS, AlertsPanel, passes
+from pcp_tui.tui.widgets.key_footer import KeyFooter
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail, NotesShelf
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 from pcp_tui.tui.widgets.plan_header import PlanHeader
@@ -226,7 +227,7 @@ class PcpApp(DownloadActions, App[int]):
                 yield ObjectiveTree(self.config.framework, self.series, home, id="plan-tree")
             yield KpiDetail(self.config.framework, self.series, self.notes, id="detail")
         yield AlertsPanel(self.config.framework, id="alerts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._started = True
