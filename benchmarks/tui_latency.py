@@ -190,7 +190,7 @@ async def run(config_path: Path, repeats: int, warm: bool, profile: str | None =
         if profile:
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(45)
-            stats.print_callers("recompose|update_node_styles|set_class|refresh_bindings")
+            stats.sort_stats("tottime").print_stats(30)
 
     return results
 

@@ -38,3 +38,57 @@ async def test_moving_between_panes_keeps_the_footer_and_a_keymap_rebuilds_it(ma
         assert footer.rebuilds == before + 1
         assert ", ." in screen_text(app).splitlines()[-1] or (
             ",." in screen_text(app).splitlines()[-1])
+
+
+async def test_enter_on_the_kpi_shown_does_not_draw_it_again(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        detail = app.query_one(KpiDetail)
+        assert tree.select_item(ASB)
+        await pilot.pause()
+        assert detail.item.key == ASB
+        draws, body = detail.draws, detail.body_text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.has_focus and detail.draws == draws and detail.body_text == body
+        await pilot.press("left_square_bracket")  # a new quarter is drawn
+        await pilot.pause()
+        assert detail.draws == draws + 1 and detail.body_text != body
+        app.theme = "textual-light"  # new colours: the same KPI is drawn again when chosen
+        await pilot.pause()
+        tree.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.draws == draws + 2
+
+
+def glyph_styles(tree: ObjectiveTree) -> list[str]:
+    """The style of each line's first printed character, as drawn now."""
+    styles = []
+    for y in range(min(12, tree.size.height)):
+        segments = [s for s in tree.render_line(y) if s.text.strip()]
+        styles.append(str(segments[0].style) if segments else "")
+    return styles
+
+
+async def test_a_focus_change_keeps_the_tree_labels_and_a_new_theme_redraws_them(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        labels = dict(tree._labels)
+        assert labels
+        before = glyph_styles(tree)
+        app.query_one(KpiDetail).focus()
+        await pilot.pause()
+        tree.focus()
+        await pilot.pause()
+        assert all(tree._labels.get(key) is label for key, label in labels.items())
+        assert glyph_styles(tree) == before
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert not any(tree._labels.get(key) is label for key, label in labels.items())
+        assert glyph_styles(tree) != before

@@ -171,6 +171,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         self.series = series
         self.notes = notes
         self._pending = False
+        self._drawn: tuple[object, ...] | None = None
+        self.draws = 0  # how often the pane was drawn (read by the tests)
 
     def compose(self) -> ComposeResult:
         yield TextBlock(id="detail-title")
@@ -196,6 +198,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
     def set_data(self, framework: Framework, series: SeriesIndex) -> None:
         self.framework = framework
         self.series = series
+        self._drawn = None
 
     def watch_item(self) -> None:
         self._schedule()
@@ -212,7 +215,19 @@ class KpiDetail(Toned, Vertical, can_focus=True):
 
     def _draw_pending(self) -> None:
         self._pending = False
-        self.show()
+        if self._drawn is None or self._drawn != self._showing():
+            self.show()
+
+    def _showing(self) -> tuple[object, ...]:
+        """What the pane shows: Enter on the KPI already shown (the cursor's move drew it)
+        draws nothing again."""
+        item = self.item
+        return (None if item is None else (item.kind, item.id, item.title, id(item.kpi),
+                                           id(item.node)),
+                id(self.assessment), id(self.framework), id(self.series))
+
+    def _forget_drawn(self, *_: object) -> None:
+        self._drawn = None
 
     # styles ----------------------------------------------------------------------------------
 
@@ -224,10 +239,16 @@ class KpiDetail(Toned, Vertical, can_focus=True):
 
     # drawing ---------------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        # the drawn styles come from the theme
+        self.app.theme_changed_signal.subscribe(self, self._forget_drawn)
+
     def show(self) -> None:
         """Draw the current item at the current assessment."""
         if not self.is_mounted:
             return
+        self._drawn = self._showing()
+        self.draws += 1
         item, assessment = self.item, self.assessment
         title = self.query_one("#detail-title", TextBlock)
         if item is None or assessment is None or assessment.as_of is None:
