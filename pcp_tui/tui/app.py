@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -34,6 +35,7 @@ from pcp_tui.tui.downloads import DownloadActions
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
 from pcp_tui.tui.legible import legible_variables
 from pcp_tui.tui.plan_items import PlanItem
+from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.series import SeriesIndex
 from pcp_tui.tui.terminal_driver import terminal_driver
 
@@ -216,6 +218,9 @@ class PcpApp(DownloadActions, App[int]):
                     timeout=timeout, markup=False)
 
     # layout ----------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         home = self.config.settings.home_force

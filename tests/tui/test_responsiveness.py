@@ -3,6 +3,7 @@ rebuilt only when the keys it shows change."""
 
 from __future__ import annotations
 
+from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
 from pcp_tui.tui.widgets.key_footer import KeyFooter
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
@@ -92,3 +93,33 @@ async def test_a_focus_change_keeps_the_tree_labels_and_a_new_theme_redraws_them
         await pilot.pause()
         assert not any(tree._labels.get(key) is label for key, label in labels.items())
         assert glyph_styles(tree) != before
+
+
+async def test_a_focus_move_repaints_the_two_panes_not_the_whole_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen, tree, detail = app.screen, app.query_one(ObjectiveTree), app.query_one(KpiDetail)
+        assert isinstance(screen, MainScreen)
+        whole, panes = [], []
+        screen_refresh = screen.refresh
+
+        def refreshed(*regions, **options):
+            whole.append(regions)
+            return screen_refresh(*regions, **options)
+        screen.refresh = refreshed  # type: ignore[method-assign]
+        for pane in (tree, detail):
+            pane_refresh = pane.refresh
+
+            def pane_refreshed(*regions, _pane=pane, _refresh=pane_refresh, **options):
+                panes.append(_pane)
+                return _refresh(*regions, **options)
+            pane.refresh = pane_refreshed  # type: ignore[method-assign]
+        assert tree.select_item(ASB)
+        await pilot.pause()
+        panes.clear()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.has_focus
+        assert not [regions for regions in whole if not regions]
+        assert tree in panes and detail in panes

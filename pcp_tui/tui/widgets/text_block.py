@@ -131,7 +131,11 @@ class ScrollingText(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._content: RenderableType | Callable[[int], RenderableType] = Text("")
-        self._strips: list[Strip] = []
+        # the rendered lines, each made a strip when first shown: a KPI's figures run to
+        # many more lines than the pane shows, and a strip costs more than the line's render
+        self._lines: list[list[Segment]] = []
+        self._strips: dict[int, Strip] = {}
+        self._width = 0
         self._drawn_width = 0
         self.top_line = 0
 
@@ -145,15 +149,21 @@ class ScrollingText(Widget):
 
     @property
     def plain(self) -> str:
-        return "\n".join(strip.text.rstrip() for strip in self._strips)
+        return "\n".join(self._strip(index).text.rstrip() for index in range(len(self._lines)))
 
     @property
     def line_count(self) -> int:
-        return len(self._strips)
+        return len(self._lines)
 
     @property
     def max_offset(self) -> int:
-        return max(0, len(self._strips) - self.size.height)
+        return max(0, len(self._lines) - self.size.height)
+
+    def _strip(self, index: int) -> Strip:
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._strips[index] = styled_strip(self._lines[index], self._width)
+        return strip
 
     def scroll_by_lines(self, lines: int) -> None:
         offset = min(self.max_offset, max(0, self.top_line + lines))
@@ -171,8 +181,9 @@ class ScrollingText(Widget):
         content = self._content(width) if callable(self._content) else self._content
         console = self.app.console
         options = console.options.update(width=width, max_width=width, height=None)
-        lines = console.render_lines(content, options, pad=False, new_lines=False)
-        self._strips = [styled_strip(line, width) for line in lines]
+        self._lines = console.render_lines(content, options, pad=False, new_lines=False)
+        self._strips = {}
+        self._width = width
         self._drawn_width = self.size.width
         self.top_line = min(self.top_line, self.max_offset)
         self.refresh()
@@ -192,7 +203,7 @@ class ScrollingText(Widget):
         self.scroll_by_lines(-3)
 
     def _thumb(self) -> tuple[int, int]:
-        height, total = self.size.height, len(self._strips)
+        height, total = self.size.height, len(self._lines)
         if total <= height or height <= 0:
             return (0, 0)
         size = max(1, height * height // total)
@@ -202,7 +213,7 @@ class ScrollingText(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         index = y + self.top_line
-        line = self._strips[index] if 0 <= index < len(self._strips) else blank(0)
+        line = self._strip(index) if 0 <= index < len(self._lines) else blank(0)
         line = line.extend_cell_length(width - 1, NULL_STYLE).crop(0, width - 1)
         top, bottom = self._thumb()
         base = self.visual_style.rich_style
