@@ -240,6 +240,9 @@ class PcpApp(DownloadActions, App[int]):
         self.query_one(ObjectiveTree).border_title = "Plan"
         self.query_one(KpiDetail).border_title = "KPI"
         self._show_problems_banner()
+        # the tree's first line in the detail pane at once (its highlight message would come
+        # after the first frame)
+        self.query_one(KpiDetail).item = self.query_one(ObjectiveTree).cursor_item
         self.show_quarter(self.as_of)
         if self._asked_quarter is not None and self._asked_quarter != self.as_of:
             self.tell(f"No data for {self._asked_quarter.label}; showing "

@@ -123,3 +123,30 @@ async def test_a_focus_move_repaints_the_two_panes_not_the_whole_screen(make_app
         assert detail.has_focus
         assert not [regions for regions in whole if not regions]
         assert tree in panes and detail in panes
+
+
+async def test_the_first_frame_is_complete(make_app):
+    """The first screen update already shows the detail pane's title and figures and the
+    alerts (before, the detail pane came a frame later, drawn after the first resize)."""
+    app = make_app()
+    first: list[tuple[str, str, int]] = []
+
+    def watch_frames() -> None:
+        screen = app.screen
+        original = screen._compositor_refresh
+
+        def refreshed() -> None:
+            original()
+            if not first:
+                detail = app.query_one(KpiDetail)
+                first.append((detail.title_text, detail.body_text,
+                              len(app.query_one(AlertsPanel).shown)))
+        screen._compositor_refresh = refreshed  # type: ignore[method-assign]
+
+    app.call_later(watch_frames)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        settled = (app.query_one(KpiDetail).title_text, app.query_one(KpiDetail).body_text)
+    title, body, alerts = first[0]
+    assert title.strip() and body.strip() and alerts
+    assert (title, body) == settled

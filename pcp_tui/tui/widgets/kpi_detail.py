@@ -209,7 +209,9 @@ class KpiDetail(Toned, Vertical, can_focus=True):
     def _schedule(self) -> None:
         """Draw after the next screen refresh, once however many changes came before it: the
         tree's cursor repaints first, and holding `j` draws only where the cursor stops."""
-        if not self._pending:
+        if not self.draws and self.assessment is not None and self.item is not None:
+            self.show()  # the first frame shows the first item: no frame without it
+        elif not self._pending:
             self._pending = True
             self.call_after_refresh(self._draw_pending)
 

@@ -81,10 +81,10 @@ class TextBlock(Widget):
         """The drawn text without styles (for tests and screen readers' sake)."""
         return "\n".join(strip.text.rstrip() for strip in self._strips)
 
-    def _draw(self) -> None:
+    def _draw(self, repaint: bool = True) -> None:
         width = self.size.width
         if width <= 0:
-            return  # drawn on the first resize
+            return  # drawn on the first resize (or the first paint)
         console = self.app.console
         options = console.options.update(width=width, max_width=width, height=None)
         content = self._content(width) if callable(self._content) else self._content
@@ -94,6 +94,8 @@ class TextBlock(Widget):
         height = len(self._strips)
         if self.styles.height is None or self.styles.height.value != height:
             self.styles.height = height
+        elif not repaint:
+            return
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -101,6 +103,8 @@ class TextBlock(Widget):
             self._draw()
 
     def render_line(self, y: int) -> Strip:
+        if self.size.width != self._drawn_width:
+            self._draw(repaint=False)  # painted before the resize event arrives
         # the widget's own colours under the text (a strip from `render_line` is drawn as it
         # is: plain text would otherwise take the terminal's colours, not the theme's)
         base = self.visual_style.rich_style
@@ -174,7 +178,7 @@ class ScrollingText(Widget):
     def scroll_to_line(self, line: int) -> None:
         self.scroll_by_lines(line - self.top_line)
 
-    def _draw(self) -> None:
+    def _draw(self, repaint: bool = True) -> None:
         width = self.size.width - 1  # the last column holds the scroll thumb
         if width <= 0:
             return
@@ -186,7 +190,8 @@ class ScrollingText(Widget):
         self._width = width
         self._drawn_width = self.size.width
         self.top_line = min(self.top_line, self.max_offset)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._drawn_width:
@@ -212,6 +217,10 @@ class ScrollingText(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        if width != self._drawn_width and width > 1:
+            # laid out at a new width and painted before the resize event arrives (the first
+            # frame): render for this width now rather than paint the old lines
+            self._draw(repaint=False)
         index = y + self.top_line
         line = self._strip(index) if 0 <= index < len(self._lines) else blank(0)
         line = line.extend_cell_length(width - 1, NULL_STYLE).crop(0, width - 1)
