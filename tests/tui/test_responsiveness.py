@@ -150,3 +150,23 @@ async def test_the_first_frame_is_complete(make_app):
     title, body, alerts = first[0]
     assert title.strip() and body.strip() and alerts
     assert (title, body) == settled
+
+
+async def test_the_header_looks_for_the_sample_notice_once_per_load(make_app, monkeypatch):
+    from pcp_tui.tui.widgets import plan_header
+
+    looked = []
+
+    def counted(files):
+        looked.append(len(files))
+        return notice(files)
+    notice = plan_header.sample_notice
+    monkeypatch.setattr(plan_header, "sample_notice", counted)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["left_square_bracket"] * 3 + ["right_square_bracket"] * 3:
+            await pilot.press(key)
+            await pilot.pause()
+        assert "ILLUSTRATIVE" in screen_text(app).splitlines()[0].upper()
+        assert len(looked) == 1
