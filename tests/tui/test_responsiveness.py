@@ -170,3 +170,27 @@ async def test_the_header_looks_for_the_sample_notice_once_per_load(make_app, mo
             await pilot.pause()
         assert "ILLUSTRATIVE" in screen_text(app).splitlines()[0].upper()
         assert len(looked) == 1
+
+
+async def test_a_quarter_step_redraws_the_tree_lines_without_laying_it_out(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        layouts = []
+        refresh = tree.refresh
+
+        def refreshed(*regions, **options):
+            if options.get("layout"):
+                layouts.append(options)
+            return refresh(*regions, **options)
+        tree.refresh = refreshed  # type: ignore[method-assign]
+        before = [tree.render_line(y).text for y in range(tree.size.height)]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        earlier = [tree.render_line(y).text for y in range(tree.size.height)]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        again = [tree.render_line(y).text for y in range(tree.size.height)]
+        assert earlier != before and again == before
+        assert not layouts

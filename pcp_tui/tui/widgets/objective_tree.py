@@ -172,11 +172,11 @@ class ObjectiveTree(Tree[PlanItem]):
         """Redraw every line from the current assessment, keeping the tree as it is."""
         if len(self._labels) > 4000:
             self._labels.clear()
-        # The Tree caches each drawn line. `node.refresh()` repaints one line, one region per
-        # node (a noticeable part of a quarter step); the Tree's own style hook drops every
-        # cached line and repaints once. (This class's hook would also forget the labels
-        # drawn for other quarters, which a step back reuses.)
-        Tree.notify_style_update(self)
+        # The Tree caches each drawn line, keyed on its nodes' updates: `node.refresh()` makes
+        # each line draw again. (The Tree's own style hook would also measure every line and
+        # lay out the whole screen again, which cost more than a region per node.)
+        for node in self._walk(self.root):
+            node.refresh()
 
     def notify_style_update(self) -> None:
         # Called on every focus change, which changes only the cursor's and the guides'
