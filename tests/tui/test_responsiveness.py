@@ -8,6 +8,7 @@ from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
 from pcp_tui.tui.widgets.key_footer import KeyFooter
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
+from pcp_tui.tui.widgets.text_block import ScrollingText
 
 from .conftest import screen_text
 
@@ -194,3 +195,25 @@ async def test_a_quarter_step_redraws_the_tree_lines_without_laying_it_out(make_
         again = [tree.render_line(y).text for y in range(tree.size.height)]
         assert earlier != before and again == before
         assert not layouts
+
+
+async def test_a_step_back_reuses_the_detail_lines_and_a_note_redraws_them(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree, detail = app.query_one(ObjectiveTree), app.query_one(KpiDetail)
+        body = detail.query_one(ScrollingText)
+        assert tree.select_item(ASB)
+        await pilot.pause()
+        first, lines = detail.body_text, body._lines
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert detail.body_text != first
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert body._lines is lines and detail.body_text == first
+        app.notes_log.add("asb-incidents", app.as_of, "reflection", "Checked with the team.")
+        app.notes.invalidate()
+        detail.show()
+        await pilot.pause()
+        assert "Checked with the team." in detail.body_text and body._lines is not lines

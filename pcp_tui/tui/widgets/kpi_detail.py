@@ -102,9 +102,12 @@ class NotesShelf:
         self._read = read
         self._notes: list[Note] | None = None
         self.error: str | None = None
+        self.generation = 0  # counts the invalidations: what is drawn from the notes is kept
+        # only as long as it stays the same
 
     def invalidate(self) -> None:
         self._notes = None
+        self.generation += 1
 
     def for_subject(self, subject: str) -> list[Note]:
         if self._notes is None:
@@ -198,7 +201,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
     def set_data(self, framework: Framework, series: SeriesIndex) -> None:
         self.framework = framework
         self.series = series
-        self._drawn = None
+        self._forget_drawn()
 
     def watch_item(self) -> None:
         self._schedule()
@@ -230,6 +233,12 @@ class KpiDetail(Toned, Vertical, can_focus=True):
 
     def _forget_drawn(self, *_: object) -> None:
         self._drawn = None
+        self.query_one(ScrollingText).forget_rendered()
+
+    def _body_key(self) -> tuple[object, ...]:
+        """What the figures below the chart are drawn from (with the width, the key the
+        body's rendered lines are kept by)."""
+        return (*self._showing(), self.notes.generation)
 
     # styles ----------------------------------------------------------------------------------
 
@@ -324,7 +333,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         alerts = self._alerts_text(assessment, {k.id for k in node.walk_kpis()})
         notes = self._notes_text(item, assessment)
         self.query_one(ScrollingText).update(lambda width: Group(
-            facts, Text(), table(width), Text(), alerts, *([Text(), notes] if notes else [])))
+            facts, Text(), table(width), Text(), alerts, *([Text(), notes] if notes else [])),
+            key=self._body_key())
 
     def _show_kpi(self, item: PlanItem, assessment: Assessment) -> None:
         kpi = item.kpi
@@ -365,7 +375,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             parts += [Text(), notes]
         self.query_one(ScrollingText).update(
             lambda width: Group(legend, Text(), facts(width),
-                                *(part(width) if callable(part) else part for part in parts)))
+                                *(part(width) if callable(part) else part for part in parts)),
+            key=self._body_key())
 
     def _noted_quarters(self, item: PlanItem) -> tuple[Quarter, ...]:
         """The quarters the subject's notes are for (withdrawn ones aside)."""

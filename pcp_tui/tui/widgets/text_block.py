@@ -10,7 +10,7 @@ never asks for one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 NULL_STYLE = Style()
+KEPT_RENDERS = 256  # rendered contents a ScrollingText keeps by key (the oldest go first)
 
 
 def styled_strip(segments, width: int) -> Strip:
@@ -139,17 +140,26 @@ class ScrollingText(Widget):
         # many more lines than the pane shows, and a strip costs more than the line's render
         self._lines: list[list[Segment]] = []
         self._strips: dict[int, Strip] = {}
+        self._key: Hashable | None = None
+        self._rendered: dict[tuple[Hashable, int], list[list[Segment]]] = {}
         self._width = 0
         self._drawn_width = 0
         self.top_line = 0
 
     def update(self, content: RenderableType | str | Callable[[int], RenderableType],
-               *, keep_scroll: bool = False) -> None:
-        """Show `content` (a renderable, or a function of the width giving one)."""
+               *, keep_scroll: bool = False, key: Hashable | None = None) -> None:
+        """Show `content` (a renderable, or a function of the width giving one). Content
+        given a `key` is rendered once per width: showing the same key again reuses the
+        lines (a step back to a quarter, a return to a KPI)."""
         self._content = Text(content) if isinstance(content, str) else content
+        self._key = key
         if not keep_scroll:
             self.top_line = 0
         self._draw()
+
+    def forget_rendered(self) -> None:
+        """Drop the lines kept by key (their styles are out of date: a new theme)."""
+        self._rendered.clear()
 
     @property
     def plain(self) -> str:
@@ -182,10 +192,18 @@ class ScrollingText(Widget):
         width = self.size.width - 1  # the last column holds the scroll thumb
         if width <= 0:
             return
-        content = self._content(width) if callable(self._content) else self._content
-        console = self.app.console
-        options = console.options.update(width=width, max_width=width, height=None)
-        self._lines = console.render_lines(content, options, pad=False, new_lines=False)
+        kept = (self._key, width) if self._key is not None else None
+        lines = self._rendered.get(kept) if kept is not None else None
+        if lines is None:
+            content = self._content(width) if callable(self._content) else self._content
+            console = self.app.console
+            options = console.options.update(width=width, max_width=width, height=None)
+            lines = console.render_lines(content, options, pad=False, new_lines=False)
+            if kept is not None:
+                if len(self._rendered) >= KEPT_RENDERS:
+                    self._rendered.pop(next(iter(self._rendered)))
+                self._rendered[kept] = lines
+        self._lines = lines
         self._strips = {}
         self._width = width
         self._drawn_width = self.size.width
