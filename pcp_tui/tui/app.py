@@ -34,6 +34,7 @@ from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.downloads import DownloadActions
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
 from pcp_tui.tui.legible import legible_variables
+from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.series import SeriesIndex
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from pcp_tui.tui.screens.note_editor import NoteDraft
 from pcp_tui.tui.widgets.alerts_panel import FILTER_WORDS, AlertsPanel, passes
 from pcp_tui.tui.widgets.key_footer import KeyFooter
-from pcp_tui.tui.widgets.kpi_detail import KpiDetail, NotesShelf
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 from pcp_tui.tui.widgets.plan_header import PlanHeader
 from pcp_tui.tui.widgets.tree_filter import TreeFilter

@@ -19,13 +19,13 @@ from textual.reactive import var
 
 from pcp_tui.alerts import Alert
 from pcp_tui.framework import Framework, Milestone
-from pcp_tui.notes import Note
 from pcp_tui.periods import PeriodError, Quarter
 from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import judged_on_words, spc_phrase
 from pcp_tui.tui.kpi_chart import chart_legend, kpi_chart
+from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import (
     KIND_WORDS,
     RAG_WORDS,
@@ -93,38 +93,6 @@ def table_lines(rows: list[list[Text]], widths: list[int], justify: list[str],
                 out.append(" " * gap)
             out.append_text(cell(value, width, justify[index]))
     return out
-
-
-class NotesShelf:
-    """The notes file read once and again only after a write or a reload (not per keypress)."""
-
-    def __init__(self, read) -> None:  # read: () -> list[Note]
-        self._read = read
-        self._notes: list[Note] | None = None
-        self.error: str | None = None
-        self.generation = 0  # counts the invalidations: what is drawn from the notes is kept
-        # only as long as it stays the same
-
-    def invalidate(self) -> None:
-        self._notes = None
-        self.generation += 1
-
-    def for_subject(self, subject: str) -> list[Note]:
-        if self._notes is None:
-            try:
-                self._notes = self._read()
-                self.error = None
-            except Exception as err:  # a damaged or foreign notes file must not stop the app
-                self._notes = []
-                self.error = str(err)
-        return [note for note in self._notes if note.subject == subject]
-
-    def shown(self, subject: str, as_of: str) -> list[Note]:
-        """The subject's notes in the order the pane lists them: the `as_of` quarter's first,
-        then the rest, newest first."""
-        notes = self.for_subject(subject)
-        return ([n for n in reversed(notes) if n.quarter == as_of]
-                + [n for n in reversed(notes) if n.quarter != as_of])
 
 
 class KpiDetail(Toned, Vertical, can_focus=True):
