@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -33,7 +34,9 @@ from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.downloads import DownloadActions
 from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
 from pcp_tui.tui.legible import legible_variables
+from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import PlanItem
+from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.series import SeriesIndex
 from pcp_tui.tui.terminal_driver import terminal_driver
 
@@ -41,7 +44,8 @@ if TYPE_CHECKING:
     from pcp_tui.tui.screens.help import Pane
     from pcp_tui.tui.screens.note_editor import NoteDraft
 from pcp_tui.tui.widgets.alerts_panel import FILTER_WORDS, AlertsPanel, passes
-from pcp_tui.tui.widgets.kpi_detail import KpiDetail, NotesShelf
+from pcp_tui.tui.widgets.key_footer import KeyFooter
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 from pcp_tui.tui.widgets.plan_header import PlanHeader
 from pcp_tui.tui.widgets.tree_filter import TreeFilter
@@ -216,6 +220,9 @@ class PcpApp(DownloadActions, App[int]):
 
     # layout ----------------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         home = self.config.settings.home_force
         yield PlanHeader(id="header")
@@ -226,7 +233,7 @@ class PcpApp(DownloadActions, App[int]):
                 yield ObjectiveTree(self.config.framework, self.series, home, id="plan-tree")
             yield KpiDetail(self.config.framework, self.series, self.notes, id="detail")
         yield AlertsPanel(self.config.framework, id="alerts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._started = True
@@ -234,6 +241,9 @@ class PcpApp(DownloadActions, App[int]):
         self.query_one(ObjectiveTree).border_title = "Plan"
         self.query_one(KpiDetail).border_title = "KPI"
         self._show_problems_banner()
+        # the tree's first line in the detail pane at once (its highlight message would come
+        # after the first frame)
+        self.query_one(KpiDetail).item = self.query_one(ObjectiveTree).cursor_item
         self.show_quarter(self.as_of)
         if self._asked_quarter is not None and self._asked_quarter != self.as_of:
             self.tell(f"No data for {self._asked_quarter.label}; showing "

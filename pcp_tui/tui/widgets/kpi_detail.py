@@ -19,13 +19,13 @@ from textual.reactive import var
 
 from pcp_tui.alerts import Alert
 from pcp_tui.framework import Framework, Milestone
-from pcp_tui.notes import Note
 from pcp_tui.periods import PeriodError, Quarter
 from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import judged_on_words, spc_phrase
 from pcp_tui.tui.kpi_chart import chart_legend, kpi_chart
+from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import (
     KIND_WORDS,
     RAG_WORDS,
@@ -95,35 +95,6 @@ def table_lines(rows: list[list[Text]], widths: list[int], justify: list[str],
     return out
 
 
-class NotesShelf:
-    """The notes file read once and again only after a write or a reload (not per keypress)."""
-
-    def __init__(self, read) -> None:  # read: () -> list[Note]
-        self._read = read
-        self._notes: list[Note] | None = None
-        self.error: str | None = None
-
-    def invalidate(self) -> None:
-        self._notes = None
-
-    def for_subject(self, subject: str) -> list[Note]:
-        if self._notes is None:
-            try:
-                self._notes = self._read()
-                self.error = None
-            except Exception as err:  # a damaged or foreign notes file must not stop the app
-                self._notes = []
-                self.error = str(err)
-        return [note for note in self._notes if note.subject == subject]
-
-    def shown(self, subject: str, as_of: str) -> list[Note]:
-        """The subject's notes in the order the pane lists them: the `as_of` quarter's first,
-        then the rest, newest first."""
-        notes = self.for_subject(subject)
-        return ([n for n in reversed(notes) if n.quarter == as_of]
-                + [n for n in reversed(notes) if n.quarter != as_of])
-
-
 class KpiDetail(Toned, Vertical, can_focus=True):
     """The right-hand pane: a two-line title, the chart, and the figures scrolling below."""
 
@@ -171,6 +142,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         self.series = series
         self.notes = notes
         self._pending = False
+        self._drawn: tuple[object, ...] | None = None
+        self.draws = 0  # how often the pane was drawn (read by the tests)
 
     def compose(self) -> ComposeResult:
         yield TextBlock(id="detail-title")
@@ -196,6 +169,7 @@ class KpiDetail(Toned, Vertical, can_focus=True):
     def set_data(self, framework: Framework, series: SeriesIndex) -> None:
         self.framework = framework
         self.series = series
+        self._forget_drawn()
 
     def watch_item(self) -> None:
         self._schedule()
@@ -206,13 +180,33 @@ class KpiDetail(Toned, Vertical, can_focus=True):
     def _schedule(self) -> None:
         """Draw after the next screen refresh, once however many changes came before it: the
         tree's cursor repaints first, and holding `j` draws only where the cursor stops."""
-        if not self._pending:
+        if not self.draws and self.assessment is not None and self.item is not None:
+            self.show()  # the first frame shows the first item: no frame without it
+        elif not self._pending:
             self._pending = True
             self.call_after_refresh(self._draw_pending)
 
     def _draw_pending(self) -> None:
         self._pending = False
-        self.show()
+        if self._drawn is None or self._drawn != self._showing():
+            self.show()
+
+    def _showing(self) -> tuple[object, ...]:
+        """What the pane shows: Enter on the KPI already shown (the cursor's move drew it)
+        draws nothing again."""
+        item = self.item
+        return (None if item is None else (item.kind, item.id, item.title, id(item.kpi),
+                                           id(item.node)),
+                id(self.assessment), id(self.framework), id(self.series))
+
+    def _forget_drawn(self, *_: object) -> None:
+        self._drawn = None
+        self.query_one(ScrollingText).forget_rendered()
+
+    def _body_key(self) -> tuple[object, ...]:
+        """What the figures below the chart are drawn from (with the width, the key the
+        body's rendered lines are kept by)."""
+        return (*self._showing(), self.notes.generation)
 
     # styles ----------------------------------------------------------------------------------
 
@@ -224,10 +218,16 @@ class KpiDetail(Toned, Vertical, can_focus=True):
 
     # drawing ---------------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        # the drawn styles come from the theme
+        self.app.theme_changed_signal.subscribe(self, self._forget_drawn)
+
     def show(self) -> None:
         """Draw the current item at the current assessment."""
         if not self.is_mounted:
             return
+        self._drawn = self._showing()
+        self.draws += 1
         item, assessment = self.item, self.assessment
         title = self.query_one("#detail-title", TextBlock)
         if item is None or assessment is None or assessment.as_of is None:
@@ -301,7 +301,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
         alerts = self._alerts_text(assessment, {k.id for k in node.walk_kpis()})
         notes = self._notes_text(item, assessment)
         self.query_one(ScrollingText).update(lambda width: Group(
-            facts, Text(), table(width), Text(), alerts, *([Text(), notes] if notes else [])))
+            facts, Text(), table(width), Text(), alerts, *([Text(), notes] if notes else [])),
+            key=self._body_key())
 
     def _show_kpi(self, item: PlanItem, assessment: Assessment) -> None:
         kpi = item.kpi
@@ -342,7 +343,8 @@ class KpiDetail(Toned, Vertical, can_focus=True):
             parts += [Text(), notes]
         self.query_one(ScrollingText).update(
             lambda width: Group(legend, Text(), facts(width),
-                                *(part(width) if callable(part) else part for part in parts)))
+                                *(part(width) if callable(part) else part for part in parts)),
+            key=self._body_key())
 
     def _noted_quarters(self, item: PlanItem) -> tuple[Quarter, ...]:
         """The quarters the subject's notes are for (withdrawn ones aside)."""

@@ -13,8 +13,11 @@ from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import var
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -133,6 +136,8 @@ class ObjectiveTree(Tree[PlanItem]):
         self._labels: dict[tuple[object, int, int], Text] = {}
         self._collapsed: set[tuple[str, str]] = set()
         self._building = False
+        self._check_styles = True
+        self._drawn_styles: dict[object, tuple[Style, ...]] = {}
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -167,16 +172,43 @@ class ObjectiveTree(Tree[PlanItem]):
         """Redraw every line from the current assessment, keeping the tree as it is."""
         if len(self._labels) > 4000:
             self._labels.clear()
-        # The Tree caches each drawn line. `node.refresh()` repaints one line, one region per
-        # node (a noticeable part of a quarter step); the Tree's own style hook drops every
-        # cached line and repaints once. (This class's hook would also forget the labels
-        # drawn for other quarters, which a step back reuses.)
-        Tree.notify_style_update(self)
+        # The Tree caches each drawn line, keyed on its nodes' updates: `node.refresh()` makes
+        # each line draw again. (The Tree's own style hook would also measure every line and
+        # lay out the whole screen again, which cost more than a region per node.)
+        for node in self._walk(self.root):
+            node.refresh()
 
     def notify_style_update(self) -> None:
+        # Called on every focus change, which changes only the cursor's and the guides'
+        # colours: the Tree keys its cached lines on the focus state, so a repaint draws them.
+        # Forgetting the labels and measuring every line again (the Tree's own hook, about as
+        # costly as the rest of Enter on a KPI) is kept for a real change of the styles (a
+        # theme), found when the tree is next drawn: the component styles are only worked out
+        # after this hook runs.
+        Widget.notify_style_update(self)
+        self._check_styles = True
+        self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._check_styles:
+            self._check_styles = False
+            self._styles_checked()
+        return super().render_lines(crop)
+
+    def _styles_checked(self) -> None:
+        """Start afresh if the styles differ from the last time the tree was drawn in the same
+        state (focused or not). The labels' tones are the same in either state."""
+        state = self.get_pseudo_class_state()
+        styles = (self.rich_style, *(self.get_component_rich_style(name, partial=True)
+                                     for name in sorted(self.COMPONENT_CLASSES)))
+        known = self._drawn_styles.get(state)
+        self._drawn_styles[state] = styles
+        if known is None or known == styles:
+            return
+        self._drawn_styles = {state: styles}
         self._labels.clear()  # a theme change changes the glyph styles
         forget_tone_styles(self)
-        super().notify_style_update()
+        Tree.notify_style_update(self)
 
     # building --------------------------------------------------------------------------------
 

@@ -43,6 +43,8 @@ class PlanHeader(Toned, Widget):
     assessment: var[Assessment | None] = var(None, always_update=True)
     reloading: var[bool] = var(False)
     partial: var[QuarterReturn | None] = var(None)  # the newest quarter's return
+    _notice_for: object = None  # the observations the sample notice was looked for in
+    _notice: str | None = None
 
     def watch_assessment(self) -> None:
         self.refresh()
@@ -55,6 +57,15 @@ class PlanHeader(Toned, Widget):
 
     def _style(self, name: str):
         return component_style(self, f"plan-header--{name}")
+
+    def _sample_notice(self, assessment: Assessment) -> str | None:
+        """The sample notice for the loaded files, looked for once per load (each look opens
+        every data file; a line is tried in several widths on every quarter step)."""
+        observations = assessment.timeline.observations
+        if self._notice_for is not observations:
+            self._notice = sample_notice(observations.files)
+            self._notice_for = observations
+        return self._notice
 
     def render(self) -> Text:
         """The richest line that fits the width: optional parts are left out whole (the
@@ -104,7 +115,7 @@ class PlanHeader(Toned, Widget):
         name = (force.short if short_force else force.name) if force else settings.home_force
         text.append_text(literal(name))
         text.append(" ─ ")
-        notice = sample_notice(assessment.timeline.observations.files)
+        notice = self._sample_notice(assessment)
         if notice:
             text.append(notice if long_notice else "ILLUSTRATIVE SAMPLE DATA",
                         style=tone_style(self, "amber"))

@@ -10,7 +10,7 @@ never asks for one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 NULL_STYLE = Style()
+KEPT_RENDERS = 256  # rendered contents a ScrollingText keeps by key (the oldest go first)
 
 
 def styled_strip(segments, width: int) -> Strip:
@@ -81,10 +82,10 @@ class TextBlock(Widget):
         """The drawn text without styles (for tests and screen readers' sake)."""
         return "\n".join(strip.text.rstrip() for strip in self._strips)
 
-    def _draw(self) -> None:
+    def _draw(self, repaint: bool = True) -> None:
         width = self.size.width
         if width <= 0:
-            return  # drawn on the first resize
+            return  # drawn on the first resize (or the first paint)
         console = self.app.console
         options = console.options.update(width=width, max_width=width, height=None)
         content = self._content(width) if callable(self._content) else self._content
@@ -94,6 +95,8 @@ class TextBlock(Widget):
         height = len(self._strips)
         if self.styles.height is None or self.styles.height.value != height:
             self.styles.height = height
+        elif not repaint:
+            return
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -101,6 +104,8 @@ class TextBlock(Widget):
             self._draw()
 
     def render_line(self, y: int) -> Strip:
+        if self.size.width != self._drawn_width:
+            self._draw(repaint=False)  # painted before the resize event arrives
         # the widget's own colours under the text (a strip from `render_line` is drawn as it
         # is: plain text would otherwise take the terminal's colours, not the theme's)
         base = self.visual_style.rich_style
@@ -131,29 +136,48 @@ class ScrollingText(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._content: RenderableType | Callable[[int], RenderableType] = Text("")
-        self._strips: list[Strip] = []
+        # the rendered lines, each made a strip when first shown: a KPI's figures run to
+        # many more lines than the pane shows, and a strip costs more than the line's render
+        self._lines: list[list[Segment]] = []
+        self._strips: dict[int, Strip] = {}
+        self._key: Hashable | None = None
+        self._rendered: dict[tuple[Hashable, int], list[list[Segment]]] = {}
+        self._width = 0
         self._drawn_width = 0
         self.top_line = 0
 
     def update(self, content: RenderableType | str | Callable[[int], RenderableType],
-               *, keep_scroll: bool = False) -> None:
-        """Show `content` (a renderable, or a function of the width giving one)."""
+               *, keep_scroll: bool = False, key: Hashable | None = None) -> None:
+        """Show `content` (a renderable, or a function of the width giving one). Content
+        given a `key` is rendered once per width: showing the same key again reuses the
+        lines (a step back to a quarter, a return to a KPI)."""
         self._content = Text(content) if isinstance(content, str) else content
+        self._key = key
         if not keep_scroll:
             self.top_line = 0
         self._draw()
 
+    def forget_rendered(self) -> None:
+        """Drop the lines kept by key (their styles are out of date: a new theme)."""
+        self._rendered.clear()
+
     @property
     def plain(self) -> str:
-        return "\n".join(strip.text.rstrip() for strip in self._strips)
+        return "\n".join(self._strip(index).text.rstrip() for index in range(len(self._lines)))
 
     @property
     def line_count(self) -> int:
-        return len(self._strips)
+        return len(self._lines)
 
     @property
     def max_offset(self) -> int:
-        return max(0, len(self._strips) - self.size.height)
+        return max(0, len(self._lines) - self.size.height)
+
+    def _strip(self, index: int) -> Strip:
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._strips[index] = styled_strip(self._lines[index], self._width)
+        return strip
 
     def scroll_by_lines(self, lines: int) -> None:
         offset = min(self.max_offset, max(0, self.top_line + lines))
@@ -164,18 +188,28 @@ class ScrollingText(Widget):
     def scroll_to_line(self, line: int) -> None:
         self.scroll_by_lines(line - self.top_line)
 
-    def _draw(self) -> None:
+    def _draw(self, repaint: bool = True) -> None:
         width = self.size.width - 1  # the last column holds the scroll thumb
         if width <= 0:
             return
-        content = self._content(width) if callable(self._content) else self._content
-        console = self.app.console
-        options = console.options.update(width=width, max_width=width, height=None)
-        lines = console.render_lines(content, options, pad=False, new_lines=False)
-        self._strips = [styled_strip(line, width) for line in lines]
+        kept = (self._key, width) if self._key is not None else None
+        lines = self._rendered.get(kept) if kept is not None else None
+        if lines is None:
+            content = self._content(width) if callable(self._content) else self._content
+            console = self.app.console
+            options = console.options.update(width=width, max_width=width, height=None)
+            lines = console.render_lines(content, options, pad=False, new_lines=False)
+            if kept is not None:
+                if len(self._rendered) >= KEPT_RENDERS:
+                    self._rendered.pop(next(iter(self._rendered)))
+                self._rendered[kept] = lines
+        self._lines = lines
+        self._strips = {}
+        self._width = width
         self._drawn_width = self.size.width
         self.top_line = min(self.top_line, self.max_offset)
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._drawn_width:
@@ -192,7 +226,7 @@ class ScrollingText(Widget):
         self.scroll_by_lines(-3)
 
     def _thumb(self) -> tuple[int, int]:
-        height, total = self.size.height, len(self._strips)
+        height, total = self.size.height, len(self._lines)
         if total <= height or height <= 0:
             return (0, 0)
         size = max(1, height * height // total)
@@ -201,8 +235,12 @@ class ScrollingText(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        if width != self._drawn_width and width > 1:
+            # laid out at a new width and painted before the resize event arrives (the first
+            # frame): render for this width now rather than paint the old lines
+            self._draw(repaint=False)
         index = y + self.top_line
-        line = self._strips[index] if 0 <= index < len(self._strips) else blank(0)
+        line = self._strip(index) if 0 <= index < len(self._lines) else blank(0)
         line = line.extend_cell_length(width - 1, NULL_STYLE).crop(0, width - 1)
         top, bottom = self._thumb()
         base = self.visual_style.rich_style

@@ -1,0 +1,219 @@
+"""What keeps keys quick, checked by behaviour (the timings are in benchmarks/): the footer is
+rebuilt only when the keys it shows change."""
+
+from __future__ import annotations
+
+from pcp_tui.tui.screens.main_screen import MainScreen
+from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
+from pcp_tui.tui.widgets.key_footer import KeyFooter
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail
+from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
+from pcp_tui.tui.widgets.text_block import ScrollingText
+
+from .conftest import screen_text
+
+SIZE = (120, 40)
+ASB = ("kpi", "asb-incidents")
+
+
+async def test_moving_between_panes_keeps_the_footer_and_a_keymap_rebuilds_it(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        before = footer.rebuilds
+        assert before >= 1 and "[] quarter" in screen_text(app).splitlines()[-1]
+        tree = app.query_one(ObjectiveTree)
+        assert tree.select_item(ASB)
+        await pilot.press("enter")  # the detail pane takes the focus
+        await pilot.pause()
+        assert app.query_one(KpiDetail).has_focus
+        app.query_one(AlertsPanel).focus()
+        await pilot.pause()
+        tree.focus()
+        await pilot.pause()
+        assert footer.rebuilds == before
+        assert "[] quarter" in screen_text(app).splitlines()[-1]
+
+        app.set_keymap({"quarter.earlier": "comma", "quarter.later": "full_stop"})
+        await pilot.pause()
+        assert footer.rebuilds == before + 1
+        assert ", ." in screen_text(app).splitlines()[-1] or (
+            ",." in screen_text(app).splitlines()[-1])
+
+
+async def test_enter_on_the_kpi_shown_does_not_draw_it_again(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        detail = app.query_one(KpiDetail)
+        assert tree.select_item(ASB)
+        await pilot.pause()
+        assert detail.item.key == ASB
+        draws, body = detail.draws, detail.body_text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.has_focus and detail.draws == draws and detail.body_text == body
+        await pilot.press("left_square_bracket")  # a new quarter is drawn
+        await pilot.pause()
+        assert detail.draws == draws + 1 and detail.body_text != body
+        app.theme = "textual-light"  # new colours: the same KPI is drawn again when chosen
+        await pilot.pause()
+        tree.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.draws == draws + 2
+
+
+def glyph_styles(tree: ObjectiveTree) -> list[str]:
+    """The style of each line's first printed character, as drawn now."""
+    styles = []
+    for y in range(min(12, tree.size.height)):
+        segments = [s for s in tree.render_line(y) if s.text.strip()]
+        styles.append(str(segments[0].style) if segments else "")
+    return styles
+
+
+async def test_a_focus_change_keeps_the_tree_labels_and_a_new_theme_redraws_them(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        labels = dict(tree._labels)
+        assert labels
+        before = glyph_styles(tree)
+        app.query_one(KpiDetail).focus()
+        await pilot.pause()
+        tree.focus()
+        await pilot.pause()
+        assert all(tree._labels.get(key) is label for key, label in labels.items())
+        assert glyph_styles(tree) == before
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert not any(tree._labels.get(key) is label for key, label in labels.items())
+        assert glyph_styles(tree) != before
+
+
+async def test_a_focus_move_repaints_the_two_panes_not_the_whole_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen, tree, detail = app.screen, app.query_one(ObjectiveTree), app.query_one(KpiDetail)
+        assert isinstance(screen, MainScreen)
+        whole, panes = [], []
+        screen_refresh = screen.refresh
+
+        def refreshed(*regions, **options):
+            whole.append(regions)
+            return screen_refresh(*regions, **options)
+        screen.refresh = refreshed  # type: ignore[method-assign]
+        for pane in (tree, detail):
+            pane_refresh = pane.refresh
+
+            def pane_refreshed(*regions, _pane=pane, _refresh=pane_refresh, **options):
+                panes.append(_pane)
+                return _refresh(*regions, **options)
+            pane.refresh = pane_refreshed  # type: ignore[method-assign]
+        assert tree.select_item(ASB)
+        await pilot.pause()
+        panes.clear()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.has_focus
+        assert not [regions for regions in whole if not regions]
+        assert tree in panes and detail in panes
+
+
+async def test_the_first_frame_is_complete(make_app):
+    """The first screen update already shows the detail pane's title and figures and the
+    alerts (before, the detail pane came a frame later, drawn after the first resize)."""
+    app = make_app()
+    first: list[tuple[str, str, int]] = []
+
+    def watch_frames() -> None:
+        screen = app.screen
+        original = screen._compositor_refresh
+
+        def refreshed() -> None:
+            original()
+            if not first:
+                detail = app.query_one(KpiDetail)
+                first.append((detail.title_text, detail.body_text,
+                              len(app.query_one(AlertsPanel).shown)))
+        screen._compositor_refresh = refreshed  # type: ignore[method-assign]
+
+    app.call_later(watch_frames)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        settled = (app.query_one(KpiDetail).title_text, app.query_one(KpiDetail).body_text)
+    title, body, alerts = first[0]
+    assert title.strip() and body.strip() and alerts
+    assert (title, body) == settled
+
+
+async def test_the_header_looks_for_the_sample_notice_once_per_load(make_app, monkeypatch):
+    from pcp_tui.tui.widgets import plan_header
+
+    looked = []
+
+    def counted(files):
+        looked.append(len(files))
+        return notice(files)
+    notice = plan_header.sample_notice
+    monkeypatch.setattr(plan_header, "sample_notice", counted)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ["left_square_bracket"] * 3 + ["right_square_bracket"] * 3:
+            await pilot.press(key)
+            await pilot.pause()
+        assert "ILLUSTRATIVE" in screen_text(app).splitlines()[0].upper()
+        assert len(looked) == 1
+
+
+async def test_a_quarter_step_redraws_the_tree_lines_without_laying_it_out(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        layouts = []
+        refresh = tree.refresh
+
+        def refreshed(*regions, **options):
+            if options.get("layout"):
+                layouts.append(options)
+            return refresh(*regions, **options)
+        tree.refresh = refreshed  # type: ignore[method-assign]
+        before = [tree.render_line(y).text for y in range(tree.size.height)]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        earlier = [tree.render_line(y).text for y in range(tree.size.height)]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        again = [tree.render_line(y).text for y in range(tree.size.height)]
+        assert earlier != before and again == before
+        assert not layouts
+
+
+async def test_a_step_back_reuses_the_detail_lines_and_a_note_redraws_them(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree, detail = app.query_one(ObjectiveTree), app.query_one(KpiDetail)
+        body = detail.query_one(ScrollingText)
+        assert tree.select_item(ASB)
+        await pilot.pause()
+        first, lines = detail.body_text, body._lines
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert detail.body_text != first
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert body._lines is lines and detail.body_text == first
+        app.notes_log.add("asb-incidents", app.as_of, "reflection", "Checked with the team.")
+        app.notes.invalidate()
+        detail.show()
+        await pilot.pause()
+        assert "Checked with the team." in detail.body_text and body._lines is not lines
