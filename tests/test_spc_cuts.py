@@ -8,9 +8,10 @@ from types import SimpleNamespace
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from pcp_tui.rules import spc as spc_plain
-from pcp_tui.rules.spc_cuts import cut_points, cut_summaries
+from pcp_tui.rules.spc_cuts import cut_points, cut_summaries, series_points
 
 DIRECTIONS = {1: "increase", -1: "decrease", 0: "neutral"}
 
@@ -76,6 +77,10 @@ def check(series, spc, fix=None, rebase=None):
             points = cut_points(frame.filter(pl.col("sid") == sid), opts, spc, 100 + cut_end)
             assert points.get_column("special_cause_type").to_list() == list(
                 result.special_cause_type)
+            # one series by the plain function gives the frame path's points, value for value
+            alone = series_points(frame.filter(pl.col("sid") == sid), opts, spc, 100 + cut_end)
+            assert_frame_equal(alone, points.select(alone.columns), check_dtypes=False,
+                               check_exact=True)
 
 
 SPC = SimpleNamespace(screen_outliers=True, run_length=7, trend_length=7)

@@ -46,7 +46,7 @@ from pcp_tui.rules.compare import (
 from pcp_tui.rules.cuts import cut_figures, latest_before, series_grid
 from pcp_tui.rules.explain import explain
 from pcp_tui.rules.figures import figure_series
-from pcp_tui.rules.spc_cuts import cut_points, cut_summaries, spc_options
+from pcp_tui.rules.spc_cuts import cut_points, cut_summaries, series_points, spc_options
 from pcp_tui.rules.status import KpiStatus, SpcPoint, SpcSummary
 from pcp_tui.rules.status_rows import RowView, StatusRows
 from pcp_tui.rules.targets import target_frame
@@ -162,7 +162,13 @@ class Timeline:
             charted = charted.filter(pl.col("sid").is_in(sids))
         if charted.is_empty():
             return _empty_points()
-        return cut_points(charted, self.spc_options, self.config.settings.spc, ordinal)
+        spc = self.config.settings.spc
+        if sids is not None and len(sids) <= SERIES_LABELLED_ALONE:
+            options = self.spc_options
+            if not options.is_empty():
+                options = options.filter(pl.col("sid").is_in(sids))
+            return series_points(charted, options, spc, ordinal)
+        return cut_points(charted, self.spc_options, spc, ordinal)
 
     def bare(self, quarter: Quarter) -> Assessment:
         """The statuses of a quarter without its alerts (what the alerts are built from)."""
