@@ -110,3 +110,17 @@ def title_of(widget) -> str:
     from rich.text import Text
 
     return Text.from_markup(widget.border_title or "").plain
+
+
+async def footer_drawn(pilot, app: PcpApp, *, tries: int = 40) -> None:
+    """Wait until the footer's keys are mounted and drawn: Textual's footer composes its keys
+    only once the screen's bindings are known, a refresh or more after the first frame (on a
+    busy machine, more than one `pilot.pause()`)."""
+    from pcp_tui.tui.widgets.key_footer import KeyFooter
+
+    for _ in range(tries):
+        await pilot.pause()
+        if app.query_one(KeyFooter).rebuilds and "quit" in screen_lines(app)[-1]:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the footer was never drawn: " + screen_lines(app)[-1])

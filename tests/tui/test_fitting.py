@@ -10,7 +10,7 @@ from pcp_tui.tui.plan_items import kpi_item
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.text_block import ScrollingText
 
-from .conftest import TODAY, screen_lines
+from .conftest import TODAY, footer_drawn, screen_lines
 
 SIZES = [(80, 24), (120, 40), (200, 60)]
 BAD_ROWS = (
@@ -24,7 +24,7 @@ BAD_ROWS = (
 async def test_header_and_footer_are_whole(make_app, size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await footer_drawn(pilot, app)
         lines = screen_lines(app)
         header, footer = lines[0], lines[-1]
         assert "…" not in header and "ILLUSTRATIVE SAMPLE DATA" in header.upper()

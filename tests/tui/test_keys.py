@@ -19,7 +19,7 @@ from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 from pcp_tui.tui.widgets.tree_filter import TreeFilter
 
-from .conftest import TODAY, screen_text
+from .conftest import TODAY, footer_drawn, screen_text
 
 SIZE = (120, 40)
 ASB = ("kpi", "asb-incidents")  # serves the national priority "neighbourhood crime"
@@ -202,7 +202,7 @@ def test_the_keymap_knows_every_binding_the_app_has():
 async def test_the_footer_keeps_its_keys_without_a_keymap(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await footer_drawn(pilot, app)
         assert app.query_one(Footer)
         assert "[] quarter" in screen_text(app).splitlines()[-1]
 

@@ -10,7 +10,7 @@ from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 from pcp_tui.tui.widgets.text_block import ScrollingText
 
-from .conftest import screen_text
+from .conftest import footer_drawn, screen_text
 
 SIZE = (120, 40)
 ASB = ("kpi", "asb-incidents")
