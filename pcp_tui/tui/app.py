@@ -7,6 +7,7 @@ Reloading runs in a worker thread that posts its result back and never touches a
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -84,6 +85,16 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
         return (config.data_folder,)
     return tuple(sorted({f.parent for f in files}))
 
+
+
+def settle_heap() -> None:
+    """Move every object alive now out of the cyclic collector's sight (`gc.freeze`).
+
+    The app keeps what it loads for its whole life (the framework, the timeline's caches, the
+    widgets), and the collector's full passes over all of it took up to 200 ms, landing on
+    whichever key press was being drawn. Objects created later are collected as usual; a reload
+    lets the frozen ones be seen again first (`gc.unfreeze`), so old data can go."""
+    gc.freeze()
 
 class PcpApp(DownloadActions, App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
@@ -255,6 +266,8 @@ class PcpApp(DownloadActions, App[int]):
         self.watch_folder.start()
         if self.is_web:
             self.show_download_keys()
+        # what the first frame built lives as long as the app: out of the collector's sight
+        self.call_after_refresh(settle_heap)
         if self.warm:
             # after the first frames: the worker holds the GIL in stretches, which would
             # otherwise hold up the first paint
@@ -262,6 +275,9 @@ class PcpApp(DownloadActions, App[int]):
         if self.poll_interval:
             self.set_interval(self.poll_interval, self._poll_data, name="data-poll")
         self._fit_to_size()
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # an app that ends (in a test, say) leaves nothing frozen behind
 
     def on_resize(self) -> None:
         self._fit_to_size()
@@ -627,6 +643,7 @@ class PcpApp(DownloadActions, App[int]):
             if worker.is_cancelled or timeline is not self.timeline:
                 return
             timeline.at(quarter).home_statuses  # noqa: B018 - fills the caches
+        settle_heap()  # the quarters' assessments stay until the next reload
 
     # reloading -------------------------------------------------------------------------------
 
@@ -667,6 +684,9 @@ class PcpApp(DownloadActions, App[int]):
         if self._views_gone():
             return
         self.query_one(PlanHeader).reloading = False
+        # the old data go: let the collector see them again, and settle what replaces them
+        gc.unfreeze()
+        self.call_after_refresh(settle_heap)
         was_latest = self.as_of is None or self.as_of == self.timeline.latest
         previous_problems = len(self.observations.problems)
         self.config, self.observations, self.timeline = (

@@ -19,7 +19,7 @@ ASB = ("kpi", "asb-incidents")
 async def test_moving_between_panes_keeps_the_footer_and_a_keymap_rebuilds_it(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await footer_drawn(pilot, app)
         footer = app.query_one(KeyFooter)
         before = footer.rebuilds
         assert before >= 1 and "[] quarter" in screen_text(app).splitlines()[-1]
@@ -217,3 +217,28 @@ async def test_a_step_back_reuses_the_detail_lines_and_a_note_redraws_them(make_
         detail.show()
         await pilot.pause()
         assert "Checked with the team." in detail.body_text and body._lines is not lines
+
+
+async def test_what_the_app_holds_is_frozen_out_of_the_collectors_passes(make_app, monkeypatch):
+    # the collector's full passes over everything loaded were the slow key presses
+    import gc
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    app = make_app(warm=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert calls[:1] == ["freeze"]  # after the first frame
+        await pilot.pause(0.8)  # the background assessment starts half a second later
+        await app.workers.wait_for_complete()
+        assert calls == ["freeze", "freeze"]  # and when every quarter is assessed
+        calls.clear()
+        app.reload_data("test")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        # the old data can go; the new are frozen once shown and once assessed
+        assert calls[:2] == ["unfreeze", "freeze"] and calls.count("freeze") == 2
+        calls.clear()
+    assert calls == ["unfreeze"]  # an app that ends leaves nothing frozen
