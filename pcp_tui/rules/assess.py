@@ -138,8 +138,7 @@ class Timeline:
     quarters: tuple[Quarter, ...]
     spc_options: pl.DataFrame = field(default_factory=pl.DataFrame)  # `spc_cuts.spc_options`
     _cache: dict[Quarter, Assessment] = field(default_factory=dict, compare=False, repr=False)
-    _slices: dict[str, dict[int, pl.DataFrame]] = field(
-        default_factory=dict, compare=False, repr=False)
+    _slices: dict[int, pl.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def latest(self) -> Quarter | None:
@@ -147,12 +146,10 @@ class Timeline:
 
     def _slice(self, ordinal: int) -> pl.DataFrame:
         """One as-of quarter's rows of `status`, split once for all quarters."""
-        if "status" not in self._slices:
-            self._slices["status"] = {
-                key[0]: part
-                for key, part in self.status.partition_by("as_of", as_dict=True).items()
-            }
-        return self._slices["status"].get(ordinal, self.status.clear())
+        if not self._slices and not self.status.is_empty():
+            self._slices.update((key[0], part) for key, part
+                                in self.status.partition_by("as_of", as_dict=True).items())
+        return self._slices.get(ordinal, self.status.clear())
 
     def points_at(self, ordinal: int, sids: list[int] | None = None) -> pl.DataFrame:
         """The SPC points of every series (or of `sids`) cut at an as-of quarter, each
@@ -337,7 +334,8 @@ class Assessment:
     frame: pl.DataFrame  # status rows of this quarter
     alerts: tuple[Alert, ...]
     resolved: tuple[Alert, ...]
-    _point_cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    _point_cache: dict[int, pl.DataFrame] = field(default_factory=dict, compare=False,
+                                                  repr=False)
 
     @property
     def config(self) -> Config:
@@ -385,9 +383,7 @@ class Assessment:
         if sid in cache:
             return cache[sid]
         ordinal = self.as_of.ordinal if self.as_of else 0
-        asked = cache.setdefault("asked", 0) + 1
-        cache["asked"] = asked
-        if asked <= SERIES_LABELLED_ALONE:
+        if len(cache) < SERIES_LABELLED_ALONE:  # the cache holds only series labelled alone
             cache[sid] = self.timeline.points_at(ordinal, [sid])
             return cache[sid]
         whole = self.timeline.points_at(ordinal)

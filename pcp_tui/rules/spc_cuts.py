@@ -29,7 +29,7 @@ from pcp_tui.config import Config
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.cuts import latest_before, series_grid
 from pcp_tui.rules.frame_mean import running_means, screened_running_means
-from pcp_tui.rules.spc_frame import spc_points
+from pcp_tui.rules.spc_frame import point_type_expr, spc_points
 
 
 def spc_options(config: Config, sids: pl.DataFrame) -> pl.DataFrame:
@@ -237,18 +237,6 @@ def _last_point_labels(charted: pl.DataFrame, options: pl.DataFrame, spc: Any) -
         .otherwise(pl.lit(spc_plain.COMMON_CAUSE_TYPE))
     )
     frame = frame.with_columns(label.alias("special_cause_type"))
-    cause = pl.col("special_cause_type")
-    high = cause.is_in([spc_plain.ABOVE_UCL, spc_plain.TREND_INCREASING,
-                        spc_plain.TWO_IN_THREE_ABOVE, spc_plain.SHIFT_ABOVE])
-    direction = pl.col("dir_sign")
-    signed = pl.when(high).then(1).otherwise(-1) * direction
-    point_type = (
-        pl.when(cause == spc_plain.COMMON_CAUSE_TYPE).then(pl.lit(spc_plain.COMMON_CAUSE))
-        .when(direction == 0).then(
-            pl.when(high).then(pl.lit(spc_plain.SPECIAL_CAUSE_NEUTRAL_HIGH))
-            .otherwise(pl.lit(spc_plain.SPECIAL_CAUSE_NEUTRAL_LOW)))
-        .when(signed > 0).then(pl.lit(spc_plain.SPECIAL_CAUSE_IMPROVEMENT))
-        .otherwise(pl.lit(spc_plain.SPECIAL_CAUSE_CONCERN))
-    )
+    point_type = point_type_expr(pl.col("special_cause_type"), pl.col("dir_sign"))
     return frame.select("sid", "_ord", "y", "mean", "lpl", "upl", "n", "special_cause_type",
                         point_type.alias("point_type")).collect()

@@ -36,6 +36,21 @@ from pcp_tui.rules.spc import SPECIAL_CAUSE_NEUTRAL_LOW as POINT_NEUTRAL_LOW
 from pcp_tui.rules.spc import TWO_SIGMA_MULTIPLIER as NEAR_LIMIT_MULTIPLIER
 
 
+def point_type_expr(cause: pl.Expr, direction: pl.Expr) -> pl.Expr:
+    """A special-cause label as improvement / concern / neutral high-low / common cause, given
+    the direction (+1 higher is better, −1 lower, 0 neither): `spc.point_type_for`."""
+    high = cause.is_in([ABOVE_UCL, TREND_INCREASING, TWO_IN_THREE_ABOVE, SHIFT_ABOVE])
+    signed = pl.when(high).then(1).otherwise(-1) * direction
+    return (
+        pl.when(cause == COMMON_CAUSE).then(pl.lit(POINT_COMMON))
+        .when(direction == 0).then(
+            pl.when(high).then(pl.lit(POINT_NEUTRAL_HIGH)).otherwise(pl.lit(POINT_NEUTRAL_LOW))
+        )
+        .when(signed > 0).then(pl.lit(POINT_IMPROVEMENT))
+        .otherwise(pl.lit(POINT_CONCERN))
+    )
+
+
 def spc_points(
     frame: pl.LazyFrame | pl.DataFrame,
     keys: Sequence[str],
@@ -210,18 +225,7 @@ def spc_points(
         .otherwise(pl.lit(COMMON_CAUSE))
     )
     lf = lf.with_columns(label.alias("special_cause_type"))
-    high = pl.col("special_cause_type").is_in(
-        [ABOVE_UCL, TREND_INCREASING, TWO_IN_THREE_ABOVE, SHIFT_ABOVE]
-    )
-    signed = pl.when(high).then(1).otherwise(-1) * pl.col(direction)
-    point_type = (
-        pl.when(pl.col("special_cause_type") == COMMON_CAUSE).then(pl.lit(POINT_COMMON))
-        .when(pl.col(direction) == 0).then(
-            pl.when(high).then(pl.lit(POINT_NEUTRAL_HIGH)).otherwise(pl.lit(POINT_NEUTRAL_LOW))
-        )
-        .when(signed > 0).then(pl.lit(POINT_IMPROVEMENT))
-        .otherwise(pl.lit(POINT_CONCERN))
-    )
+    point_type = point_type_expr(pl.col("special_cause_type"), pl.col(direction))
     scratch = [name for name in lf.collect_schema().names()
                if name.startswith("_") and name not in given]
     lf = lf.with_columns(point_type.alias("point_type"))
