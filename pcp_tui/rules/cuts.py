@@ -57,10 +57,20 @@ def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
         pl.col("denominator").filter(has_rate).sum().alias("_sd"),
     )
     # what each point gives a cut whose latest figure it is: its own figures, its window's
-    # sums and the figure a year before it
+    # sums, the figure a year before it and the overdispersion of the quarterly counts so far
+    # (successive differences, as running sums added one after another, as
+    # `significance.overdispersion` adds them)
+    value = pl.col("value")
+    count = value.is_not_null().cast(pl.UInt32).cum_sum().over("sid")
     points = (
-        numeric.select("sid", "_ord", "value", "denominator", "lower", "upper", "value_12m", "_y12",
-                       "measure_code", "wlen", "scale")
+        numeric.select(
+            "sid", "_ord", "value", "denominator", "lower", "upper", "value_12m", "_y12",
+            "measure_code", "wlen", "scale",
+            (value - value.shift(1).over("sid")).pow(2).fill_null(0.0).cum_sum().over("sid")
+            .alias("phi_squares"),
+            count.alias("phi_n"),
+            pl.when(count > 0).then(value.fill_null(0.0).cum_sum().over("sid") / count)
+            .alias("phi_mean"))
         .join(windows.rename({"_a": "_ord"}), on=["sid", "_ord"], how="left",
               maintain_order="left")
         .join(numeric.select("sid", (pl.col("_ord") + 4).alias("_ord"),
@@ -81,8 +91,8 @@ def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
         return latest_before(grid, carried).drop("_ord")
 
     cut = pl.concat([
-        anchor(points, "latest_ord", {"measure_code": "measure_code", "wlen": "wlen",
-                                      "scale": "scale"}),
+        anchor(points, "latest_ord", {c: c for c in (
+            "measure_code", "wlen", "scale", "phi_squares", "phi_n", "phi_mean")}),
         anchor(points.filter(has_value), "_va", {
             "value": "latest_value", "lower": "latest_lower", "upper": "latest_upper",
             "_y12": "_y12v", "year_ago_value": "year_ago_value",
@@ -103,20 +113,6 @@ def cut_figures(numeric: pl.DataFrame, as_of: pl.DataFrame) -> pl.DataFrame:
             pl.col("_sn") / pl.col("_sd") * pl.col("scale")))
     )
     published = pl.when((measure == 0) & (length == 4)).then(pl.col("_pub"))
-    # overdispersion of the quarterly counts so far (successive differences), as running
-    # sums to each point of a series, taken at the cut's latest point; summed one after
-    # another, as `significance.overdispersion` sums them
-    value = pl.col("value")
-    count = value.is_not_null().cast(pl.UInt32).cum_sum().over("sid")
-    dispersion = numeric.select(
-        "sid", pl.col("_ord").alias("latest_ord"),
-        (value - value.shift(1).over("sid")).pow(2).fill_null(0.0).cum_sum().over("sid")
-        .alias("phi_squares"),
-        count.alias("phi_n"),
-        pl.when(count > 0).then(value.fill_null(0.0).cum_sum().over("sid") / count)
-        .alias("phi_mean"),
-    )
-    cut = cut.join(dispersion, on=["sid", "latest_ord"], how="left")
     return cut.sort(["as_of", "sid"]).select(
         "as_of", "sid", "latest_ord",
         pl.col("_va").alias("value_ord"),

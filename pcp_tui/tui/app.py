@@ -86,7 +86,6 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
     return tuple(sorted({f.parent for f in files}))
 
 
-
 def settle_heap() -> None:
     """Move every object alive now out of the cyclic collector's sight (`gc.freeze`).
 
@@ -95,6 +94,7 @@ def settle_heap() -> None:
     whichever key press was being drawn. Objects created later are collected as usual; a reload
     lets the frozen ones be seen again first (`gc.unfreeze`), so old data can go."""
     gc.freeze()
+
 
 class PcpApp(DownloadActions, App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
