@@ -22,6 +22,7 @@ from pcp_tui.alerts import SEVERITIES, SEVERITY_RANK, Alert
 from pcp_tui.framework import Framework
 from pcp_tui.render import SEVERITY_GLYPHS, literal
 from pcp_tui.rules.assess import Assessment
+from pcp_tui.tui.focus_styles import FocusStylesSelf
 from pcp_tui.tui.tones import (
     SEVERITY_TONES,
     TONE_CLASSES,
@@ -53,7 +54,7 @@ def _cell(text: Text, width: int) -> Text:
     return text
 
 
-class AlertsPanel(Toned, Widget, can_focus=True):
+class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
     """The alerts list below the plan: a header line, then one line per alert."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

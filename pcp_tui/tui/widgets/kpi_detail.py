@@ -24,6 +24,7 @@ from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import judged_on_words, spc_phrase
+from pcp_tui.tui.focus_styles import FocusStylesSelf
 from pcp_tui.tui.kpi_chart import chart_legend, kpi_chart
 from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import (
@@ -95,7 +96,7 @@ def table_lines(rows: list[list[Text]], widths: list[int], justify: list[str],
     return out
 
 
-class KpiDetail(Toned, Vertical, can_focus=True):
+class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
     """The right-hand pane: a two-line title, the chart, and the figures scrolling below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

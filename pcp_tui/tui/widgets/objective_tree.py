@@ -24,6 +24,7 @@ from textual.widgets.tree import TreeNode
 from pcp_tui.framework import Framework, Kpi, PlanNode
 from pcp_tui.render import literal, sparkline, visible
 from pcp_tui.rules.assess import Assessment
+from pcp_tui.tui.focus_styles import FocusStylesSelf
 from pcp_tui.tui.plan_items import (
     PlanItem,
     kpi_item,
@@ -65,7 +66,7 @@ def _fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
-class ObjectiveTree(Tree[PlanItem]):
+class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
     """Every KPI of the plan, grouped by the plan or by national priority."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

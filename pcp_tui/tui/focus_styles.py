@@ -1,0 +1,101 @@
+"""A pane whose focus styles only itself.
+
+When a widget gains or loses the focus, Textual applies the stylesheet again to the widget and
+to everything inside it, in case a rule such as `#detail:focus Label` styles a descendant by its
+ancestor's focus, and a colour that changes on the widget (here the pane's title colour) makes
+everything inside it draw again, in case the colour is inherited. In the detail pane that meant
+the chart, the figures and the title drawn again, in a second screen update, on every Enter on
+a KPI, though the pane's focus changes only its border and its title (`#detail:focus` in
+`app.tcss`), which nothing inside it inherits. The tree and the alerts have only scrollbars
+inside, but those too were drawn again, a screen update after the rest.
+
+`FocusStylesSelf` restyles the pane alone and repaints what is inside it only when a rule that
+changed is one a descendant can inherit or show through. `focus_dependent_rules` lists the
+rules that would make restyling the pane alone wrong; a test keeps the list empty for each pane
+that uses it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.css.model import SelectorType
+from textual.css.styles import Styles
+from textual.css.stylesheet import Stylesheet
+from textual.widget import Widget
+
+FOCUS_PSEUDO_CLASSES = frozenset({"focus", "focus-within"})
+
+# style rules drawn by the pane itself, in its edges, that nothing inside it inherits
+OWN_EDGE_RULES = frozenset({
+    f"{edge}_{side}" for edge in ("border", "outline")
+    for side in ("top", "right", "bottom", "left")
+} | {
+    f"border_{title}_{part}" for title in ("title", "subtitle")
+    for part in ("color", "background", "style", "align")
+})
+
+
+class FocusStylesSelf:
+    """Mixin for a pane: a focus change restyles the pane, not what is inside it (its widgets,
+    and its scrollbars, which Textual would otherwise draw again in a screen update of their
+    own)."""
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        widget: Widget = self  # type: ignore[assignment]
+        base = widget.styles.base
+        before = base.get_rules()
+        wanted: list[bool] = []
+
+        def refresh(*, children: bool = False, **options: Any) -> None:
+            wanted.append(children)
+            Styles.refresh(base, **options)
+
+        # Textual sets every rule again, changed or not, and each scrollbar colour set draws
+        # the scrollbars again: they are drawn below only if a scrollbar rule changed
+        bars = [bar for shown, bar in (
+            (widget.show_vertical_scrollbar, lambda: widget.vertical_scrollbar),
+            (widget.show_horizontal_scrollbar, lambda: widget.horizontal_scrollbar),
+        ) if shown]
+        held = [bar() for bar in bars]
+        base.refresh = refresh  # type: ignore[method-assign]
+        for bar in held:
+            bar.refresh = _held_refresh  # type: ignore[method-assign]
+        try:
+            widget.app.stylesheet.update_nodes([widget], animate=True)
+        finally:
+            del base.refresh
+            for bar in held:
+                del bar.refresh
+        after = base.get_rules()
+        changed = {key for key in before.keys() | after.keys()
+                   if before.get(key) != after.get(key)}
+        if any(wanted) and not changed <= OWN_EDGE_RULES:
+            Styles.refresh(base, children=True)
+        if any(key.startswith("scrollbar") for key in changed):
+            for bar in held:
+                bar.refresh()
+
+
+def _held_refresh(*_args: Any, **_options: Any) -> Any:
+    """A scrollbar's refresh while its pane is restyled: left to the end of the restyling."""
+    return None
+
+
+def focus_dependent_rules(stylesheet: Stylesheet, widget: Widget) -> list[str]:
+    """The selectors that would style something inside `widget` by its focus: a `:focus` or
+    `:focus-within` on a part of a selector before its last that names the widget (by type,
+    class or id), as CSS text. Rules for the widget's own component classes (the tree's cursor
+    is brighter in a focused tree) are left out: restyling the widget works those out again.
+    Restyling the widget alone is right only while there are none."""
+    own = widget._get_component_classes()
+    found = []
+    for rule in stylesheet.rules:
+        for selector_set in rule.selector_set:
+            *ancestors, last = selector_set.selectors
+            if last.type == SelectorType.CLASS and last.name in own:
+                continue
+            if any(FOCUS_PSEUDO_CLASSES & part.pseudo_classes and part._check(widget)
+                   for part in ancestors):
+                found.append(selector_set.css)
+    return found

@@ -1,0 +1,127 @@
+"""A pane's focus restyles the pane alone: what is inside it is drawn again only when a rule
+that changed reaches it."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from pcp_tui.tui.focus_styles import FocusStylesSelf, focus_dependent_rules
+from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
+from pcp_tui.tui.widgets.history_chart import HistoryChart
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail
+from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
+
+SIZE = (120, 40)
+ASB = ("kpi", "asb-incidents")
+
+
+class Counted(Static):
+    """Counts its repaints."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.refreshes = 0
+
+    def refresh(self, *args, **kwargs):
+        self.refreshes += 1
+        return super().refresh(*args, **kwargs)
+
+
+class Pane(FocusStylesSelf, Vertical, can_focus=True):
+    def compose(self) -> ComposeResult:
+        yield Counted("inside")
+
+
+class PaneApp(App[None]):
+    AUTO_FOCUS = None  # the tests give the pane its focus
+
+    def __init__(self, css: str) -> None:
+        self.CSS = css
+        super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield Pane(id="pane")
+        yield Static("elsewhere", id="other")
+
+
+async def test_a_border_that_changes_with_the_focus_leaves_the_inside_undrawn():
+    app = PaneApp("#pane { border: round blue; border-title-color: grey; }\n"
+                  "#pane:focus { border: round red; border-title-color: white; "
+                  "border-title-style: bold; }")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        pane, inside = app.query_one(Pane), app.query_one(Counted)
+        assert not pane.has_focus
+        before = inside.refreshes
+        pane.focus()
+        await pilot.pause()
+        assert pane.has_focus
+        assert pane.styles.border_top[1].rgb == (255, 0, 0)
+        assert pane.styles.border_title_color.rgb == (255, 255, 255)
+        assert inside.refreshes == before
+        app.set_focus(None)
+        await pilot.pause()
+        assert pane.styles.border_top[1].rgb == (0, 0, 255)
+        assert inside.refreshes == before
+
+
+async def test_a_colour_the_inside_inherits_draws_it_again():
+    app = PaneApp("#pane { color: grey; }\n#pane:focus { color: white; }")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        pane, inside = app.query_one(Pane), app.query_one(Counted)
+        assert not pane.has_focus
+        before = inside.refreshes
+        pane.focus()
+        await pilot.pause()
+        assert pane.styles.color.rgb == (255, 255, 255)
+        assert inside.refreshes > before
+
+
+async def test_a_rule_styled_by_the_panes_focus_is_found():
+    app = PaneApp("#pane:focus Counted { color: red; }\nPane:focus-within > Static { }\n"
+                  "#other:focus Counted { color: red; }\n#pane:focus { color: red; }")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        found = focus_dependent_rules(app.stylesheet, app.query_one(Pane))
+    assert sorted(found) == ["#pane:focus Counted", "Pane:focus-within > Static"]
+
+
+async def test_no_rule_of_the_app_styles_anything_by_a_panes_focus(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for pane in (app.query_one(ObjectiveTree), app.query_one(KpiDetail),
+                     app.query_one(AlertsPanel)):
+            assert isinstance(pane, FocusStylesSelf)
+            assert focus_dependent_rules(app.stylesheet, pane) == []
+
+
+async def test_enter_on_a_kpi_leaves_the_chart_and_the_scrollbars_undrawn(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        detail = app.query_one(KpiDetail)
+        assert tree.select_item(ASB)
+        await pilot.pause()
+        chart = app.query_one(HistoryChart)
+        bar = tree.vertical_scrollbar
+        counts = {"chart": 0, "bar": 0}
+        chart_refresh, bar_refresh = chart.refresh, bar.refresh
+
+        def counted(name, original):
+            def refresh(*args, **kwargs):
+                counts[name] += 1
+                return original(*args, **kwargs)
+            return refresh
+
+        chart.refresh = counted("chart", chart_refresh)
+        bar.refresh = counted("bar", bar_refresh)
+        unfocused = detail.styles.border_top
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.has_focus and detail.styles.border_top != unfocused
+        assert counts == {"chart": 0, "bar": 0}
