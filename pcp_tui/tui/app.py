@@ -8,6 +8,7 @@ Reloading runs in a worker thread that posts its result back and never touches a
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,9 @@ from pcp_tui.tui.widgets.tree_filter import TreeFilter
 
 QUARTER_KEYS = Binding.Group("quarter", compact=True)
 POLL_SECONDS = 2.0
+# quarter steps closer together than this are a held key's repeats (terminals repeat a held key
+# after a quarter of a second or more, then some 30 times a second)
+HELD_KEY_GAP = 0.2
 
 
 class Reloaded(Message):
@@ -198,6 +202,7 @@ class PcpApp(DownloadActions, App[int]):
         self.as_of = self._valid_quarter(quarter)
         self.watch_folder = FolderWatch(self.data_paths)
         self._asked_quarter = quarter
+        self._last_step = 0.0
         self._started = False
         self.notices: list[tuple[str, str, str]] = []
         self.quarter_return = self._quarter_return(config, observations)
@@ -359,6 +364,7 @@ class PcpApp(DownloadActions, App[int]):
         kpi = next((k for k in self.config.framework.kpis if k.id == event.alert.kpi), None)
         if kpi is not None:
             self.jump_to(PlanItem("kpi", kpi.id, kpi.title, kpi=kpi), focus_tree=False)
+            self.query_one(KpiDetail).draw_now()
 
     @on(TreeFilter.Changed)
     def _filter_changed(self, event: TreeFilter.Changed) -> None:
@@ -416,6 +422,12 @@ class PcpApp(DownloadActions, App[int]):
                       f"({self.as_of.label}).", timeout=3)
             return
         self.show_quarter(quarters[index])
+        # a single press draws the detail with the rest; a held key's repeats leave it to
+        # the next refresh, drawn once where the steps stop
+        now = time.monotonic()
+        if now - self._last_step > HELD_KEY_GAP:
+            self.query_one(KpiDetail).draw_now()
+        self._last_step = now
 
     def action_latest(self) -> None:
         if self.timeline.latest is None:

@@ -242,3 +242,61 @@ async def test_what_the_app_holds_is_frozen_out_of_the_collectors_passes(make_ap
         assert calls[:2] == ["unfreeze", "freeze"] and calls.count("freeze") == 2
         calls.clear()
     assert calls == ["unfreeze"]  # an app that ends leaves nothing frozen
+
+
+def screen_updates(app) -> list[str]:
+    """The detail pane's title at each screen update from now on."""
+    seen: list[str] = []
+    screen = app.screen
+    original = screen._compositor_refresh
+
+    def refreshed() -> None:
+        original()
+        seen.append(app.query_one(KpiDetail).title_text)
+
+    screen._compositor_refresh = refreshed  # type: ignore[method-assign]
+    return seen
+
+
+async def test_enter_on_an_alert_shows_its_kpi_in_the_same_screen_update(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        alerts = app.query_one(AlertsPanel)
+        detail = app.query_one(KpiDetail)
+        alerts.focus()
+        await pilot.pause()
+        index = next(i for i, a in enumerate(alerts.shown) if a.kpi != detail.item.id)
+        alerts.move_cursor(index)
+        await pilot.pause()
+        before = detail.title_text
+        updates = screen_updates(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert detail.item.key == ("kpi", alerts.shown[index].kpi)
+        assert detail.title_text != before
+        # the first screen update after the key already shows the alert's KPI
+        assert updates and set(updates) == {detail.title_text}
+
+
+async def test_a_single_quarter_step_draws_the_detail_at_once_and_held_steps_once(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        detail = app.query_one(KpiDetail)
+        assert tree.select_item(ASB)
+        tree.focus()
+        await pilot.pause()
+        draws = detail.draws
+        app.action_step(-1)  # a single press: drawn before any screen update
+        assert detail.draws == draws + 1
+        await pilot.pause()
+        app.action_step(-1)  # two more at once, as a held key repeats
+        app.action_step(-1)
+        assert detail.draws == draws + 1
+        await pilot.pause()
+        assert detail.draws == draws + 2  # drawn once, where the steps stopped
+        assert app.as_of == app.timeline.quarters[-4]
+        assert app.as_of.label in detail.body_text or app.as_of.label in detail.title_text
