@@ -334,15 +334,21 @@ def main() -> int:
         kinds = [k for k in args.kinds.split(",") if k in KINDS]
         for label, chosen in inputs.items():
             folders = [str(work / m) for m in chosen]
-            for kind in kinds:
-                try:
-                    runs = [run_child(kind, folders) for _ in range(max(1, args.repeat))]
-                except subprocess.CalledProcessError as err:
-                    last = (err.stderr or "").strip().splitlines()[-1:] or ["failed"]
-                    print(f"{label:5} {kind:15} left out: {last[0]}", flush=True)
-                    continue
-                report = min(runs, key=lambda r: r["seconds"])
-                report["peak_mb"] = max(r["peak_mb"] for r in runs)
+            # the kinds take turns, round after round, so that a slower spell of the machine
+            # falls on all of them rather than on whichever happened to run through it
+            runs: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+            for _ in range(max(1, args.repeat)):
+                for kind in kinds:
+                    if kind in runs:
+                        try:
+                            runs[kind].append(run_child(kind, folders))
+                        except subprocess.CalledProcessError as err:
+                            last = (err.stderr or "").strip().splitlines()[-1:] or ["failed"]
+                            print(f"{label:5} {kind:15} left out: {last[0]}", flush=True)
+                            del runs[kind]
+            for kind, done in runs.items():
+                report = min(done, key=lambda r: r["seconds"])
+                report["peak_mb"] = max(r["peak_mb"] for r in done)
                 results[(label, kind)] = report
                 print(f"{label:5} {kind:15} {report['seconds']:7.2f} s  "
                       f"peak {report['peak_mb']:7.0f} MB  rows {report['rows']:,}", flush=True)
