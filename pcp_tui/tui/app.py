@@ -14,37 +14,36 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from pcp_tui.config import Config, ConfigError, load_config
-from pcp_tui.dataset import Observations, load_observations
-from pcp_tui.notes import NotesError, NotesLog
+from pcp_tui.config import Config
+from pcp_tui.dataset import Observations
+from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
-from pcp_tui.render import plural, status_legend, visible
+from pcp_tui.render import status_legend, visible
 from pcp_tui.returns import QuarterReturn, home_figures, quarter_return
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.downloads import DownloadActions
-from pcp_tui.tui.folder_watch import FolderWatch, describe_change, folder_signature
+from pcp_tui.tui.folder_watch import FolderWatch
 from pcp_tui.tui.legible import legible_variables
+from pcp_tui.tui.note_actions import NoteActions
 from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import PlanItem
+from pcp_tui.tui.reloading import DataReload, settle_heap
 from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.series import SeriesIndex
 from pcp_tui.tui.terminal_driver import terminal_driver
 
 if TYPE_CHECKING:
     from pcp_tui.tui.screens.help import Pane
-    from pcp_tui.tui.screens.note_editor import NoteDraft
 from pcp_tui.tui.widgets.alerts_panel import FILTER_WORDS, AlertsPanel, passes
 from pcp_tui.tui.widgets.key_footer import KeyFooter
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
@@ -59,28 +58,6 @@ POLL_SECONDS = 2.0
 HELD_KEY_GAP = 0.2
 
 
-class Reloaded(Message):
-    """A reload worker finished: new config, data and timeline."""
-
-    def __init__(self, config: Config, observations: Observations, timeline: Timeline,
-                 reason: str, signature: tuple) -> None:
-        self.config = config
-        self.observations = observations
-        self.timeline = timeline
-        self.reason = reason
-        self.signature = signature
-        super().__init__()
-
-
-class ReloadFailed(Message):
-    """A reload worker could not load the config or the data; the old state stays."""
-
-    def __init__(self, error: str, signature: tuple) -> None:
-        self.error = error
-        self.signature = signature
-        super().__init__()
-
-
 def default_data_paths(config: Config, observations: Observations) -> tuple[Path, ...]:
     """The config's data folder, unless the data came from elsewhere (`--data`)."""
     folder = config.data_folder.resolve()
@@ -90,17 +67,7 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
     return tuple(sorted({f.parent for f in files}))
 
 
-def settle_heap() -> None:
-    """Move every object alive now out of the cyclic collector's sight (`gc.freeze`).
-
-    The app keeps what it loads for its whole life (the framework, the timeline's caches, the
-    widgets), and the collector's full passes over all of it took up to 200 ms, landing on
-    whichever key press was being drawn. Objects created later are collected as usual; a reload
-    lets the frozen ones be seen again first (`gc.unfreeze`), so old data can go."""
-    gc.freeze()
-
-
-class PcpApp(DownloadActions, App[int]):
+class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
 
     @property
@@ -342,6 +309,11 @@ class PcpApp(DownloadActions, App[int]):
 
     # messages from the widgets ---------------------------------------------------------------
 
+    def _views_gone(self) -> bool:
+        """True once the main screen's widgets are gone: a reload (or a tree highlight it
+        caused) that arrives while the app closes has nothing left to show its result in."""
+        return not self.query(PlanHeader) or not self.query(KpiDetail)
+
     @on(ObjectiveTree.ItemHighlighted)
     def _item_highlighted(self, event: ObjectiveTree.ItemHighlighted) -> None:
         # (no refresh_bindings here: the footer rebuilds all its keys when it runs, which
@@ -549,99 +521,6 @@ class PcpApp(DownloadActions, App[int]):
         else:
             self.tell("No data problems: every row of the data files loaded.", timeout=3)
 
-    def action_note(self) -> None:
-        item = self.query_one(KpiDetail).item
-        if item is None or item.note_subject is None or self.as_of is None:
-            self.tell("Notes are written on a KPI, or on a national priority (press p to "
-                        "group by priority).", severity="warning")
-            return
-        priorities = self._priorities_of(item)
-        if not priorities:
-            self._write_note(item)
-            return
-        from pcp_tui.tui.screens.note_subject import NoteSubjectScreen
-
-        def chosen(choice: PlanItem | None) -> None:
-            if choice is not None:
-                self._write_note(choice)
-
-        self.push_screen(NoteSubjectScreen([item, *priorities]), chosen)
-
-    def _priorities_of(self, item: PlanItem) -> list[PlanItem]:
-        """The national priorities a KPI serves, as items a note can be about."""
-        if item.kind != "kpi" or item.kpi is None:
-            return []
-        from pcp_tui.tui.plan_items import plan_item
-
-        return [plan_item(node) for node in self.config.framework.by_priority()
-                if node.id in item.kpi.priorities]
-
-    def _write_note(self, item: PlanItem) -> None:
-        from pcp_tui.tui.screens.note_editor import NoteEditor
-
-        if self.as_of is None or item.note_subject is None:
-            return
-        quarter = self.as_of
-        subject = item.note_subject
-
-        def save(draft: NoteDraft) -> None:  # in the editor: a failure keeps it open
-            self.notes_log.add(subject, quarter, draft.kind, draft.text, author=self.author)
-
-        def saved(draft: NoteDraft | None) -> None:
-            if draft is None:
-                return
-            self.notes.invalidate()
-            self.query_one(KpiDetail).show()
-            self.tell(f"Note saved for {quarter.label}.", timeout=3)
-
-        self.push_screen(NoteEditor(item.title, quarter.label, save=save, subject=subject,
-                                    saved_to=self.notes_log.path), saved)
-
-    def action_change_note(self) -> None:
-        """Pick one of the notes the detail pane shows; edit it (a new version) or withdraw it
-        (after a confirmation). The notes file only ever gains lines."""
-        from pcp_tui.tui.screens.note_choice import WITHDRAW, ConfirmWithdraw, NoteChoiceScreen
-        from pcp_tui.tui.screens.note_editor import NoteEditor
-
-        item = self.query_one(KpiDetail).item
-        subject = item.note_subject if item is not None else None
-        notes = self.notes.shown(subject, self.as_of.label if self.as_of else "") if subject \
-            else []
-        if item is None or not notes:
-            self.tell("No notes here to change: notes are written with n on a KPI or a "
-                      "national priority.", severity="warning")
-            return
-        log, author = self.notes_log, self.author
-
-        def changed(words: str) -> None:
-            self.notes.invalidate()
-            self.query_one(KpiDetail).show()
-            self.tell(words, timeout=3)
-
-        def confirmed(note, yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                log.withdraw(note.id, author=author)
-            except (NotesError, OSError) as err:
-                self.tell(f"The note was not withdrawn: {err}", severity="error")
-                return
-            changed("Note withdrawn; the notes file keeps every version.")
-
-        def chosen(choice) -> None:
-            if choice is None:
-                return
-            what, note = choice
-            if what == WITHDRAW:
-                self.push_screen(ConfirmWithdraw(note), lambda yes: confirmed(note, yes))
-                return
-            self.push_screen(NoteEditor(
-                item.title, note.quarter, subject=note.subject, saved_to=log.path, editing=note,
-                save=lambda draft: log.edit(note.id, draft.text, author=author)),
-                lambda draft: draft is not None and changed("New version of the note saved."))
-
-        self.push_screen(NoteChoiceScreen(item.title, notes), chosen)
-
     # keeping time travel instant -------------------------------------------------------------
 
     @work(thread=True, group="warm", exit_on_error=False)
@@ -656,125 +535,6 @@ class PcpApp(DownloadActions, App[int]):
                 return
             timeline.at(quarter).home_statuses  # noqa: B018 - fills the caches
         settle_heap()  # the quarters' assessments stay until the next reload
-
-    # reloading -------------------------------------------------------------------------------
-
-    def action_reload(self) -> None:
-        self.reload_data("reloaded on request")
-
-    def reload_data(self, reason: str) -> None:
-        self.query_one(PlanHeader).reloading = True
-        self._reload(reason)
-
-    @work(thread=True, exclusive=True, group="reload")
-    def _reload(self, reason: str) -> None:
-        config_path = self.config.path
-        paths = self.data_paths
-        signature = folder_signature(paths)
-        try:
-            config = load_config(config_path)
-            if not self._data_paths_given:
-                paths = (config.data_folder,)
-            observations = load_observations(list(paths), config, today=self.today)
-            timeline = build_timeline(config, observations)
-        except ConfigError as err:
-            self.post_message(ReloadFailed(
-                f"The config cannot be used ({plural(len(err.problems), 'problem')}): "
-                + "; ".join(str(p) for p in err.problems[:3]), signature))
-        except Exception as err:  # keep the old state whatever went wrong
-            self.post_message(ReloadFailed(f"Reload failed: {err}", signature))
-        else:
-            self.post_message(Reloaded(config, observations, timeline, reason, signature))
-
-    def _views_gone(self) -> bool:
-        """True once the main screen's widgets are gone: a reload (or a tree highlight it
-        caused) that arrives while the app closes has nothing left to show its result in."""
-        return not self.query(PlanHeader) or not self.query(KpiDetail)
-
-    @on(Reloaded)
-    def _reloaded(self, event: Reloaded) -> None:
-        if self._views_gone():
-            return
-        self.query_one(PlanHeader).reloading = False
-        # the old data go: let the collector see them again, and settle what replaces them
-        gc.unfreeze()
-        self.call_after_refresh(settle_heap)
-        was_latest = self.as_of is None or self.as_of == self.timeline.latest
-        previous_problems = len(self.observations.problems)
-        self.config, self.observations, self.timeline = (
-            event.config, event.observations, event.timeline)
-        self.set_keymap(event.config.keys)
-        self.series = SeriesIndex(event.observations.frame)
-        self.quarter_return = self._quarter_return(event.config, event.observations)
-        self.query_one(PlanHeader).partial = self.quarter_return
-        if not self._data_paths_given:
-            self.data_paths = (event.config.data_folder,)
-            self.watch_folder.paths = self.data_paths
-        self.watch_folder.accept(event.signature)
-        self.notes_log = NotesLog(self._notes_override or event.config.notes_path)
-        self.notes.invalidate()
-        framework = event.config.framework
-        home = event.config.settings.home_force
-        self.query_one(ObjectiveTree).set_data(framework, self.series, home)
-        self.query_one(KpiDetail).set_data(framework, self.series)
-        self.query_one(AlertsPanel).set_data(framework)
-        quarter = None if was_latest else self._valid_quarter(self.as_of)
-        self.show_quarter(self._valid_quarter(quarter))
-        if self.warm:
-            self._warm_quarters(self.timeline, self.as_of)
-        self._refresh_detail_item()
-        self._show_problems_banner()
-        latest = self.timeline.latest.label if self.timeline.latest else "no quarters"
-        problems = len(self.observations.problems)
-        # only the first letter: `capitalize` would lowercase the file names the reason quotes
-        reason = event.reason[:1].upper() + event.reason[1:]
-        message = f"{reason}: {len(self.observations.files)} files, data to {latest}."
-        if problems:
-            message += f" {problems} problem{'s' if problems != 1 else ''} (press d)."
-        self.tell(message, title="Data reloaded",
-                    severity="warning" if problems > previous_problems else "information")
-
-    def _refresh_detail_item(self) -> None:
-        """After a reload the detail's item may point at an old framework's KPI."""
-        detail = self.query_one(KpiDetail)
-        item = detail.item
-        if item is None or item.kind != "kpi":
-            detail.item = self.query_one(ObjectiveTree).cursor_item
-            return
-        kpi = next((k for k in self.config.framework.kpis if k.id == item.id), None)
-        detail.item = PlanItem("kpi", kpi.id, kpi.title, kpi=kpi) if kpi else (
-            self.query_one(ObjectiveTree).cursor_item)
-
-    @on(ReloadFailed)
-    def _reload_failed(self, event: ReloadFailed) -> None:
-        if self._views_gone():
-            return
-        self.query_one(PlanHeader).reloading = False
-        self.watch_folder.accept(event.signature)
-        self.tell(event.error + " The data shown is unchanged.", title="Reload failed",
-                    severity="error", timeout=12)
-
-    def _poll_data(self) -> None:
-        before = self.watch_folder.loaded
-        signature = self.watch_folder.poll()
-        if signature is None:
-            return
-        change = describe_change(before, signature)
-        self.tell(f"{change}: reloading.", title="New data", timeout=4)
-        self.reload_data(f"picked up {change}")
-
-    def _show_problems_banner(self) -> None:
-        banner = self.query_one("#problems-banner", Static)
-        count = len(self.observations.problems)
-        banner.set_class(count > 0, "-shown")
-        if count:
-            banner.update(Text(
-                f"⚠ {count} problem{'s' if count != 1 else ''} in the data files: those rows "
-                "were left out. Press d to see them."))
-        else:
-            banner.update("")
-        self.refresh_bindings()
-
 
 def build_app(
     config: Config,
