@@ -33,7 +33,8 @@ from pathlib import Path
 import polars as pl
 
 from pcp_tui import wide
-from pcp_tui.config import MAX_FIGURE, Config
+from pcp_tui.config import Config
+from pcp_tui.config_reader import MAX_FIGURE
 from pcp_tui.framework import COMMITMENT_STATUSES
 from pcp_tui.periods import PeriodError, Quarter, names_a_month, parse_period
 from pcp_tui.reading import (  # noqa: F401  (re-exported: the loader's public names)
