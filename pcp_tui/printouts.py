@@ -12,12 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pcp_tui import records
-from pcp_tui.render import (
-    AlertGroup,
-    alert_facts,
-    severity_counts,
-    visible,
-)
+from pcp_tui.render import alert_facts, visible
+from pcp_tui.render_alerts import AlertGroup, severity_counts
 
 if TYPE_CHECKING:
     from pcp_tui.alerts import Alert

@@ -15,6 +15,12 @@ CORE = [
     "pcp_tui.printouts", "pcp_tui.report", "pcp_tui.records", "pcp_tui.provenance",
     "pcp_tui.cli", "pcp_tui.cli.main", "pcp_tui.importers.ons_pfa",
     "pcp_tui.importers.police_uk", "pcp_tui.crash",
+    "pcp_tui.config_reader", "pcp_tui.config_settings", "pcp_tui.config_framework",
+    "pcp_tui.dataset_schema", "pcp_tui.dataset_checks", "pcp_tui.dataset_rollup",
+    "pcp_tui.render_alerts", "pcp_tui.render_tree", "pcp_tui.render_kpi",
+    "pcp_tui.importers.police_uk_files", "pcp_tui.importers.police_uk_scan",
+    "pcp_tui.importers.police_uk_rows", "pcp_tui.importers.ons_pfa_edition",
+    "pcp_tui.importers.ons_pfa_tables",
 ]
 
 

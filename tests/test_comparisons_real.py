@@ -119,7 +119,7 @@ def test_ons_only_data_is_a_first_class_series(ons_only):
 def test_ons_only_show_tables_the_twelve_month_figures(config, ons_folder):
     from rich.console import Console
 
-    from pcp_tui.render import kpi_printout
+    from pcp_tui.render_kpi import kpi_printout
 
     timeline = build_timeline(config, load_observations([ons_folder], config, today=TODAY))
     console = Console(width=100, record=True, color_system=None)

@@ -9,16 +9,8 @@ from conftest import CONFIG_TOML
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pcp_tui.config import (
-    ID_RE,
-    MAX_FIGURE,
-    MAX_POPULATION,
-    MAX_QUARTERS,
-    MAX_TOLERANCE_PCT,
-    Config,
-    ConfigError,
-    load_config,
-)
+from pcp_tui.config import Config, ConfigError, load_config
+from pcp_tui.config_reader import ID_RE, MAX_FIGURE, MAX_POPULATION, MAX_QUARTERS, MAX_TOLERANCE_PCT
 
 LINES = CONFIG_TOML.splitlines()
 VALUE_LINES = [i for i, line in enumerate(LINES) if " = " in line]

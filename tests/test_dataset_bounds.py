@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from pcp_tui import dataset
+from pcp_tui import dataset, dataset_checks
 from pcp_tui.dataset import Observations
 
 Load = Callable[[str, "str | bytes"], Observations]
@@ -40,7 +40,7 @@ def test_the_same_row_in_two_files_is_not_a_repeat(config, write_data) -> None:
 def test_only_the_first_unknown_ids_of_a_batch_get_a_suggestion(
     load: Load, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(dataset, "SUGGESTIONS_PER_BATCH", 3)
+    monkeypatch.setattr(dataset_checks, "SUGGESTIONS_PER_BATCH", 3)
     rows = "".join(f"pcsoz{i},WMP,1\n" for i in range(5)) + "pcsoz0,WMP,2\n"
     obs = load("2021-22_Q2.csv", HEAD + rows)
     assert [(p.row, "did you mean 'pcsos'" in p.expected) for p in obs.problems] == [
@@ -70,4 +70,4 @@ def test_a_huge_column_name_is_quoted_short(load: Load) -> None:
 ])
 def test_lengths_are_written_with_thousands_separators(n: int, text: str) -> None:
     frame = dataset.pl.DataFrame({"n": [n]})
-    assert frame.select(dataset._grouped(dataset.pl.col("n")))[0, 0] == text == f"{n:,}"
+    assert frame.select(dataset_checks._grouped(dataset.pl.col("n")))[0, 0] == text == f"{n:,}"

@@ -18,24 +18,22 @@ from pcp_tui.render import (
     RAG_GLYPHS,
     SEVERITY_GLYPHS,
     SIGNAL_GLYPH,
-    AlertTable,
     alert_facts,
     change_text,
-    group_alerts,
     histories,
-    kpi_printout,
     literal,
     pct_text,
     print_trimmed,
     range_text,
     rollup_counts,
-    severity_counts,
     short_window,
     sparkline,
     status_glyph,
-    summary_tree,
     visible,
 )
+from pcp_tui.render_alerts import AlertTable, group_alerts, severity_counts
+from pcp_tui.render_kpi import kpi_printout
+from pcp_tui.render_tree import summary_tree
 from pcp_tui.rules.assess import Assessment, build_timeline
 
 ROOT = Path(__file__).resolve().parents[1]

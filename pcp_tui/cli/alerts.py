@@ -80,7 +80,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pcp_tui import printouts
     from pcp_tui.alerts import SEVERITY_RANK
-    from pcp_tui.render import AlertTable, alerts_header, group_alerts, sample_footer
+    from pcp_tui.render import sample_footer
+    from pcp_tui.render_alerts import AlertTable, alerts_header, group_alerts
 
     loaded = load(args)
     framework, settings = loaded.config.framework, loaded.config.settings

@@ -227,7 +227,7 @@ def run_offer(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from pcp_tui.notes import NotesLog
-    from pcp_tui.render import note_block
+    from pcp_tui.render_kpi import note_block
 
     loaded = load(args)
     framework = loaded.config.framework

@@ -67,7 +67,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from pcp_tui.render import summary_legend, summary_tree
+    from pcp_tui.render_tree import summary_legend, summary_tree
 
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth is 1 or more (1 sections, 2 objectives, 3 sub-objectives, "
@@ -90,7 +90,7 @@ def run_summary(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     from pcp_tui.notes import NotesLog
-    from pcp_tui.render import kpi_printout
+    from pcp_tui.render_kpi import kpi_printout
 
     loaded = load(args)
     framework, settings = loaded.config.framework, loaded.config.settings

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from pcp_tui.config import Config
 from pcp_tui.importers.areas import ForceArea, config_force_id, force_by_name, region_code
 from pcp_tui.importers.mapping import strip_footnotes
-from pcp_tui.importers.ons_pfa import MISSING, workbooks
+from pcp_tui.importers.ons_pfa import workbooks
+from pcp_tui.importers.ons_pfa_tables import MISSING
 from pcp_tui.periods import MONTH_NAMES
 from pcp_tui.workbooks import Grid
 

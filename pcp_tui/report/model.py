@@ -40,9 +40,9 @@ from pcp_tui.render import (
     pct_text,
     plural,
     range_text,
-    severity_counts,
     value_text,
 )
+from pcp_tui.render_alerts import severity_counts
 from pcp_tui.report.figures import Figure, FunnelFigure, build_figure, build_funnels
 from pcp_tui.report.paper import (
     ExecutiveSummary,
