@@ -24,6 +24,7 @@ from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import judged_on_words, spc_phrase
+from pcp_tui.tui.cell_table import table_lines
 from pcp_tui.tui.focus_styles import FocusStylesSelf
 from pcp_tui.tui.kpi_chart import chart_legend, kpi_chart
 from pcp_tui.tui.notes_shelf import NotesShelf
@@ -66,34 +67,6 @@ BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better", "none"
 
 
 LABEL_WIDTH = 8
-
-
-def cell(text: Text | str, width: int, justify: str = "left") -> Text:
-    """Text cut or padded to exactly `width` cells."""
-    text = text.copy() if isinstance(text, Text) else Text(text)
-    text.truncate(width, overflow="ellipsis", pad=False)
-    pad = width - text.cell_len
-    if pad > 0:
-        if justify == "right":
-            text = Text(" " * pad) + text
-        else:
-            text.append(" " * pad)
-    return text
-
-
-def table_lines(rows: list[list[Text]], widths: list[int], justify: list[str],
-                gap: int = 2) -> Text:
-    """Rows of cells as aligned lines (a light stand-in for a Rich Table: it is measured on
-    every keypress, and a Table costs tens of milliseconds)."""
-    out = Text(no_wrap=True, overflow="ellipsis")
-    for number, row in enumerate(rows):
-        if number:
-            out.append("\n")
-        for index, (value, width) in enumerate(zip(row, widths)):
-            if index:
-                out.append(" " * gap)
-            out.append_text(cell(value, width, justify[index]))
-    return out
 
 
 class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
