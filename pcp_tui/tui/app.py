@@ -39,6 +39,7 @@ from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.reloading import DataReload, settle_heap
 from pcp_tui.tui.screens.main_screen import MainScreen
+from pcp_tui.tui.scrollbars import use_whole_cell_scrollbars
 from pcp_tui.tui.series import SeriesIndex
 from pcp_tui.tui.terminal_driver import terminal_driver
 
@@ -152,6 +153,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         author: str | None = None,
     ) -> None:
         super().__init__()
+        use_whole_cell_scrollbars()
         self.warm = warm
         self.author = author
         self.config = config
