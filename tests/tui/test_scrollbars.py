@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.color import Color
+from rich.color import Color
 
 from pcp_tui.render import SPARK_CHARS
 from pcp_tui.tui.scrollbars import WholeCellScrollBarRender
@@ -15,7 +15,7 @@ def test_the_thumb_is_whole_cells_at_every_position():
     for position in range(0, 81):
         segments = WholeCellScrollBarRender.render_bar(
             size=20, virtual_size=100, window_size=20, position=position, thickness=2,
-            back_color=Color(0, 0, 0), bar_color=Color(255, 255, 255))
+            back_color=Color.parse("black"), bar_color=Color.parse("white"))
         cells = [s for s in segments.segments if s.text.strip("\n")]
         assert all(set(s.text) == {" "} for s in cells)
         thumb = [s for s in cells if s.style is not None and s.style.reverse]
