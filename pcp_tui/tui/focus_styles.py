@@ -10,7 +10,9 @@ a KPI, though the pane's focus changes only its border and its title (`#detail:f
 inside, but those too were drawn again, a screen update after the rest.
 
 `FocusStylesSelf` restyles the pane alone and repaints what is inside it only when a rule that
-changed is one a descendant can inherit or show through. `focus_dependent_rules` lists the
+changed is one a descendant can inherit or show through. It also keeps the pane's component
+styles (its tones, the tree's cursor) for each state the pane has been in, focused or not, and
+uses them again until something else restyles the pane. `focus_dependent_rules` lists the
 rules that would make restyling the pane alone wrong; a test keeps the list empty for each pane
 that uses it.
 """
@@ -58,15 +60,26 @@ class FocusStylesSelf:
             (widget.show_horizontal_scrollbar, lambda: widget.horizontal_scrollbar),
         ) if shown]
         held = [bar() for bar in bars]
+        known = self._known_component_styles(widget)
         base.refresh = refresh  # type: ignore[method-assign]
         for bar in held:
             bar.refresh = _held_refresh  # type: ignore[method-assign]
+        if known is not None:
+            widget._get_component_classes = _no_component_classes  # type: ignore[method-assign]
         try:
             widget.app.stylesheet.update_nodes([widget], animate=True)
         finally:
             del base.refresh
             for bar in held:
                 del bar.refresh
+            if known is not None:
+                del widget._get_component_classes
+        if known is not None and known != widget._component_styles:
+            widget._component_styles.clear()
+            widget._component_styles.update(known)
+            widget.notify_style_update()
+            widget.refresh()
+        self._remember_component_styles(widget)
         after = base.get_rules()
         changed = {key for key in before.keys() | after.keys()
                    if before.get(key) != after.get(key)}
@@ -75,6 +88,33 @@ class FocusStylesSelf:
         if any(key.startswith("scrollbar") for key in changed):
             for bar in held:
                 bar.refresh()
+
+
+    # A pane's component classes (the tones, the tree's cursor) are worked out again on every
+    # restyle, each a pass over the stylesheet: most of a focus change's styling. Between
+    # other restyles they depend only on the pane's own state, so each state's are kept.
+
+    def _known_component_styles(self, widget: Widget) -> dict[str, Any] | None:
+        """The component styles kept for the pane's state now, if nothing else has restyled
+        the pane since they were kept (a theme, a class of the pane or of an ancestor)."""
+        kept: dict[frozenset[str], dict[str, Any]] = getattr(self, "_kept_components", {})
+        left: dict[str, Any] | None = getattr(self, "_left_components", None)
+        current = widget._component_styles
+        if left is None or len(left) != len(current) or any(
+                current.get(name) is not styles for name, styles in left.items()):
+            kept.clear()  # restyled by something else: what was kept may be out of date
+        self._kept_components = kept
+        return kept.get(frozenset(widget.get_pseudo_classes()))
+
+    def _remember_component_styles(self, widget: Widget) -> None:
+        left = dict(widget._component_styles)
+        self._kept_components[frozenset(widget.get_pseudo_classes())] = left
+        self._left_components = left
+
+
+def _no_component_classes() -> frozenset[str]:
+    """A pane's component classes while its kept component styles stand in for them."""
+    return frozenset()
 
 
 def _held_refresh(*_args: Any, **_options: Any) -> Any:

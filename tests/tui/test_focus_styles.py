@@ -125,3 +125,49 @@ async def test_enter_on_a_kpi_leaves_the_chart_and_the_scrollbars_undrawn(make_a
         await pilot.pause()
         assert detail.has_focus and detail.styles.border_top != unfocused
         assert counts == {"chart": 0, "bar": 0}
+
+
+def component_rules(widget) -> dict[str, object]:
+    return {name: styles.get_rules() for name, styles in widget._component_styles.items()}
+
+
+def restyled_in_full(app, widget) -> dict[str, object]:
+    """The component styles a full pass over the stylesheet gives the widget as it is now."""
+    app.stylesheet.apply(widget)
+    return component_rules(widget)
+
+
+async def test_kept_component_styles_are_those_a_full_restyle_gives(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree, detail = app.query_one(ObjectiveTree), app.query_one(KpiDetail)
+        for _ in range(3):  # the second and third rounds use what the first kept
+            for pane in (detail, tree):
+                pane.focus()
+                await pilot.pause()
+                assert component_rules(tree) == restyled_in_full(app, tree)
+                assert component_rules(detail) == restyled_in_full(app, detail)
+        # the tree's cursor really differs with its focus
+        focused = tree._component_styles["tree--cursor"].get_rules()
+        detail.focus()
+        await pilot.pause()
+        assert tree._component_styles["tree--cursor"].get_rules() != focused
+
+
+async def test_a_new_theme_is_not_hidden_by_kept_component_styles(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree, detail = app.query_one(ObjectiveTree), app.query_one(KpiDetail)
+        for pane in (detail, tree, detail, tree, detail):
+            pane.focus()
+            await pilot.pause()
+        dark = component_rules(tree)
+        app.theme = "nord"  # dark too: the same pseudo-classes as before
+        await pilot.pause()
+        tree.focus()
+        await pilot.pause()
+        nord = component_rules(tree)
+        assert nord != dark
+        assert nord == restyled_in_full(app, tree)
