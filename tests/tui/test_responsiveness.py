@@ -300,3 +300,37 @@ async def test_a_single_quarter_step_draws_the_detail_at_once_and_held_steps_onc
         assert detail.draws == draws + 2  # drawn once, where the steps stopped
         assert app.as_of == app.timeline.quarters[-4]
         assert app.as_of.label in detail.body_text or app.as_of.label in detail.title_text
+
+
+async def test_a_quarter_step_redraws_only_the_lines_that_read_differently(make_app,
+                                                                          monkeypatch):
+    from textual.widgets.tree import TreeNode
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        tree.focus()
+        refreshed: list[int] = []
+        original = TreeNode.refresh
+
+        def counted(node) -> None:
+            refreshed.append(node.id)
+            original(node)
+
+        monkeypatch.setattr(TreeNode, "refresh", counted)
+        shown = {tree.get_node_at_line(y + tree.scroll_offset.y).id
+                 for y in range(tree.size.height)
+                 if tree.get_node_at_line(y + tree.scroll_offset.y) is not None}
+        kept_somewhere = False
+        for key in ["left_square_bracket"] * 4 + ["right_square_bracket"] * 4:
+            refreshed.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            kept_somewhere |= bool(shown - set(refreshed))
+            lines = [tree.render_line(y).text for y in range(tree.size.height)]
+            for node in tree._walk(tree.root):  # every line drawn again from scratch
+                original(node)
+            await pilot.pause()
+            assert lines == [tree.render_line(y).text for y in range(tree.size.height)]
+        assert kept_somewhere  # some line read the same at the next quarter and was kept

@@ -22,6 +22,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from pcp_tui.framework import Framework, Kpi, PlanNode
+from pcp_tui.periods import Quarter
 from pcp_tui.render import literal, sparkline, visible
 from pcp_tui.rules.assess import Assessment
 from pcp_tui.tui.focus_styles import FocusStylesSelf
@@ -139,6 +140,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._building = False
         self._check_styles = True
         self._drawn_styles: dict[object, tuple[Style, ...]] = {}
+        self._drawn_quarter: Quarter | None = None  # the quarter the lines on screen show
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -170,14 +172,28 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             self.rebuild()
 
     def repaint_labels(self) -> None:
-        """Redraw every line from the current assessment, keeping the tree as it is."""
+        """Redraw every line from the current assessment, keeping the tree as it is: of the
+        lines on screen, only those that read differently at the new quarter (a KPI with no
+        new figure, a heading whose counts stay the same, keep theirs)."""
         if len(self._labels) > 4000:
             self._labels.clear()
+        quarter = self.assessment.as_of if self.assessment is not None else None
+        drawn, self._drawn_quarter = self._drawn_quarter, quarter
+        same = set()
+        if drawn is not None and quarter is not None and drawn != quarter:
+            top = self.scroll_offset.y
+            for line in range(top, top + self.size.height):
+                node = self.get_node_at_line(line)
+                # the label drawn is kept unless the kept labels were dropped since
+                if node is not None and self._labels.get(
+                        self._label_key(node, drawn)) == self._label(node):
+                    same.add(node.id)
         # The Tree caches each drawn line, keyed on its nodes' updates: `node.refresh()` makes
         # each line draw again. (The Tree's own style hook would also measure every line and
         # lay out the whole screen again, which cost more than a region per node.)
         for node in self._walk(self.root):
-            node.refresh()
+            if node.id not in same:
+                node.refresh()
 
     def notify_style_update(self) -> None:
         # Called on every focus change, which changes only the cursor's and the guides'
@@ -374,17 +390,25 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         return max(0, self._available(node)) + (2 if node.allow_expand else 0)
 
     def render_label(self, node: TreeNode[PlanItem], base_style: Style, style: Style) -> Text:
-        width = max(1, self._available(node))
-        quarter = self.assessment.as_of if self.assessment is not None else None
-        key = (quarter, int(node.id), width)
-        label = self._labels.get(key)
-        if label is None:
-            label = self._labels[key] = self._build_label(node, width)
-        label = label.copy()
+        self._drawn_quarter = self.assessment.as_of if self.assessment is not None else None
+        label = self._label(node).copy()
         label.stylize(style)
         if node.allow_expand:
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             return Text.assemble((icon, base_style), label)
+        return label
+
+    def _label_key(self, node: TreeNode[PlanItem], quarter: Quarter | None
+                   ) -> tuple[Quarter | None, int, int]:
+        return (quarter, int(node.id), max(1, self._available(node)))
+
+    def _label(self, node: TreeNode[PlanItem]) -> Text:
+        """A line's label at the current assessment (kept: drawn once per quarter, node and
+        width)."""
+        key = self._label_key(node, self.assessment.as_of if self.assessment else None)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self._build_label(node, key[2])
         return label
 
     def _build_label(self, node: TreeNode[PlanItem], width: int) -> Text:
