@@ -1,14 +1,18 @@
-"""Shared fixtures: a small, valid framework written to `tmp_path`, and a data-file loader."""
+"""Shared fixtures: a small, valid framework written to `tmp_path`, a data-file loader, the
+bundled framework, and small ONS PFA workbooks."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import xlsxwriter
+from ons_workbooks import write_notes, write_p1, write_p4
 
-from pcp_tui.config import Config, load_config
+from pcp_tui.config import Config, bundled_config_path, load_config
 from pcp_tui.dataset import Observations, load_observations
 
 # "Today" for every data test: 26 November 2021 falls in 2021/22 Q3, so Q4 is the future.
@@ -259,3 +263,22 @@ def group_only_config(folder: Path) -> Config:
 @pytest.fixture(scope="module")
 def group_plan(tmp_path_factory: pytest.TempPathFactory) -> Config:
     return group_only_config(tmp_path_factory.mktemp("group"))
+
+
+@pytest.fixture(scope="module")
+def plan() -> Config:
+    """The bundled framework, whose KPI ids the default mapping names."""
+    return load_config(bundled_config_path())
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Callable[..., Path]:
+    def make(name: str = "pfatables.xlsx", *parts: Callable[[Any], None]) -> Path:
+        path = tmp_path / name
+        book = xlsxwriter.Workbook(str(path))
+        for part in parts or (write_notes, write_p1, write_p4):
+            part(book)
+        book.close()
+        return path
+
+    return make
