@@ -1,5 +1,6 @@
 """Shared fixtures: a small, valid framework written to `tmp_path`, a data-file loader, the
-bundled framework, and small ONS PFA workbooks."""
+bundled framework, small ONS PFA workbooks, and the printout commands run on the bundled
+config and sample data."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from typing import Any
 import pytest
 import xlsxwriter
 from ons_workbooks import write_notes, write_p1, write_p4
+from printout_runs import CONFIG, DATA
 
+from pcp_tui.cli import main
 from pcp_tui.config import Config, bundled_config_path, load_config
 from pcp_tui.dataset import Observations, load_observations
+from pcp_tui.rules.assess import Assessment, build_timeline
 
 # "Today" for every data test: 26 November 2021 falls in 2021/22 Q3, so Q4 is the future.
 TODAY = date(2021, 11, 26)
@@ -282,3 +286,32 @@ def workbook(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="module")
+def assessment() -> Assessment:
+    config = load_config(CONFIG)
+    return build_timeline(config, load_observations([DATA], config)).at()
+
+
+@pytest.fixture
+def notes_file(tmp_path: Path) -> Path:
+    return tmp_path / "notes.jsonl"
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], notes_file: Path, monkeypatch: pytest.MonkeyPatch):
+    """`pcp-tui ARGS` on the bundled config and data; returns (status, stdout, stderr)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    def call(*args: str, config: Path = CONFIG) -> tuple[int, str, str]:
+        argv = [*args, "--config", str(config), "--data", str(DATA), "--notes", str(notes_file)]
+        try:
+            status = main(argv)
+        except SystemExit as exit_:  # argparse: --help, bad choices
+            status = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return call
