@@ -1,15 +1,42 @@
-"""Shared fixtures: a small, valid framework written to `tmp_path`, and a data-file loader."""
+"""Shared fixtures: a small, valid framework written to `tmp_path`, a data-file loader, the
+bundled framework, small ONS PFA workbooks and police.uk archives, and the printout commands
+run on the bundled config and sample data."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import xlsxwriter
+from ons_workbooks import write_notes, write_p1, write_p4
+from police_uk_archives import (
+    ASIAN,
+    BLACK,
+    MDA,
+    NFA,
+    NOTHING,
+    PACE,
+    S47A,
+    S60,
+    SEARCH,
+    SEARCH_OLD,
+    STREET,
+    WMP,
+    archive_file,
+    search_row,
+    street_row,
+    street_rows,
+    write,
+)
+from printout_runs import CONFIG, DATA
 
-from pcp_tui.config import Config, load_config
+from pcp_tui.cli import main
+from pcp_tui.config import Config, bundled_config_path, load_config
 from pcp_tui.dataset import Observations, load_observations
+from pcp_tui.rules.assess import Assessment, build_timeline
 
 # "Today" for every data test: 26 November 2021 falls in 2021/22 Q3, so Q4 is the future.
 TODAY = date(2021, 11, 26)
@@ -259,3 +286,136 @@ def group_only_config(folder: Path) -> Config:
 @pytest.fixture(scope="module")
 def group_plan(tmp_path_factory: pytest.TempPathFactory) -> Config:
     return group_only_config(tmp_path_factory.mktemp("group"))
+
+
+@pytest.fixture(scope="module")
+def plan() -> Config:
+    """The bundled framework, whose KPI ids the default mapping names."""
+    return load_config(bundled_config_path())
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Callable[..., Path]:
+    def make(name: str = "pfatables.xlsx", *parts: Callable[[Any], None]) -> Path:
+        path = tmp_path / name
+        book = xlsxwriter.Workbook(str(path))
+        for part in parts or (write_notes, write_p1, write_p4):
+            part(book)
+        book.close()
+        return path
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def assessment() -> Assessment:
+    config = load_config(CONFIG)
+    return build_timeline(config, load_observations([DATA], config)).at()
+
+
+@pytest.fixture
+def notes_file(tmp_path: Path) -> Path:
+    return tmp_path / "notes.jsonl"
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], notes_file: Path, monkeypatch: pytest.MonkeyPatch):
+    """`pcp-tui ARGS` on the bundled config and data; returns (status, stdout, stderr)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    def call(*args: str, config: Path = CONFIG) -> tuple[int, str, str]:
+        argv = [*args, "--config", str(config), "--data", str(DATA), "--notes", str(notes_file)]
+        try:
+            status = main(argv)
+        except SystemExit as exit_:  # argparse: --help, bad choices
+            status = int(exit_.code or 0)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return call
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    # West Midlands 2019/20 Q1: a BOM, spaced headers, a quoted comma, odd rows
+    april = street_rows("2019-04", {"Anti-social behaviour": 4, "Shoplifting": 2,
+                                    "Theft from the person": 2, "Drugs": 4, "Robbery": 1})
+    april += [
+        street_row("2019-04", "Shoplifting", location="On or near Bull Street, Birmingham"),
+        street_row("2019-04", "Anti-social behaviour") + ",surplus,fields",  # too many fields
+        street_row("2019-04", ""),  # no crime type
+        "x,2019-04,West Midlands Police",  # cut short
+    ]
+    write(archive_file(root, "2019-04", "west-midlands"), STREET, april)
+    may = [street_row("2019-05", crime)
+           for crime in ("Anti-social behaviour", "Anti-social behaviour", "Shoplifting",
+                         "  Theft from the person  ")]
+    write(archive_file(root, "2019-05", "west-midlands"), STREET.replace(",", " , "), may)
+    june = street_rows("2019-06", {"Anti-social behaviour": 1, "Drugs": 1})
+    write(archive_file(root, "2019-06", "west-midlands"), STREET, june, bom=True)
+    # 2019/20 Q2: two of three months
+    for month in ("2019-07", "2019-08"):
+        write(archive_file(root, month, "west-midlands"), STREET,
+              street_rows(month, {"Anti-social behaviour": 3}))
+    # Greater Manchester: May is a header and no rows (missing, not zero)
+    write(archive_file(root, "2019-04", "greater-manchester"), STREET,
+          street_rows("2019-04", {"Anti-social behaviour": 2}, force="Greater Manchester Police"))
+    write(archive_file(root, "2019-05", "greater-manchester"), STREET, [])
+    write(archive_file(root, "2019-06", "greater-manchester"), STREET,
+          street_rows("2019-06", {"Anti-social behaviour": 1}, force="Greater Manchester Police"))
+    # Merseyside: June is a zero-byte file
+    for month in ("2019-04", "2019-05"):
+        write(archive_file(root, month, "merseyside"), STREET,
+              street_rows(month, {"Shoplifting": 1}, force="Merseyside Police"))
+    write(archive_file(root, "2019-06", "merseyside"), None)
+    # British Transport Police crimes at West Midlands stations stay with BTP
+    for month in ("2019-04", "2019-05", "2019-06"):
+        write(archive_file(root, month, "btp"), STREET,
+              street_rows(month, {"Shoplifting": 10}, force="British Transport Police",
+                          falls_within=WMP))
+        write(archive_file(root, month, "staffordshire"), STREET,
+              street_rows(month, {"Shoplifting": 5}, force="Staffordshire Police"))
+    # West Yorkshire: one renamed file for the quarter, so force and month come from the rows
+    wy = [
+        *street_rows("2019-04", {"Anti-social behaviour": 1}, force="West Yorkshire Police"),
+        *street_rows("2019-05", {"Anti-social behaviour": 1}, force="West Yorkshire Police"),
+        *street_rows("2019-06", {"Anti-social behaviour": 1}, force="West Yorkshire Police"),
+        street_row("June 2019", "Shoplifting", force="West Yorkshire Police"),
+    ]
+    write(root / "extracts" / "wy-quarter-one.csv", STREET, wy)
+    # an outcomes file is not read
+    write(archive_file(root, "2019-04", "west-midlands", "outcomes"),
+          "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+          "LSOA name,Outcome type", ["a,2019-04,W,W,1,2,X,E,N,Offender sent to prison"])
+    return root
+
+
+@pytest.fixture
+def searches(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    april = [
+        search_row(PACE, "Offensive weapons", "Arrest", "True"),
+        search_row(PACE, "Offensive weapons", NFA, "False", BLACK),
+        search_row(MDA, "Controlled drugs", "Community resolution", "True", ASIAN),
+        search_row(MDA, "Controlled drugs", NOTHING, "False", ""),
+        search_row(S60, "Offensive weapons", "Arrest", "True"),
+        search_row(S60, "Offensive weapons", NFA, "False", BLACK),
+        search_row(S47A, "Evidence of offences under the Act", NFA, "False"),
+        search_row("", "Stolen goods", "Arrest", "True"),
+    ]
+    may = [
+        search_row(PACE, "Stolen goods", "", old=True, day="2019-05-10"),
+        search_row(PACE, "", "Details not available", old=True, day="2019-05-11"),
+        search_row(MDA, "Controlled drugs", "Arrest", ethnicity="Other ethnic group - Not stated",
+                   old=True, day="2019-05-12"),
+    ]
+    june = [
+        search_row(PACE, "Offensive weapons", "Arrest", day="2019-06-01"),
+        search_row(S60, "Offensive weapons", NFA, day="2019-06-02"),
+    ]
+    write(archive_file(root, "2019-04", "west-midlands", "stop-and-search"), SEARCH, april)
+    write(archive_file(root, "2019-05", "west-midlands", "stop-and-search"), SEARCH_OLD, may)
+    write(archive_file(root, "2019-06", "west-midlands", "stop-and-search"), SEARCH, june)
+    return root

@@ -1,9 +1,9 @@
-"""ONS Police Force Area data tables → a quarterly return of 12-month figures.
+"""ONS Police Force Area data tables → a quarterly return of 12-month figures: files that
+cannot be read, the mapping, writing the return, the real editions in ../shared/realdata (when
+they are there) and `pcp-tui import ons-pfa`.
 
-Small workbooks are built here in the published layout (a title row, a blank row, a heading
-row, an `Area Code`/`Area Name` header, footnote marks glued to names, `..` cells, the West
-Midlands region row before the force row); the real editions in ../shared/realdata are read
-when they are there.
+The workbooks are built by ons_workbooks.py; the table and edition readers have their own
+tests (test_ons_pfa_tables.py, test_ons_pfa_edition.py).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,19 @@ from typing import Any
 import polars as pl
 import pytest
 import xlsxwriter
+from ons_workbooks import (
+    P1_GROUPS,
+    P1_ROWS,
+    REAL,
+    needs_real,
+    value,
+    write_notes,
+    write_p1,
+    write_p4,
+)
 from rich.console import Console
 
-from pcp_tui.config import Config, bundled_config_path, load_config
+from pcp_tui.config import bundled_config_path
 from pcp_tui.dataset import load_observations
 from pcp_tui.importers import (
     EmptyReturnError,
@@ -31,375 +40,8 @@ from pcp_tui.importers import (
     rich_progress,
     write_return,
 )
-from pcp_tui.importers.mapping import strip_footnotes
 from pcp_tui.importers.ons_pfa import import_ons_pfa
 from pcp_tui.periods import Quarter
-
-REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "ons-pfa"
-
-P1_TITLE = ("Table P1:  Police recorded crime by offence group and police force area, English "
-            "regions and Wales, number of offences, year ending June 20191,2")
-P4_TITLE = ("Table P4:  Knife and sharp instrument offences recorded by the police for selected "
-            "offences, by police force area, English regions and Wales, year ending June 20191,2,3")
-P1_GROUPS = [
-    "Violence against the person", "Homicide", "Violence with injury", "Robbery", "Burglary",
-    "Residential burglary5,6", "Non-residential  burglary5,6", "Theft from the person",
-    "Shoplifting", "Drug offences",
-]
-# code, name as printed, then one cell per P1_GROUPS column (after the total in column C)
-P1_ROWS: list[tuple[str, str, list[Any]]] = [
-    ("K04000001", "ENGLAND AND WALES6", [1694644, 681, 543089, 88177, 417416, 291820, 125596,
-                                         109096, 368745, 159615]),
-    ("E12000005", "West Midlands ", [157235, 79, 57549, 11046, 45559, 33232, 12327, 5054, 36787,
-                                     9909]),
-    ("E23000015", "Staffordshire7", [31374, 11, 10219, 945, 5488, 3520, 1968, 569, 7701, 1963]),
-    ("E23000014", "West Midlands", [80542, 53, 32340, 8945, 28675, 21542, 7133, 3239, 17961,
-                                    5000]),
-    ("E23000005", "Greater Manchester8,9", [".."] * 10),
-    ("E23000004", "Merseyside", [45428, "-", 14569, 1403, 9842, 7330, 2512, 2331, "NA", 9081]),
-    ("E23000010", "West Yorkshire 8", [108747, 34, "twelve", 3919, 25142, "18,477", 6665, 4191,
-                                       " ", 6876]),
-    ("", "British Transport Police", [12364, 6, 3297, 766, 552, 1, 551, 8841, 2817, 2493]),
-]
-
-
-def write_p1(book: Any, *, sheet: str = "Table P1 ", title: str = P1_TITLE,
-             rows: list[tuple[str, str, list[Any]]] = P1_ROWS, start_row: int = 0,
-             groups: list[str] = P1_GROUPS) -> None:
-    ws = book.add_worksheet(sheet)
-    r = start_row
-    ws.write(r, 0, title)
-    # r + 1 is blank, as published
-    ws.write(r + 2, 0, "England and Wales")
-    ws.write(r + 3, 2, "Total recorded crime (excluding fraud3)")
-    ws.write(r + 3, 4, "Victim-based crime")
-    ws.write(r + 4, 0, "Area Code")
-    ws.write(r + 4, 1, "Area Name")
-    for i, label in enumerate(groups):
-        ws.write(r + 4, 4 + i, label)
-    ws.write(r + 5, 2, "Numbers")
-    for j, (code, name, cells) in enumerate(rows):
-        row = r + 6 + j
-        if code:
-            ws.write(row, 0, code)
-        ws.write(row, 1, name)
-        numbers = [c for c in cells if isinstance(c, int)]
-        ws.write_number(row, 2, sum(numbers))
-        for i, cell in enumerate(cells):
-            if isinstance(cell, int):
-                ws.write_number(row, 4 + i, cell)
-            else:
-                ws.write_string(row, 4 + i, cell)
-    end = r + 6 + len(rows)
-    ws.write(end, 0, "Source: Home Office - Police recorded crime ")
-    ws.write(end + 1, 0, "1. Police recorded crime data are not designated as National Statistics.")
-
-
-def write_p4(book: Any, *, sheet: str = "Table P4  ") -> None:
-    ws = book.add_worksheet(sheet)
-    ws.write(0, 0, P4_TITLE)
-    ws.write(2, 0, "England and Wales")
-    ws.write(3, 2, "Total of selected serious offences")
-    ws.write(3, 4, "Robbery")
-    ws.write(4, 0, "Area Code")
-    ws.write(4, 1, "Area Name")
-    for col in (2, 4):
-        ws.write(4, col, "Number of\n offences\n involving a\n knife6")
-        ws.write(4, col + 1, "% involving a knife")
-    rows = [
-        ("E12000005", "West Midlands ", 6100, 2400),
-        ("E23000014", "West Midlands", 3560, 2003),
-        ("E23000005", "Greater Manchester8", "NA", "NA"),
-        ("E23000004", "Merseyside", 1420, 700),
-    ]
-    for j, (code, name, total, robbery) in enumerate(rows):
-        ws.write(6 + j, 0, code)
-        ws.write(6 + j, 1, name)
-        for col, value in ((2, total), (4, robbery)):
-            if isinstance(value, int):
-                ws.write_number(6 + j, col, value)
-                ws.write_number(6 + j, col + 1, 5.5)
-            else:
-                ws.write_string(6 + j, col, value)
-                ws.write_string(6 + j, col + 1, value)
-    ws.write(12, 0, "Source: Police recorded crime, Home Office")
-
-
-def write_asb_without_codes(book: Any) -> None:
-    """The March 2019 layout: no area-code column, the region named like the force."""
-    ws = book.add_worksheet("Table P7 ")
-    ws.write(0, 0, "Table P7: Anti-social behaviour incidents (non-National Statistics), by police "
-                   "force area, English regions and Wales, year ending March 2008 to year ending "
-                   "March 20191,2,3")
-    ws.write(2, 0, "England and Wales")
-    ws.write(3, 1, "Apr '17 to Mar '186,7")
-    ws.write(3, 3, "Apr '18 to Mar '196,7")
-    for col in (1, 3):
-        ws.write(4, col, "Number of Incidents")
-        ws.write(4, col + 1, "Number per 1,000 population")
-    rows = [
-        ("ENGLAND AND WALES (inc. BTP)9", 1663267, 1456163),
-        (None, None, None),
-        ("West Midlands ", 156477, 138952),
-        ("Staffordshire", 36575, 36008),
-        ("West Midlands", 56152, 44804),
-        (None, None, None),
-        ("Greater Manchester", 79300, ".."),
-        ("Merseyside", 45662, 32359),
-    ]
-    for j, (name, first, second) in enumerate(rows):
-        if name is None:
-            continue
-        ws.write(5 + j, 0, name)
-        for col, value in ((1, first), (3, second)):
-            if isinstance(value, int):
-                ws.write_number(5 + j, col, value)
-                ws.write_number(5 + j, col + 1, 21.5)
-            else:
-                ws.write_string(5 + j, col, value)
-    ws.write(20, 0, "Source: Home Office - Police recorded incidents")
-    ws.write(21, 0, "3 '..'  Not available.")
-
-
-def write_notes(book: Any, edition: str = "June 2019") -> None:
-    ws = book.add_worksheet("Notes")
-    ws.write(0, 0, f"Crime in England & Wales, year ending {edition} - PFA tables")
-
-
-@pytest.fixture(scope="module")
-def plan() -> Config:
-    """The bundled framework, whose KPI ids the default mapping names."""
-    return load_config(bundled_config_path())
-
-
-@pytest.fixture
-def workbook(tmp_path: Path) -> Callable[..., Path]:
-    def make(name: str = "pfatables.xlsx", *parts: Callable[[Any], None]) -> Path:
-        path = tmp_path / name
-        book = xlsxwriter.Workbook(str(path))
-        for part in parts or (write_notes, write_p1, write_p4):
-            part(book)
-        book.close()
-        return path
-
-    return make
-
-
-def value(result: Any, kpi: str, force: str, period: str) -> float | None:
-    rows = result.frame.filter(
-        (pl.col("kpi") == kpi) & (pl.col("force") == force) & (pl.col("period") == period)
-    )
-    assert rows.height == 1, f"{kpi} {force} {period}: {rows.height} rows"
-    assert rows.get_column("value").item() is None  # 12-month figures never go in `value`
-    return rows.get_column("value_12m").item()
-
-
-# Footnotes and names ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("text", "clean"), [
-    ("Cheshire7", "Cheshire"),
-    ("North West 7,8", "North West"),
-    ("Residential burglary5,6", "Residential burglary"),
-    ("Total recorded crime (excluding fraud3)", "Total recorded crime (excluding fraud)"),
-    ("ENGLAND AND WALES7,8,9,10", "ENGLAND AND WALES"),
-    ("Number of\n offences\n involving a\n knife6", "Number of offences involving a knife"),
-    ("Dyfed-Powys", "Dyfed-Powys"),
-    ("Non-residential  burglary5,6", "Non-residential burglary"),
-])
-def test_footnote_marks_are_stripped_from_names(text: str, clean: str) -> None:
-    assert strip_footnotes(text) == clean
-
-
-# Table P1 ----------------------------------------------------------------------------------
-
-
-def test_offence_groups_become_12_month_values_at_the_editions_quarter(workbook, plan):
-    result = import_ons_pfa(workbook(), plan)
-    q = "2019/20 Q1"  # 12 months ending June 2019
-    assert value(result, "residential-burglary", "west-midlands", q) == 21542
-    assert value(result, "business-burglary", "west-midlands", q) == 7133
-    assert value(result, "homicides", "west-midlands", q) == 53
-    assert value(result, "violence-with-injury", "west-midlands", q) == 32340
-    assert value(result, "theft-from-person", "west-midlands", q) == 3239
-    assert value(result, "shoplifting", "west-midlands", q) == 17961
-    assert value(result, "knife-crime", "west-midlands", q) == 3560
-    # a thousands separator in a text cell is still a number
-    assert value(result, "residential-burglary", "west-yorkshire", q) == 18477
-
-
-def test_the_west_midlands_region_is_not_taken_for_the_force(workbook, plan):
-    result = import_ons_pfa(workbook(), plan)
-    # the region (E12000005) comes first with 33,232; the force (E23000014) has 21,542
-    assert value(result, "residential-burglary", "west-midlands", "2019/20 Q1") == 21542
-    assert value(result, "knife-crime", "west-midlands", "2019/20 Q1") == 3560
-
-
-@pytest.mark.parametrize(("kpi", "force"), [
-    ("homicides", "greater-manchester"),  # '..'
-    ("homicides", "merseyside"),  # '-'
-    ("shoplifting", "merseyside"),  # 'NA'
-    ("shoplifting", "west-yorkshire"),  # a blank (space) cell
-    ("knife-crime", "greater-manchester"),  # 'NA' in Table P4
-])
-def test_suppressed_cells_are_missing_never_zero(workbook, plan, kpi, force):
-    result = import_ons_pfa(workbook(), plan)
-    assert value(result, kpi, force, "2019/20 Q1") is None
-    note = result.frame.filter((pl.col("kpi") == kpi) & (pl.col("force") == force))["note"][0]
-    assert "not available in the source" in note
-
-
-def test_groups_that_mix_what_the_plan_separates_are_listed_not_forced(workbook, plan):
-    result = import_ons_pfa(workbook(), plan)
-    unmapped = {(u.table, u.label): u.reason for u in result.unmapped}
-    assert "personal and business" in unmapped[("Table P1", "Robbery")]
-    assert "residential and non-residential" in unmapped[("Table P1", "Burglary")]
-    assert "trafficking and possession" in unmapped[("Table P1", "Drug offences")]
-    assert ("Table P4 (knife)", "Robbery") in unmapped
-    kpis = set(result.frame.get_column("kpi"))
-    assert not kpis & {"robbery-personal", "business-robbery", "drug-trafficking",
-                       "drug-possession", "theft-of-vehicle", "theft-from-vehicle"}
-
-
-def test_a_bad_cell_is_a_problem_with_its_spreadsheet_row(workbook, plan):
-    result = import_ons_pfa(workbook(), plan)
-    bad = [p for p in result.problems if "twelve" in p.found]
-    assert len(bad) == 1
-    # title row 1, blank, heading, groups, header (row 5), units (row 6), data from row 7:
-    # West Yorkshire is the 7th data row
-    assert bad[0].row == 13
-    assert bad[0].column == "Violence with injury"
-    assert "west-yorkshire" not in set(
-        result.frame.filter(pl.col("kpi") == "violence-with-injury").get_column("force")
-    )
-
-
-def test_row_numbers_follow_a_table_that_starts_lower_down(workbook, plan):
-    def p1_lower(book: Any) -> None:
-        write_p1(book, start_row=2)
-
-    result = import_ons_pfa(workbook("t.xlsx", write_notes, p1_lower, write_p4), plan)
-    assert [p.row for p in result.problems if "twelve" in p.found] == [15]
-
-
-def test_every_force_of_the_national_list_is_kept_and_the_rest_set_aside(workbook, plan):
-    result = import_ons_pfa(workbook(), plan)
-    assert "staffordshire" in set(result.frame.get_column("force"))
-    assert result.skipped_forces == ("British Transport Police",)
-    aside = "\n".join(result.set_aside)
-    assert "West Midlands" in aside and "England and Wales" in aside
-    assert "British Transport Police (it has no police force area of its own" in aside
-
-
-def test_areas_not_in_the_config_are_skipped_quietly(workbook, group_plan):
-    result = import_ons_pfa(workbook(), group_plan)
-    assert set(result.frame.get_column("force")) == {
-        "west-midlands", "greater-manchester", "merseyside", "west-yorkshire"}
-    assert "Staffordshire" in result.skipped_forces
-    assert "British Transport Police" in result.skipped_forces
-    assert not [p for p in result.problems if "Staffordshire" in p.found]
-
-
-def test_an_unknown_area_is_a_problem(workbook, plan):
-    rows = [*P1_ROWS, ("", "Atlantis", [1] * 10), ("E23009999", "Nowhere", [1] * 10),
-            ("E23000010", "West Mercia", [2] * 10)]
-
-    def p1(book: Any) -> None:
-        write_p1(book, rows=rows)
-
-    result = import_ons_pfa(workbook("t.xlsx", write_notes, p1, write_p4), plan)
-    found = {p.found for p in result.problems}
-    assert "'Atlantis'" in found
-    assert "'E23009999' (Nowhere)" in found
-    # a name that belongs to another force: the code decides, and the second row for West
-    # Yorkshire is reported, not added
-    assert "'West Mercia' beside area code E23000010 (West Yorkshire)" in found
-    assert "a second row for West Yorkshire ('E23000010')" in found
-    assert value(result, "homicides", "west-yorkshire", "2019/20 Q1") == 34
-    assert value(result, "homicides", "west-midlands", "2019/20 Q1") == 53
-
-
-# Editions ------------------------------------------------------------------------------------
-
-
-def test_the_edition_comes_from_the_title_when_there_are_no_notes(workbook, plan):
-    title = P1_TITLE.replace("June 20191,2", "December 181,2")
-
-    def p1(book: Any) -> None:
-        write_p1(book, title=title)
-
-    result = import_ons_pfa(workbook("tables.xlsx", p1, write_p4), plan)
-    assert result.quarters == ("2018/19 Q3",)
-    assert result.provenance.editions == ("12 months ending December 2018",)
-
-
-def test_the_edition_comes_from_the_file_name_as_a_last_resort(workbook, plan):
-    def p1(book: Any) -> None:
-        write_p1(book, title="Table P1: Police recorded crime by offence group, number of offences")
-
-    result = import_ons_pfa(workbook("pfatablesdec19.xlsx", p1, write_p4), plan)
-    assert result.quarters == ("2019/20 Q3",)
-
-
-def test_editions_that_disagree_are_a_problem(workbook, plan):
-    result = import_ons_pfa(workbook("pfatablesdec19.xlsx"), plan)
-    assert result.quarters == ("2019/20 Q1",)  # the Notes sheet wins
-    assert any("the file name says December 2019" in p.found for p in result.problems)
-
-
-def test_asb_incidents_by_financial_year_land_at_each_years_q4(workbook, plan):
-    def notes(book: Any) -> None:
-        write_notes(book, "March 2019")
-
-    def p1(book: Any) -> None:
-        write_p1(book, title=P1_TITLE.replace("June", "March"))
-
-    result = import_ons_pfa(workbook("asb.xlsx", notes, p1, write_p4, write_asb_without_codes),
-                            plan)
-    assert value(result, "asb-incidents", "west-midlands", "2017/18 Q4") == 56152
-    assert value(result, "asb-incidents", "west-midlands", "2018/19 Q4") == 44804
-    assert value(result, "asb-incidents", "greater-manchester", "2018/19 Q4") is None
-    assert value(result, "asb-incidents", "merseyside", "2017/18 Q4") == 45662
-    assert not [p for p in result.problems if "West Midlands" in p.found]
-
-
-def test_a_later_edition_revises_an_earlier_one(workbook, plan, tmp_path):
-    def notes18(book: Any) -> None:
-        write_notes(book, "March 2018")
-
-    def p1_18(book: Any) -> None:
-        write_p1(book, title=P1_TITLE.replace("June 2019", "March 2018"))
-
-    def asb18(book: Any) -> None:
-        ws = book.add_worksheet("Table P7")
-        ws.write(0, 0, "Table P7:  Anti-social behaviour incidents, by police force area, "
-                       "English regions and Wales, year ending March 2008 to year ending March "
-                       "20181,2")
-        ws.write(3, 2, "Apr '17 to Mar '185, 6")
-        ws.write(4, 0, "Area Code")
-        ws.write(4, 1, "Area Name")
-        ws.write(4, 2, "Number of Incidents")
-        ws.write(6, 0, "E12000005")
-        ws.write(6, 1, "West Midlands")
-        ws.write_number(6, 2, 150000)
-        ws.write(7, 0, "E23000014")
-        ws.write(7, 1, "West Midlands")
-        ws.write_number(7, 2, 55000)
-
-    older = workbook("a2018.xlsx", notes18, p1_18, write_p4, asb18)
-
-    def notes19(book: Any) -> None:
-        write_notes(book, "March 2019")
-
-    def p1_19(book: Any) -> None:
-        write_p1(book, title=P1_TITLE.replace("June", "March"))
-
-    newer = workbook("b2019.xlsx", notes19, p1_19, write_p4, write_asb_without_codes)
-    # given newest first: the edition decides, not the order of the files
-    result = import_ons_pfa([newer, older], plan)
-    assert value(result, "asb-incidents", "west-midlands", "2017/18 Q4") == 56152
-    assert any("revising 55,000" in note for note in result.notes)
-
 
 # Files that cannot be read ---------------------------------------------------------------------
 
@@ -534,8 +176,6 @@ def test_progress_is_reported_and_printed_only_with_a_console(workbook, plan):
 
 # The real editions ---------------------------------------------------------------------------
 
-needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/realdata is not here")
-
 
 @pytest.fixture(scope="module")
 def real(plan):
@@ -637,51 +277,6 @@ def test_the_import_command_on_the_real_editions_is_clean(own_config, capsys):
     assert run_cli(["import", "ons-pfa", str(REAL), "--config", str(own_config)]) == 0
     # the March editions' anti-social behaviour tables reach back to 2007/08
     assert (own_config.parent / "data" / "ons-pfa_2007-08_Q4_to_2019-20_Q3.csv").exists()
-
-
-@pytest.mark.parametrize(("cell", "expected", "problem"), [
-    ("1,234", 1234.0, False),
-    ("1234.0", 1234.0, False),
-    ("1e3", 1000.0, False),
-    ("..", None, False),
-    ("-", None, False),
-    ("+", None, False),
-    (".", None, False),
-    ("NA", None, False),
-    ("n/a", None, False),
-    ("[x]", None, False),
-    ("", None, False),
-    ("-5", None, True),  # a count cannot be negative
-    ("£12", None, True),
-    ("12 (p)", None, True),
-    ("[/bold]", None, True),  # markup-looking text is data, reported literally
-])
-def test_every_kind_of_cell(workbook, plan, cell, expected, problem):
-    rows = [(c, n, list(cells)) for c, n, cells in P1_ROWS]
-    rows[3][2][1] = cell  # West Midlands, Homicide
-
-    def p1(book: Any) -> None:
-        write_p1(book, rows=rows)
-
-    result = import_ons_pfa(workbook("c.xlsx", write_notes, p1, write_p4), plan)
-    bad = [p for p in result.problems if p.column == "Homicide"]
-    assert bool(bad) == problem
-    if problem:
-        assert bad[0].row == 10 and cell in bad[0].found
-        assert "west-midlands" not in set(
-            result.frame.filter(pl.col("kpi") == "homicides").get_column("force"))
-    else:
-        assert value(result, "homicides", "west-midlands", "2019/20 Q1") == expected
-
-
-def test_forces_without_an_area_code_in_the_config_are_matched_by_name(workbook, tmp_path):
-    text = bundled_config_path().read_text(encoding="utf-8")
-    assert 'area_code = "E23000014"\n' in text
-    path = tmp_path / "config.toml"
-    path.write_text(text.replace('area_code = "E23000014"\n', ""), encoding="utf-8")
-    result = import_ons_pfa(workbook(), load_config(path))
-    # by name, and still the force row, not the region row of the same name before it
-    assert value(result, "residential-burglary", "west-midlands", "2019/20 Q1") == 21542
 
 
 def test_the_import_command_shows_escaped_cells_literally(tmp_path, own_config, capsys):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from small_plans import ROOT, SETTINGS, build, kpi, series
 
 from pcp_tui.config import ConfigError, load_config
 from pcp_tui.periods import Quarter
-from tests.test_assess import ROOT, SETTINGS, build, kpi, series
 
 
 def rate_rows(ident: str, fractions: list[tuple[int, int] | None],

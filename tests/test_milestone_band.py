@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.test_assess import build, kpi, series
+from small_plans import build, kpi, series
 
 # +1,000 on the level at 2019/20 Q1 by 2021/22 Q3: ten quarters, 100 a quarter
 TARGET = ('{{ kind = "milestone", increase = 1000, start = "2019/20 Q1", '

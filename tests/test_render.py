@@ -1,19 +1,13 @@
-"""Shared renderables: glyphs, sparklines, alert facts and groups, the alert table, the tree."""
+"""Shared renderables (render): glyphs, sparklines, literal text, roll-up counts, numbers in
+words, histories, the facts of each alert, and trimmed printing."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import replace
-from pathlib import Path
 
-import polars as pl
-import pytest
-from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from pcp_tui.config import load_config
-from pcp_tui.dataset import load_observations
 from pcp_tui.render import (
     RAG_GLYPHS,
     SEVERITY_GLYPHS,
@@ -31,28 +25,7 @@ from pcp_tui.render import (
     status_glyph,
     visible,
 )
-from pcp_tui.render_alerts import AlertTable, group_alerts, severity_counts
-from pcp_tui.render_kpi import kpi_printout
-from pcp_tui.render_tree import summary_tree
-from pcp_tui.rules.assess import Assessment, build_timeline
-
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "config.toml"
-DATA = ROOT / "data"
-
-
-@pytest.fixture(scope="module")
-def assessment() -> Assessment:
-    config = load_config(CONFIG)
-    return build_timeline(config, load_observations([DATA], config)).at()
-
-
-def render(renderable: object, width: int = 80) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, markup=False,
-                      highlight=False, emoji=False)
-    print_trimmed(console, renderable)  # type: ignore[arg-type]
-    return console.file.getvalue()  # type: ignore[attr-defined]
-
+from pcp_tui.rules.assess import Assessment
 
 # the existing helpers keep their behaviour (the terminal app uses them) ----------------------
 
@@ -165,109 +138,7 @@ def test_a_resolved_alert_is_described_as_it_stood(assessment: Assessment) -> No
     assert alert_facts(assessment, alert).value == before.comparison
 
 
-# groups and the table -----------------------------------------------------------------------
-
-
-def test_group_by_objective_places_each_alert_once(assessment: Assessment) -> None:
-    framework = assessment.config.framework
-    groups = group_alerts(framework, assessment.alerts)
-    placed = [a for g in groups for a in g.alerts]
-    assert sorted(a.id for a in placed) == sorted(a.id for a in assessment.alerts)
-    titles = [g.title for g in groups]
-    order = [o.title for o in framework.objectives] + ["National measures only"]
-    assert titles == [t for t in order if t in titles]
-
-
-def test_group_by_priority_repeats_shared_kpis(assessment: Assessment) -> None:
-    framework = assessment.config.framework
-    groups = group_alerts(framework, assessment.alerts, "priority")
-    for group in groups:
-        for alert in group.alerts:
-            kpi = framework.kpi(alert.kpi)
-            assert group.id in kpi.priorities or (group.id == "no-priority"
-                                                  and not kpi.priorities)
-    expected = sum(max(1, len(framework.kpi(a.kpi).priorities)) for a in assessment.alerts)
-    assert sum(len(g.alerts) for g in groups) == expected
-
-
-def test_severity_counts(assessment: Assessment) -> None:
-    counts = severity_counts(assessment.alerts)
-    assert list(counts) == list(SEVERITY_GLYPHS)
-    assert sum(counts.values()) == len(assessment.alerts)
-
-
-@pytest.mark.parametrize("width", [60, 80, 100, 160])
-def test_alert_table_fits_and_keeps_every_sentence(assessment: Assessment, width: int) -> None:
-    groups = group_alerts(assessment.config.framework, assessment.alerts)
-    out = render(AlertTable(assessment, groups), width)
-    assert max(cell_len(line) for line in out.splitlines()) <= width
-    assert not [line for line in out.splitlines() if line != line.rstrip()]
-    flat = " ".join(out.split())
-    for alert in assessment.alerts:
-        assert " ".join(alert.message.split()) in flat
-
-
-def test_alert_table_for_resolved_alerts_says_what_happened(assessment: Assessment) -> None:
-    groups = group_alerts(assessment.config.framework, assessment.resolved)
-    out = render(AlertTable(assessment, groups, firing=assessment.alerts), 120)
-    lines = out.splitlines()
-    # a warning then and a breach now has not resolved: it is among the firing alerts
-    assert not any("Victims Code" in line for line in lines)
-    assert any(a.kpi == "victims-code-compliance" and a.is_new for a in assessment.alerts)
-    resolved = next(a for a in assessment.resolved if a.rule == "target")
-    short = assessment.config.framework.kpi(resolved.kpi).short
-    line = next(line for line in lines if short in line)
-    assert line.rstrip().endswith("resolved")
-
-
-# the tree and one KPI -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("width", [80, 120])
-def test_summary_tree_fits(assessment: Assessment, width: int) -> None:
-    out = render(summary_tree(assessment), width)
-    assert max(cell_len(line) for line in out.splitlines()) <= width
-    assert out.splitlines()[0].startswith("West Midlands Police · Police and Crime Plan")
-
-
-def test_summary_tree_marks_a_stale_figure_with_the_stale_glyph(assessment: Assessment) -> None:
-    out = render(summary_tree(assessment), 160)
-    line = next(line for line in out.splitlines() if " CSEW confidence " in line
-                or "CSEW co" in line)
-    assert line.split("CSEW")[0].endswith("◌ ")  # not "· no data" beside its 55.3%
-    assert "55.3%" in line and "†" not in line
-
-
-def test_summary_tree_marks_a_lagging_figure_with_a_dagger(assessment: Assessment) -> None:
-    observations = assessment.timeline.observations  # PCSOs without their latest quarter
-    cut = observations.frame.filter((pl.col("kpi") != "pcsos")
-                                    | (pl.col("period") < assessment.as_of.start))
-    earlier = build_timeline(assessment.config, replace(observations, frame=cut)).at(
-        assessment.as_of)
-    status = earlier.status("pcsos")
-    assert status.freshness == "lagging"
-    out = render(summary_tree(earlier), 160)
-    line = next(line for line in out.splitlines() if f" {status.kpi.short} " in line)
-    assert f"{status.kpi.unit.format(status.latest_value)}†" in line
-    assert "◌" not in line
-
-
-def test_kpi_printout_for_a_commitment(assessment: Assessment) -> None:
-    out = render(kpi_printout(assessment, "victims-code-compliance"), 100)
-    assert "at risk" in out
-    assert not [line for line in out.splitlines() if line.startswith("unit ")]
-
-
-def test_kpi_printout_notes_are_literal(assessment: Assessment, tmp_path: Path) -> None:
-    from pcp_tui.notes import NotesLog
-
-    log = NotesLog(tmp_path / "n.jsonl")
-    log.add("homicides", assessment.as_of, "reflection", "[bold]not bold[/bold]\nline two",
-            author="[i]me[/i]")
-    out = render(kpi_printout(assessment, "homicides", notes=log.read()[0]), 100)
-    assert "[bold]not bold[/bold]" in out
-    assert "[i]me[/i]" in out
-    assert "line two" in out
+# printing -----------------------------------------------------------------------------------
 
 
 def test_print_trimmed_strips_padding_only_in_plain_output() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from small_plans import ROOT, build, build_12m, kpi, series, twelve_month_rows
 
 from pcp_tui.config import load_config
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.explain import NO_SPC_WORDS, alert_message, spc_phrase
-from tests.test_assess import ROOT, build, build_12m, kpi, series, twelve_month_rows
 
 MILESTONE = ('{ kind = "milestone", goal = 400, start = "2019/20 Q1", start_value = 100, '
              'deadline = "2022/23 Q4" }')
@@ -131,9 +131,10 @@ def test_published_twelve_month_sums_get_no_spc(tmp_path):
 
 
 def test_bundled_officer_uplift_shows_no_special_cause_from_cumulating():
+    from small_plans import TODAY
+
     from pcp_tui.dataset import load_observations
     from pcp_tui.rules.assess import build_timeline
-    from tests.test_assess import TODAY
 
     config = load_config(ROOT / "config.toml")
     timeline = build_timeline(config, load_observations(ROOT / "data", config, today=TODAY))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from small_plans import build, kpi, series
 
 from pcp_tui.periods import Quarter
 from pcp_tui.rules import spc as spc_plain
-from tests.test_assess import build, kpi, series
 
 # a step down at 2019/20 Q3 (a change in recording practice): about 100 a quarter before,
 # about 60 after

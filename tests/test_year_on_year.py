@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_assess import build, kpi, series
+from small_plans import build, kpi, series
 
 TRAJECTORY = '{ kind = "trajectory", direction = "decrease" }'
 
