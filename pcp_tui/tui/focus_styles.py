@@ -41,7 +41,7 @@ OWN_EDGE_RULES = frozenset({
 class FocusStylesSelf:
     """Mixin for a pane: a focus change restyles the pane, not what is inside it (its widgets,
     and its scrollbars, which Textual would otherwise draw again in a screen update of their
-    own)."""
+    own), from the component styles it kept for that focus state when it has them."""
 
     def watch_has_focus(self, _has_focus: bool) -> None:
         widget: Widget = self  # type: ignore[assignment]
@@ -55,11 +55,11 @@ class FocusStylesSelf:
 
         # Textual sets every rule again, changed or not, and each scrollbar colour set draws
         # the scrollbars again: they are drawn below only if a scrollbar rule changed
-        bars = [bar for shown, bar in (
-            (widget.show_vertical_scrollbar, lambda: widget.vertical_scrollbar),
-            (widget.show_horizontal_scrollbar, lambda: widget.horizontal_scrollbar),
-        ) if shown]
-        held = [bar() for bar in bars]
+        held = []
+        if widget.show_vertical_scrollbar:
+            held.append(widget.vertical_scrollbar)
+        if widget.show_horizontal_scrollbar:
+            held.append(widget.horizontal_scrollbar)
         known = self._known_component_styles(widget)
         base.refresh = refresh  # type: ignore[method-assign]
         for bar in held:
@@ -88,7 +88,6 @@ class FocusStylesSelf:
         if any(key.startswith("scrollbar") for key in changed):
             for bar in held:
                 bar.refresh()
-
 
     # A pane's component classes (the tones, the tree's cursor) are worked out again on every
     # restyle, each a pass over the stylesheet: most of a focus change's styling. Between

@@ -164,14 +164,12 @@ class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
         """Draw now what a pending draw would draw after the next screen refresh: for a change
         no held key repeats (Enter on an alert, a single quarter step), so that the pane and
         what moved it reach the screen in one update."""
-        if self.assessment is not None and self.item is not None and (
-                self._drawn is None or self._drawn != self._showing()):
+        if self._drawn != self._showing():
             self.show()
 
     def _draw_pending(self) -> None:
         self._pending = False
-        if self._drawn is None or self._drawn != self._showing():
-            self.show()
+        self.draw_now()
 
     def _showing(self) -> tuple[object, ...]:
         """What the pane shows: Enter on the KPI already shown (the cursor's move drew it)
