@@ -18,23 +18,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from pcp_tui.cli.context import make_console
 from pcp_tui.cli.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from pcp_tui.config import Config, load_config, locate_config
-from pcp_tui.importers.mapping import MappingError, read_import_tables
-from pcp_tui.importers.progress import rich_progress
-from pcp_tui.importers.returns import (
-    EmptyReturnError,
-    ImportResult,
-    ReturnWriteError,
-    check_targets,
-    write_return,
-)
 from pcp_tui.render import literal, plural
+
+if TYPE_CHECKING:  # the importers are imported when an import runs, not at every start
+    from pcp_tui.importers.returns import ImportResult
 
 SHOWN_PROBLEMS = 20
 
@@ -120,6 +114,8 @@ def run_import(
 ) -> tuple[ImportResult, ...]:
     """The import the options ask for, with the config's `[import]` tables: one result per
     return to write (the workforce tables give one per edition, earliest first)."""
+    from pcp_tui.importers.mapping import read_import_tables
+
     tables = read_import_tables(config.path)
     if args.import_source == "ons-pfa":
         from pcp_tui.importers.ons_pfa import import_ons_pfa
@@ -147,6 +143,15 @@ def run_import(
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from pcp_tui.importers.mapping import MappingError
+    from pcp_tui.importers.progress import rich_progress
+    from pcp_tui.importers.returns import (
+        EmptyReturnError,
+        ReturnWriteError,
+        check_targets,
+        write_return,
+    )
+
     console = make_console(args)
     err = make_console(args, stderr=True)
     config = load_config(locate_config(args.config))
