@@ -419,3 +419,10 @@ def searches(tmp_path: Path) -> Path:
     write(archive_file(root, "2019-05", "west-midlands", "stop-and-search"), SEARCH_OLD, may)
     write(archive_file(root, "2019-06", "west-midlands", "stop-and-search"), SEARCH, june)
     return root
+
+
+@pytest.fixture(autouse=True)
+def read_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test reads its config and data afresh, never a kept start from another test or the
+    user's own (`start_cache`); the tests of kept starts turn them on in a folder of their own."""
+    monkeypatch.setenv("PCP_TUI_CACHE", "off")

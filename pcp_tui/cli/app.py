@@ -15,4 +15,5 @@ def cmd_open(args: argparse.Namespace) -> int:
     # `pcp-tui serve` names the author of the notes written in the browser this way
     author = os.environ.get("PCP_TUI_AUTHOR") or None
     return run_app(loaded.config, loaded.observations, quarter=args.quarter,
-                   data_paths=args.data, author=author)
+                   data_paths=args.data, author=author, timeline=loaded.timeline,
+                   remember=loaded.remember)

@@ -8,8 +8,9 @@ import difflib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +20,10 @@ from pcp_tui.config import Config, load_config, locate_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.framework import Framework, PlanNode
 from pcp_tui.render import literal, plural, visible
+from pcp_tui.start_cache import StartCache, data_key
 
 if TYPE_CHECKING:
-    from pcp_tui.rules.assess import Assessment
+    from pcp_tui.rules.assess import Assessment, Timeline
 
 
 class UsageError(Exception):
@@ -32,6 +34,25 @@ class UsageError(Exception):
 class Loaded:
     config: Config
     observations: Observations
+    timeline: Timeline | None = None
+    """Every quarter assessed, when a kept start gave it (`start_cache`)."""
+    remember: Callable[[Timeline], None] | None = None
+    """Keeps this start for the next one, once its timeline is built (None: it was kept)."""
+
+    def assessed(self) -> Timeline:
+        """The timeline, built once if no kept start gave it."""
+        from pcp_tui.rules.assess import build_timeline
+
+        if self.timeline is None:
+            object.__setattr__(self, "timeline", build_timeline(self.config, self.observations))
+        assert self.timeline is not None
+        return self.timeline
+
+    def keep(self) -> None:
+        """Keep this start for the next one, with the quarters assessed so far."""
+        if self.remember is not None:
+            self.remember(self.assessed())
+            object.__setattr__(self, "remember", None)
 
 
 def plain_requested(args: argparse.Namespace) -> bool:
@@ -56,14 +77,26 @@ def make_console(args: argparse.Namespace, *, stderr: bool = False) -> Console:
 
 
 def load(args: argparse.Namespace) -> Loaded:
-    """Config and data as the options ask; ConfigError propagates for exit status 2."""
-    config = load_config(locate_config(args.config))
+    """Config and data as the options ask, from the last start when nothing it read has
+    changed (`start_cache`); ConfigError propagates for exit status 2."""
+    config_path = locate_config(args.config)
+    cache = StartCache.open(config_path, args.data,
+                            enabled=not getattr(args, "no_cache", False))
+    written = cache.config() or load_config(config_path)  # as the file says: what is kept
+    config = written
     notes = getattr(args, "notes", None)
     if notes:  # `--notes FILE` wins over settings.notes_file, for every command and the app
         path = str(Path(notes).expanduser().resolve())
         config = replace(config, settings=replace(config.settings, notes_file=path))
     data = [Path(p) for p in args.data] if args.data else [config.data_folder]
-    return Loaded(config, load_observations(data, config))
+    key = data_key(data) if cache.path is not None else ""  # before the files are read
+    kept = cache.data(key, config)
+    if kept is not None:
+        return Loaded(config, *kept)
+    observations = load_observations(data, config)
+    remember = (partial(cache.store, key, written, observations)
+                if cache.path is not None else None)
+    return Loaded(config, observations, remember=remember)
 
 
 def write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
@@ -120,9 +153,7 @@ def assess_args(args: argparse.Namespace, loaded: Loaded, *,
     `pcp-tui alerts` must not report "no alerts" when it had nothing to judge."""
     from rich.text import Text
 
-    from pcp_tui.rules.assess import build_timeline
-
-    timeline = build_timeline(loaded.config, loaded.observations)
+    timeline = loaded.assessed()
     quarter = getattr(args, "quarter", None)
     if quarter is not None and quarter not in timeline.quarters:
         if timeline.quarters:
@@ -142,7 +173,9 @@ def assess_args(args: argparse.Namespace, loaded: Loaded, *,
         make_console(args, stderr=True).print(Text(
             f"pcp-tui: {plural(count, 'data problem')} (rows skipped); "
             "run `pcp-tui validate` to list them", style="yellow"), soft_wrap=True)
-    return timeline.at(quarter)
+    assessment = timeline.at(quarter)
+    loaded.keep()
+    return assessment
 
 
 def resolve_force(settings: Any, name: str) -> str:

@@ -50,6 +50,9 @@ COMMON_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                         help="the notes file (default: settings.notes_file, else notes.jsonl "
                              "beside the config, or ~/.local/share/pcp-tui/ for the bundled "
                              "one)")),
+    (("--no-cache",), dict(action="store_true",
+                           help="read the config and data afresh, without the last start's "
+                                "copy (as PCP_TUI_CACHE=off)")),
     (("--no-color",), dict(action="store_true",
                            help="plain text, no colour or bold (as NO_COLOR=1)")),
     (("--width",), dict(type=positive_int, metavar="N",

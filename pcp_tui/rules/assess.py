@@ -186,6 +186,21 @@ class Timeline:
         return self._cache[quarter]
 
 
+    def assessed_alerts(self) -> dict[Quarter, tuple[tuple[Alert, ...], tuple[Alert, ...]]]:
+        """The alerts (and the alerts resolved) of every quarter assessed so far: what a kept
+        start holds besides the frames (`start_cache`)."""
+        return {quarter: (found.alerts, found.resolved)
+                for quarter, found in list(self._cache.items())}
+
+    def recall_alerts(
+        self, found: dict[Quarter, tuple[tuple[Alert, ...], tuple[Alert, ...]]],
+    ) -> None:
+        """Alerts `assessed_alerts` gave for these very frames, as `at` would build them."""
+        for quarter, (alerts, resolved) in found.items():
+            self._cache[quarter] = Assessment(self, quarter, self._slice(quarter.ordinal),
+                                              tuple(alerts), tuple(resolved))
+
+
 def _empty_status() -> pl.DataFrame:
     return pl.DataFrame(schema={"kpi": pl.Utf8, "force": pl.Utf8, "as_of": pl.Int32})
 

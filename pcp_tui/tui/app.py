@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -151,8 +151,10 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         today: date | None = None,
         warm: bool = True,
         author: str | None = None,
+        remember: Callable[[Timeline], None] | None = None,
     ) -> None:
         super().__init__()
+        self._remember = remember
         use_whole_cell_scrollbars()
         self.warm = warm
         self.author = author
@@ -246,6 +248,9 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
             # after the first frames: the worker holds the GIL in stretches, which would
             # otherwise hold up the first paint
             self.set_timer(0.5, lambda: self._warm_quarters(self.timeline, self.as_of))
+        if self._remember is not None:
+            remember, timeline = self._remember, self.timeline
+            self.set_timer(0.5, lambda: self.keep_start(remember, timeline))
         if self.poll_interval:
             self.set_interval(self.poll_interval, self._poll_data, name="data-poll")
         self._fit_to_size()
@@ -549,25 +554,29 @@ def build_app(
     today: date | None = None,
     warm: bool = True,
     author: str | None = None,
+    timeline: Timeline | None = None,
+    remember: Callable[[Timeline], None] | None = None,
 ) -> PcpApp:
     """The one app factory: the CLI, the tests and the benchmarks all start here.
 
-    Every quarter is assessed once here (`build_timeline`); stepping through quarters later
-    only picks an assessment from the timeline's cache.
+    Every quarter is assessed once here (`build_timeline`), unless the last start's
+    `timeline` is given (`start_cache`); stepping through quarters later only picks an
+    assessment from the timeline's cache. `remember` keeps this start for the next one.
     """
-    timeline = build_timeline(config, observations)
+    timeline = timeline or build_timeline(config, observations)
     return PcpApp(config, observations, timeline, quarter=quarter, notes_path=notes_path,
                   data_paths=data_paths, poll_interval=poll_interval, today=today, warm=warm,
-                  author=author)
+                  author=author, remember=remember)
 
 
 def run_app(
     config: Config, observations: Observations, quarter: Quarter | None = None,
     data_paths: Sequence[str | Path] | None = None, author: str | None = None,
+    timeline: Timeline | None = None, remember: Callable[[Timeline], None] | None = None,
 ) -> int:
     """Open the app in the terminal; the exit status once it closes."""
     app = build_app(config, observations, quarter=quarter, data_paths=data_paths,
-                    author=author)
+                    author=author, timeline=timeline, remember=remember)
     driver = terminal_driver()
     if driver is not None:  # error output sent to a file: draw on standard output
         app.driver_class = driver

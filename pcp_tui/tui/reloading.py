@@ -7,6 +7,7 @@ cyclic collector's sight between loads (`settle_heap`).
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -89,6 +90,12 @@ class DataReload:
     _views_gone: Any
     _warm_quarters: Any
     _quarter_return: Any
+
+    @work(thread=True, group="keep", exit_on_error=False)
+    def keep_start(self, remember: Callable[[Timeline], None], timeline: Timeline) -> None:
+        """Keep what this start read and assessed for the next one (`start_cache`), after the
+        first frames: pickling the frames holds the interpreter for a while."""
+        remember(timeline)
 
     def action_reload(self) -> None:
         self.reload_data("reloaded on request")
