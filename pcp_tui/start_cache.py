@@ -217,8 +217,10 @@ class StartCache:
         A folder that cannot be written leaves the next start to read everything again."""
         if self.path is None or not key:
             return
-        frames = (timeline.status, timeline.charted, timeline.alert_frame,
-                  list(timeline.quarters), timeline.spc_options)
+        # the status rows sorted by quarter: the next start takes each quarter's rows as a
+        # slice of them, without a copy
+        frames = (timeline.status.sort("as_of", maintain_order=True), timeline.charted,
+                  timeline.alert_frame, list(timeline.quarters), timeline.spc_options)
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".start-",

@@ -145,10 +145,20 @@ class Timeline:
         return self.quarters[-1] if self.quarters else None
 
     def _slice(self, ordinal: int) -> pl.DataFrame:
-        """One as-of quarter's rows of `status`, split once for all quarters."""
+        """One as-of quarter's rows of `status`, split once for all quarters (without a copy
+        when the rows come sorted by quarter, as a kept start keeps them)."""
         if not self._slices and not self.status.is_empty():
-            self._slices.update((key[0], part) for key, part
-                                in self.status.partition_by("as_of", as_dict=True).items())
+            as_of = self.status.get_column("as_of")
+            if as_of.is_sorted():
+                ordinals = as_of.unique(maintain_order=True)
+                starts = as_of.search_sorted(ordinals, side="left").to_list()
+                ends = as_of.search_sorted(ordinals, side="right").to_list()
+                self._slices.update(
+                    (key, self.status.slice(start, end - start))
+                    for key, start, end in zip(ordinals.to_list(), starts, ends))
+            else:
+                self._slices.update((key[0], part) for key, part
+                                    in self.status.partition_by("as_of", as_dict=True).items())
         return self._slices.get(ordinal, self.status.clear())
 
     def points_at(self, ordinal: int, sids: list[int] | None = None) -> pl.DataFrame:
