@@ -19,7 +19,6 @@ from pcp_tui.cli.context import (
 )
 from pcp_tui.cli.options import EXIT_OK, add_command
 from pcp_tui.periods import Quarter
-from pcp_tui.printouts import FORMULA_AFTER_BREAK
 from pcp_tui.render import literal
 
 COLUMNS = ("kpi", "force", "period", "quarter", "value", "value_12m", "numerator",
@@ -47,6 +46,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pcp_tui.printouts import FORMULA_AFTER_BREAK  # when the command runs, not at start
+
     loaded = load(args)
     frame = loaded.observations.frame
     settings = loaded.config.settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -13,7 +13,9 @@ from rich.text import Text
 from pcp_tui.cli.context import load, make_console, write_stdout
 from pcp_tui.cli.options import EXIT_OK, add_command
 from pcp_tui.render import literal
-from pcp_tui.sources import KIND_WORDS, KpiSources, kpi_sources, sources_document
+
+if TYPE_CHECKING:  # pcp_tui.sources is imported when the command runs, not at every start
+    from pcp_tui.sources import KpiSources
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -64,6 +66,8 @@ def sources_table(sources: list[KpiSources], title: str = "Where the figures com
 
 
 def run(args: argparse.Namespace) -> int:
+    from pcp_tui.sources import KIND_WORDS, kpi_sources, sources_document
+
     loaded = load(args)
     sources = [s for s in kpi_sources(loaded.config, loaded.observations)
                if _keep(s, args.only)]

@@ -13,7 +13,6 @@ from rich.text import Text
 from pcp_tui.cli.context import load, make_console, write_stdout
 from pcp_tui.cli.options import EXIT_OK, EXIT_PROBLEMS, add_command
 from pcp_tui.render import literal, plural
-from pcp_tui.sources import PUBLISHED, RETURN, SAMPLE, kpi_sources, source_counts
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -39,6 +38,9 @@ def _num(value: float | str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported when the command runs, not at every start
+    from pcp_tui.sources import PUBLISHED, RETURN, SAMPLE, kpi_sources, source_counts
+
     loaded = load(args)
     obs = loaded.observations
     if getattr(args, "missing", False):
