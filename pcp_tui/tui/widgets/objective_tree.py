@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -166,6 +167,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._drawn_styles: dict[object, tuple[Style, ...]] = {}
         self._drawn_quarter: Quarter | None = None  # the quarter the lines on screen show
         self._value_width: tuple[object, int] = (None, 0)  # (timeline, cells)
+        self._said: tuple[object, list[Strip]] = (None, [])  # why no line is shown, drawn
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -237,6 +239,39 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             self._styles_checked()
         return super().render_lines(crop)
 
+    def render_line(self, y: int) -> Strip:
+        said = self.nothing_shown()
+        if said is not None:  # in place of the lines
+            return self._said_line(said, y)
+        return super().render_line(y)
+
+    def nothing_shown(self) -> str | None:
+        """Why the filters leave no line (`No KPI matches 'jjk'.`); None when lines are
+        shown."""
+        if self.last_line >= 0:
+            return None
+        words = " ".join(visible(self.filter_text).split())
+        if words:
+            which = "KPI with alerts" if self.alert_kpis is not None else "KPI"
+            return f"No {which} matches '{words}'."
+        if self.alert_kpis is not None:
+            return "No KPI has an alert at the severity shown."
+        return None
+
+    def _said_line(self, said: str, y: int) -> Strip:
+        width = self.size.width
+        key = (said, width, self.rich_style)
+        if self._said[0] != key:
+            text = Text(said)
+            if self.filter_text.strip():  # (Esc is the filter's own key, never remapped)
+                text.append("\nEsc clears the filter.", style=tone_style(self, "muted"))
+            console = self.app.console
+            lines = console.render_lines(Padding(text, (0, 1)), console.options.update(
+                width=width, height=None), style=self.rich_style)
+            self._said = (key, [Strip(line, width) for line in lines])
+        lines = self._said[1]
+        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+
     def _styles_checked(self) -> None:
         """Start afresh if the styles differ from the last time the tree was drawn in the same
         state (focused or not). The labels' tones are the same in either state."""
@@ -249,6 +284,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             return
         self._drawn_styles = {state: styles}
         self._labels.clear()  # a theme change changes the glyph styles
+        self._said = (None, [])
         forget_tone_styles(self)
         Tree.notify_style_update(self)
 
