@@ -108,6 +108,24 @@ async def test_a_figure_with_its_mark_is_shown_whole_in_the_tree(make_app, bundl
             assert line.index(shown) > line.index(kpi.short[:6]), line
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_figure_with_its_mark_is_shown_whole_in_a_sections_table(
+        make_app, bundled_config, tmp_path, size):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    (folder / "ons.csv").write_text(TWELVE_MONTH_FIGURES, encoding="utf-8")
+    observations = load_observations([folder], bundled_config, today=TODAY)
+    app = make_app(observations=observations)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        detail = app.query_one(KpiDetail)
+        assert detail.item.kind == "section"  # the first line: the plan's first section
+        await pilot.pause()
+        body = detail.query_one(ScrollingText).plain
+        line = next(line for line in body.splitlines() if "Anti-social" in line)
+        assert "44,804 (12 months)" in line or line.endswith("44,804 12m"), line
+
+
 def tree_line(app, title: str) -> str:
     """The tree's KPI line whose title starts with `title` (the part of the screen's line
     inside the tree)."""
