@@ -15,6 +15,12 @@ from pcp_tui.rules.national import NationalPosition
 from pcp_tui.rules.significance import two_sided_p
 
 
+def twelve_month_only(latest_value: float | None, source: str | None) -> bool:
+    """A figure of published 12-month figures only: no quarter's own count (see
+    `KpiStatus.twelve_month_only`; the views ask it of the as-of quarters' rows too)."""
+    return latest_value is None and source == "published"
+
+
 @dataclass(frozen=True)
 class SpcPoint:
     quarter: Quarter
@@ -151,7 +157,7 @@ class KpiStatus:
     def twelve_month_only(self) -> bool:
         """Only published 12-month figures: no quarter's own count, and no SPC (consecutive
         12-month totals share nine months, so the XmR rules do not hold for them)."""
-        return self.latest_value is None and self.source == "published"
+        return twelve_month_only(self.latest_value, self.source)
 
     @property
     def is_signal(self) -> bool:

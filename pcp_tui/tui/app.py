@@ -357,7 +357,8 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         elif tree.filter_text.strip():
             first = tree.first_kpi_node()
             if first is None:
-                self.tell("No KPI title holds those words.", severity="warning", timeout=3)
+                self.tell(tree.nothing_shown() or "No KPI matches.", severity="warning",
+                          timeout=3)
             else:
                 tree.move_cursor(first)
                 tree.scroll_to_node(first, animate=False)

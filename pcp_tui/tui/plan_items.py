@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import polars as pl
+from rich.cells import cell_len
+
 from pcp_tui.framework import Framework, Kpi, PlanNode, Unit
 from pcp_tui.notes import priority_subject
-from pcp_tui.rules.assess import KpiStatus
+from pcp_tui.rules.assess import KpiStatus, Timeline
+from pcp_tui.rules.status import twelve_month_only
 
 ItemKind = Literal["section", "objective", "sub_objective", "unplaced", "priority", "kpi"]
 
@@ -91,16 +95,52 @@ def compact_value(unit: Unit, value: float | None) -> str:
 
 def status_value(status: KpiStatus, *, compact: bool = False) -> str:
     """The latest figure as the tree and the detail show it (a commitment's status in words)."""
-    if status.kpi.target.kind == "commitment":
-        return (status.commitment_status or "–").replace("-", " ")
-    unit = status.kpi.unit
-    if status.twelve_month_only and status.comparison is not None:
+    return figure_words(status.kpi, status.latest_value, status.comparison,
+                        status.commitment_status,
+                        twelve_month=status.twelve_month_only, compact=compact)
+
+
+def figure_words(kpi: Kpi, latest_value: float | None, comparison: float | None,
+                 commitment_status: str | None, *, twelve_month: bool,
+                 compact: bool = False) -> str:
+    """`status_value` from a status's parts (an as-of quarter's row of the timeline)."""
+    if kpi.target.kind == "commitment":
+        return (commitment_status or "–").replace("-", " ")
+    unit = kpi.unit
+    if twelve_month and comparison is not None:
         # only published 12-month figures: the latest of them, marked as such
-        figure = compact_value(unit, status.comparison) if compact else unit.format(
-            status.comparison)
+        figure = compact_value(unit, comparison) if compact else unit.format(comparison)
         return f"{figure} 12m" if compact else f"{figure} (12 months)"
-    return compact_value(unit, status.latest_value) if compact else unit.format(
-        status.latest_value)
+    return compact_value(unit, latest_value) if compact else unit.format(latest_value)
+
+
+def widest_figure(timeline: Timeline, force: str, *, compact: bool = False) -> int:
+    """The cells of the widest figure `status_value` gives for any KPI of `force` at any
+    as-of quarter of the timeline, with its mark (`12m`): a column this wide holds every
+    figure of every quarter, so stepping through them never moves it. A commitment's status
+    is words, not a figure, and is left out."""
+    kpis = {kpi.id: kpi for kpi in timeline.config.framework.kpis
+            if kpi.target.kind != "commitment"}
+    # a figure's cells grow with its size, so each KPI's smallest and largest figures (of the
+    # quarters with and without a quarterly figure apart) are the widest it gives
+    bounds = (
+        timeline.status.filter(pl.col("force") == force)
+        .group_by("kpi", "source", pl.col("latest_value").is_null().alias("no_latest"))
+        .agg(*(getattr(pl.col(c), f)().alias(f"{c}_{f}")
+               for c in ("latest_value", "comparison") for f in ("min", "max")))
+    )
+    widest = cell_len("–")  # a KPI without a figure
+    for row in bounds.iter_rows(named=True):
+        kpi = kpis.get(row["kpi"])
+        if kpi is None:
+            continue
+        for end in ("min", "max"):
+            latest = row[f"latest_value_{end}"]
+            words = figure_words(kpi, latest, row[f"comparison_{end}"], None,
+                                 twelve_month=twelve_month_only(latest, row["source"]),
+                                 compact=compact)
+            widest = max(widest, cell_len(words))
+    return widest
 
 
 def all_items(framework: Framework) -> list[PlanItem]:

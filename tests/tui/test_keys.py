@@ -19,7 +19,7 @@ from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 from pcp_tui.tui.widgets.tree_filter import TreeFilter
 
-from .conftest import TODAY, footer_drawn, screen_text
+from .conftest import TODAY, footer_drawn, screen_lines, screen_text
 
 SIZE = (120, 40)
 ASB = ("kpi", "asb-incidents")  # serves the national priority "neighbourhood crime"
@@ -210,3 +210,99 @@ async def test_the_footer_keeps_its_keys_without_a_keymap(make_app):
 def test_the_tree_repaints_through_public_textual_api_only():
     source = (Path(__file__).resolve().parents[2] / "pcp_tui" / "tui").rglob("*.py")
     assert not [path.name for path in source if "._updates" in path.read_text("utf-8")]
+
+
+def tree_text(app: PcpApp) -> str:
+    """The words the plan tree's pane shows, inside its border, lines run together."""
+    box = app.query_one(ObjectiveTree).region
+    return " ".join(word for line in screen_lines(app)[box.y + 1:box.bottom - 1]
+                    for word in line[box.x + 1:box.right - 1].split())
+
+
+async def test_tab_never_lands_in_a_closed_filter(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        filter_input = app.query_one(TreeFilter)
+
+        async def tab_round(key: str) -> None:
+            for _ in range(6):  # round the panes and past the filter's place twice
+                await pilot.press(key)
+                await pilot.pause()
+                assert not filter_input.has_focus, key
+            while not tree.has_focus:
+                await pilot.press("tab")
+
+        await tab_round("tab")
+        await tab_round("shift+tab")
+        # the letters meant as keys work as keys: nothing typed into the filter
+        line = tree.cursor_line
+        await pilot.press("j", "j", "k")
+        await pilot.pause()
+        assert tree.cursor_line == line + 1
+        assert filter_input.value == "" and tree.filter_text == ""
+        # kept with Enter, the filter filters on but is closed again
+        await pilot.press("slash", *"burglary", "enter")
+        await pilot.pause()
+        await tab_round("tab")
+        # opened (the kept words selected, so typing replaces them), then left with Tab:
+        # closed, the words kept
+        await pilot.press("slash", *"robbery", "tab")
+        await pilot.pause()
+        assert tree.has_focus and filter_input.value == tree.filter_text == "robbery"
+        await tab_round("tab")
+        await tab_round("shift+tab")
+        # a click opens it, as `/` does
+        await pilot.click(TreeFilter)
+        await pilot.press(*"business")
+        await pilot.pause()
+        assert filter_input.has_focus and tree.filter_text == "business"
+
+
+@pytest.mark.parametrize("typed", ["jjk", "[/bold]"])
+async def test_a_filter_that_matches_nothing_says_so(make_app, typed):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *typed)
+        await pilot.pause()
+        assert app.query_one(TreeFilter).has_focus
+        shown = tree_text(app)
+        assert f"No KPI matches '{typed}'." in shown, shown
+        assert "Esc clears the filter." in shown
+        await pilot.press("enter")  # kept: the tree goes on saying so
+        await pilot.pause()
+        assert f"No KPI matches '{typed}'." in tree_text(app)
+        assert f"No KPI matches '{typed}'." in said(app)
+        # under the alerts only too
+        await pilot.press("a")
+        await pilot.pause()
+        assert f"No KPI with alerts matches '{typed}'." in tree_text(app)
+
+
+async def test_esc_still_clears_the_filter_and_closes_it(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        filter_input = app.query_one(TreeFilter)
+        lines = tree.last_line
+        await pilot.press("slash", "j", "j", "k")
+        await pilot.pause()
+        assert tree.last_line == -1
+        await pilot.press("escape")  # in the filter
+        await pilot.pause()
+        assert filter_input.value == "" and tree.filter_text == ""
+        assert tree.has_focus and tree.last_line == lines
+        assert "No KPI matches" not in tree_text(app)
+        await pilot.press("tab", "tab", "tab")
+        await pilot.pause()
+        assert tree.has_focus  # the filter is out of the round again
+        await pilot.press("slash", "j", "j", "k", "enter")
+        await pilot.pause()
+        assert tree.has_focus and "No KPI matches 'jjk'." in tree_text(app)
+        await pilot.press("escape")  # in the tree: the kept filter goes
+        await pilot.pause()
+        assert filter_input.value == "" and tree.filter_text == ""
+        assert tree.last_line == lines and "No KPI matches" not in tree_text(app)

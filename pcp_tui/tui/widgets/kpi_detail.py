@@ -67,6 +67,8 @@ BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better", "none"
 
 
 LABEL_WIDTH = 8
+LATEST_CAP = 20  # a node's latest column; a wider figure is cut
+TITLE_ROOM = 20  # a node's KPI titles beside it, before its figures are written compact
 
 
 class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
@@ -255,6 +257,7 @@ class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
         if monitor:
             facts.append(f"  ○{monitor} monitored", style=tone_style(self, "monitor"))
         rows: list[list[Text]] = []
+        compact: list[Text] = []  # the latest figures as the tree shows them (`44,804 12m`)
         seen = set()
         for kpi in node.walk_kpis():
             if kpi.id in seen:
@@ -264,19 +267,28 @@ class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
             glyph, style = kpi_mark(self, status)
             rows.append([Text(glyph.char, style=style), literal(kpi.title),
                          Text(status_value(status)), literal(kpi.target.words(kpi.unit))])
+            compact.append(Text(status_value(status, compact=True)))
         label = self._style("label")
         header = [Text(""), Text("KPI", style=label), Text("latest", style=label),
                   Text("target", style=label)]
 
+        def widest(cells: list[Text]) -> int:
+            # the node's widest figure with its mark, whole (`44,804 (12 months)`)
+            return min(LATEST_CAP, max(cell.cell_len for cell in [header[2], *cells]))
+
         def table(width: int) -> Text:
-            latest = 11
             if width >= 64:  # room for the target too
+                latest = widest([row[2] for row in rows])
                 room = width - 1 - latest - 3 * 2
                 widths = [1, room - room * 2 // 5, latest, room * 2 // 5]
                 return table_lines([header, *rows], widths, ["left", "left", "right", "left"])
+            body, latest = [row[:3] for row in rows], widest([row[2] for row in rows])
+            if width - 1 - latest - 2 * 2 < TITLE_ROOM:
+                # the figures as compact as the tree's (`44,804 12m`), to leave the titles room
+                body = [[*row[:2], figure] for row, figure in zip(rows, compact)]
+                latest = widest(compact)
             widths = [1, max(8, width - 1 - latest - 2 * 2), latest]
-            return table_lines([row[:3] for row in [header, *rows]], widths,
-                               ["left", "left", "right"])
+            return table_lines([header[:3], *body], widths, ["left", "left", "right"])
 
         alerts = self._alerts_text(assessment, {k.id for k in node.walk_kpis()})
         notes = self._notes_text(item, assessment)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.padding import Padding
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -32,6 +34,7 @@ from pcp_tui.tui.plan_items import (
     node_children,
     plan_item,
     status_value,
+    widest_figure,
 )
 from pcp_tui.tui.series import SeriesIndex
 from pcp_tui.tui.tones import (
@@ -47,7 +50,13 @@ from pcp_tui.tui.tones import (
 
 Grouping = str  # "plan" | "priority"
 LABEL_CAP = 78  # wider labels only push the value column away from its title
-VALUE_WIDTH = 8
+# The value column is as wide as the widest figure the tree shows at any quarter, mark and all
+# (`44,804 12m`), from room for a six-figure count with its unit (`47,795h`) up to the cap; a
+# value wider still (a commitment's `not started`) takes the room from its own line's title.
+VALUE_MIN, VALUE_CAP = 8, 12
+# A sparkline's cells and the title cells it must leave: the sparkline goes before the title
+# narrows further, and the title before the figure.
+SPARK_STEPS = ((10, 24), (6, 18))
 
 
 def _depth(node: TreeNode[PlanItem]) -> int:
@@ -57,6 +66,22 @@ def _depth(node: TreeNode[PlanItem]) -> int:
         depth += 1
         parent = parent.parent
     return depth
+
+
+def kpi_columns(width: int, column: int, value: int) -> tuple[int, int, int]:
+    """The title's, the value's and the sparkline's cells on a KPI line `width` cells wide:
+    glyph, title, value, sparkline, each after a space. The value column is `column` cells
+    at every line of the width, so the sparklines line up; a value of more cells takes them
+    from its own title, then from its sparkline, and is cut only when no title is left."""
+    rest = width - 2 - column - 1
+    spark = next((cells for cells, title in SPARK_STEPS if rest - cells - 1 >= title), 0)
+    title = rest - (spark + 1 if spark else 0) - max(0, value - column)
+    cells = max(column, value)
+    if title < 0 and spark:
+        title, spark = title + spark + 1, 0
+    if title < 0:
+        title, cells = 0, max(0, cells + title)
+    return title, cells, spark
 
 
 def _fit(text: str, width: int) -> str:
@@ -141,6 +166,8 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._check_styles = True
         self._drawn_styles: dict[object, tuple[Style, ...]] = {}
         self._drawn_quarter: Quarter | None = None  # the quarter the lines on screen show
+        self._value_width: tuple[object, int] = (None, 0)  # (timeline, cells)
+        self._said: tuple[object, list[Strip]] = (None, [])  # why no line is shown, drawn
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -212,6 +239,39 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             self._styles_checked()
         return super().render_lines(crop)
 
+    def render_line(self, y: int) -> Strip:
+        said = self.nothing_shown()
+        if said is not None:  # in place of the lines
+            return self._said_line(said, y)
+        return super().render_line(y)
+
+    def nothing_shown(self) -> str | None:
+        """Why the filters leave no line (`No KPI matches 'jjk'.`); None when lines are
+        shown."""
+        if self.last_line >= 0:
+            return None
+        words = " ".join(visible(self.filter_text).split())
+        if words:
+            which = "KPI with alerts" if self.alert_kpis is not None else "KPI"
+            return f"No {which} matches '{words}'."
+        if self.alert_kpis is not None:
+            return "No KPI has an alert at the severity shown."
+        return None
+
+    def _said_line(self, said: str, y: int) -> Strip:
+        width = self.size.width
+        key = (said, width, self.rich_style)
+        if self._said[0] != key:
+            text = Text(said)
+            if self.filter_text.strip():  # (Esc is the filter's own key, never remapped)
+                text.append("\nEsc clears the filter.", style=tone_style(self, "muted"))
+            console = self.app.console
+            lines = console.render_lines(Padding(text, (0, 1)), console.options.update(
+                width=width, height=None), style=self.rich_style)
+            self._said = (key, [Strip(line, width) for line in lines])
+        lines = self._said[1]
+        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+
     def _styles_checked(self) -> None:
         """Start afresh if the styles differ from the last time the tree was drawn in the same
         state (focused or not). The labels' tones are the same in either state."""
@@ -224,6 +284,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             return
         self._drawn_styles = {state: styles}
         self._labels.clear()  # a theme change changes the glyph styles
+        self._said = (None, [])
         forget_tone_styles(self)
         Tree.notify_style_update(self)
 
@@ -434,6 +495,15 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             text.append_text(counts)
         return text
 
+    def _value_column(self) -> int:
+        """The value column's cells, worked out once per timeline (a reload brings a new one)."""
+        assert self.assessment is not None
+        timeline = self.assessment.timeline
+        if self._value_width[0] is not timeline:
+            widest = widest_figure(timeline, self.home_force, compact=True)
+            self._value_width = (timeline, min(VALUE_CAP, max(VALUE_MIN, widest)))
+        return self._value_width[1]
+
     def _kpi_label(self, kpi: Kpi, width: int) -> Text:
         text = Text(no_wrap=True)
         if self.assessment is None or self.assessment.as_of is None:
@@ -443,16 +513,16 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             return text
         status = self.assessment.home_statuses[kpi.id]
         glyph, glyph_style = kpi_mark(self, status)
-        spark_width = 10 if width >= 46 else 6 if width >= 36 else 0
-        title_width = width - 2 - VALUE_WIDTH - 1 - (spark_width + 1 if spark_width else 0)
         value = status_value(status, compact=True)
+        title_width, value_width, spark_width = kpi_columns(
+            width, self._value_column(), cell_len(value))
         stale = status.freshness in ("stale", "none")
         value_style = (tone_style(self, "muted") if stale
                        else component_style(self, "objective-tree--value"))
         text.append(f"{glyph.char} ", style=glyph_style)
         text.append(_fit(visible(kpi.short), title_width).ljust(title_width))
         text.append(" ")
-        text.append(_fit(value, VALUE_WIDTH).rjust(VALUE_WIDTH), style=value_style)
+        text.append(_fit(value, value_width).rjust(value_width), style=value_style)
         if spark_width:
             values = self.series.values_up_to(kpi.id, self.home_force, self.assessment.as_of)
             spark = sparkline(values, spark_width)
