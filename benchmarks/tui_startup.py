@@ -5,7 +5,9 @@ Each run is a fresh Python process started by this script, timed from the moment
 spawned: the floor processes only import Textual and Polars; the app processes do what
 `pcp-tui` does — read config.toml and data/, assess every quarter (build_app), start the app
 headless — and stop at the first screen update that shows the tree, the detail pane and the
-alerts filled in. Medians over the runs.
+alerts filled in. Medians over the runs. Each round starts the app twice: reading everything
+afresh (`--no-cache`, as the first start after the config, the data or pcp-tui change) and
+from the last start's copy (`start_cache`, as every other start), written once beforehand.
 
     .venv/bin/python benchmarks/tui_startup.py            # bundled sample data
     .venv/bin/python benchmarks/tui_startup.py --national # 43 forces
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -41,7 +44,7 @@ FLOORS = {
 }
 
 CHILD = r"""
-import json, sys, time
+import argparse, json, sys, time
 spawned = float(sys.argv[1])
 marks = {}
 def mark(name):
@@ -49,17 +52,23 @@ def mark(name):
 import polars, textual.app, textual.widgets
 mark("imports")
 sys.path.insert(0, sys.argv[3])
-from pcp_tui.config import load_config
-from pcp_tui.dataset import load_observations
+from pcp_tui.cli.context import load
 from pcp_tui.tui.app import build_app
 from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.text_block import ScrollingText
 mark("pcp_tui imported")
-config = load_config(sys.argv[2])
-observations = load_observations([config.data_folder], config)
+mode = sys.argv[5]  # afresh, kept (the last start's copy), or keep (write it and stop)
+loaded = load(argparse.Namespace(config=sys.argv[2], data=None, notes=sys.argv[4],
+                                 no_cache=mode == "afresh"))
 mark("config and data loaded")
-app = build_app(config, observations, notes_path=sys.argv[4], poll_interval=None)
+if mode == "keep":  # as the app keeps its start: the latest quarter assessed
+    loaded.assessed().at(None)
+    loaded.keep()
+    sys.exit()
+kept = {"timeline": loaded.timeline} if getattr(loaded, "timeline", None) is not None else {}
+app = build_app(loaded.config, loaded.observations, notes_path=sys.argv[4], poll_interval=None,
+                **kept)
 mark("every quarter assessed (build_app)")
 
 def watch_frames():
@@ -80,11 +89,12 @@ print(json.dumps(marks))
 """
 
 
-def spawn(code: str, *args: str) -> dict[str, float]:
+def spawn(code: str, *args: str, cache: Path | None = None) -> dict[str, float]:
     spawned = time.time()
+    environ = {**os.environ, "PCP_TUI_CACHE": str(cache) if cache else "off"}
     out = subprocess.run([sys.executable, "-c", code, str(spawned), *args],
-                         capture_output=True, text=True, check=True).stdout
-    if code.startswith("import"):
+                         capture_output=True, text=True, check=True, env=environ).stdout
+    if code.startswith("import") or "keep" in args:
         return {"done": time.time() - spawned}
     return json.loads(out.strip().splitlines()[-1])
 
@@ -108,6 +118,7 @@ def main() -> None:
         else:
             config_path = ROOT / "config.toml"
         notes = str(Path(folder) / "notes.jsonl")
+        cache = Path(folder) / "cache"
         checkouts = {"this checkout": ROOT}
         if args.against is not None:
             checkouts[str(args.against)] = args.against.resolve()
@@ -119,14 +130,19 @@ def main() -> None:
                 shutil.copytree(root / "pcp_tui", code_roots[label] / "pcp_tui",
                                 ignore=shutil.ignore_patterns("__pycache__"))
                 compileall.compile_dir(code_roots[label] / "pcp_tui", quiet=1)
+        # each start: (checkout, read afresh or from the last start's copy)
+        starts = {f"{label}, read afresh": (label, "afresh") for label in checkouts}
+        starts["this checkout, from the last start (start_cache)"] = ("this checkout", "kept")
+        spawn(CHILD, str(config_path), str(code_roots["this checkout"]), notes, "keep",
+              cache=cache)
         timings: dict[str, list[float]] = {name: [] for name in FLOORS}
-        runs: dict[str, list[dict[str, float]]] = {label: [] for label in checkouts}
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label in starts}
         for _ in range(args.runs):
             for name, code in FLOORS.items():
                 timings[name].append(spawn(code)["done"])
-            for label in checkouts:
-                runs[label].append(spawn(CHILD, str(config_path), str(code_roots[label]),
-                                         notes))
+            for label, (checkout, mode) in starts.items():
+                runs[label].append(spawn(CHILD, str(config_path), str(code_roots[checkout]),
+                                         notes, mode, cache=cache))
     floors = {name: statistics.median(values) for name, values in timings.items()}
     print(f"Start-up, {'national (43 forces)' if args.national else 'bundled sample'}, "
           f"{'pcp_tui compiled at each start' if args.source else 'pcp_tui from bytecode'}, "
@@ -136,8 +152,7 @@ def main() -> None:
     floor = floors["import textual, polars"]
     for label, found in runs.items():
         steps = {name: statistics.median(run[name] for run in found) for name in found[0]}
-        if len(runs) > 1:
-            print(f"  {label}:")
+        print(f"  {label}:")
         for name, value in steps.items():
             print(f"  app:   {name:44s} {value:6.3f}")
         frame = steps["first complete frame"]
