@@ -242,8 +242,6 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         self.watch_folder.start()
         if self.is_web:
             self.show_download_keys()
-        # what the first frame built lives as long as the app: out of the collector's sight
-        self.call_after_refresh(settle_heap)
         if self.warm:
             # after the first frames: the worker holds the GIL in stretches, which would
             # otherwise hold up the first paint
@@ -286,6 +284,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         """Make `quarter` the as-of quarter: every pane follows."""
         self.as_of = quarter
         self.assessment = self.timeline.at(quarter)
+        self.settle_first_drawing(quarter)
 
     def watch_assessment(self, assessment: Assessment | None) -> None:
         if not self._started:

@@ -234,12 +234,24 @@ async def test_what_the_app_holds_is_frozen_out_of_the_collectors_passes(make_ap
         await app.workers.wait_for_complete()
         assert calls == ["freeze", "freeze"]  # and when every quarter is assessed
         calls.clear()
+        # a quarter drawn for the first time: what its drawing keeps is frozen after it
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert calls == ["freeze"]
+        await pilot.press("right_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert calls == ["freeze"]  # drawn before: nothing new to keep
+        calls.clear()
         app.reload_data("test")
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         # the old data can go; the new are frozen once shown and once assessed
         assert calls[:2] == ["unfreeze", "freeze"] and calls.count("freeze") == 2
+        calls.clear()
+        await pilot.press("right_square_bracket")  # a quarter drawn before the reload
+        await pilot.pause()
+        assert calls == ["freeze"]  # is new with the new data
         calls.clear()
     assert calls == ["unfreeze"]  # an app that ends leaves nothing frozen
 
