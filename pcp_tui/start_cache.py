@@ -67,8 +67,12 @@ def cache_folder(environ: dict[str, str] | os._Environ[str] | None = None) -> Pa
     if chosen:
         return Path(chosen).expanduser()
     base = environ.get("XDG_CACHE_HOME", "").strip()
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "pcp-tui"
+    if base and Path(base).is_absolute():
+        return Path(base) / "pcp-tui"
+    try:
+        return Path.home() / ".cache" / "pcp-tui"
+    except RuntimeError:  # no home folder to be found: nothing is kept
+        return None
 
 
 def code_stamp() -> list[tuple[str, int, int]]:

@@ -204,6 +204,17 @@ def test_where_the_kept_starts_live():
     assert cache_folder({"PCP_TUI_CACHE": "/srv/kept"}) == Path("/srv/kept")
 
 
+def test_no_home_folder_keeps_nothing(monkeypatch):
+    def nowhere() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(nowhere))
+    monkeypatch.delenv("PCP_TUI_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert cache_folder() is None
+    assert StartCache.open(Path("config.toml"), None).path is None
+
+
 def test_a_folder_that_cannot_be_written_only_costs_the_next_start(plan, monkeypatch):
     (plan / "not-a-folder").write_text("")
     monkeypatch.setenv("PCP_TUI_CACHE", str(plan / "not-a-folder"))
