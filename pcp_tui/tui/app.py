@@ -573,10 +573,12 @@ def run_app(
     config: Config, observations: Observations, quarter: Quarter | None = None,
     data_paths: Sequence[str | Path] | None = None, author: str | None = None,
     timeline: Timeline | None = None, remember: Callable[[Timeline], None] | None = None,
+    notes_path: str | Path | None = None,
 ) -> int:
-    """Open the app in the terminal; the exit status once it closes."""
+    """Open the app in the terminal; the exit status once it closes. `notes_path` (the
+    `--notes` option) stays the notes file through reloads, which read the config afresh."""
     app = build_app(config, observations, quarter=quarter, data_paths=data_paths,
-                    author=author, timeline=timeline, remember=remember)
+                    author=author, timeline=timeline, remember=remember, notes_path=notes_path)
     driver = terminal_driver()
     if driver is not None:  # error output sent to a file: draw on standard output
         app.driver_class = driver

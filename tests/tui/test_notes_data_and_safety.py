@@ -338,3 +338,27 @@ async def test_a_highlight_that_arrives_as_the_app_closes_is_ignored(make_app):
         app.post_message(ObjectiveTree.ItemChosen(item))
         await pilot.pause()
     assert app.crash is None
+
+
+async def test_the_notes_option_stays_the_notes_file_after_a_reload(project_copy, monkeypatch):
+    # a reload reads the config afresh: its notes_file (or the default beside it) must not
+    # take over from `--notes FILE`, or notes written after a new return came in would go to
+    # another file than the ones before
+    from pcp_tui.cli.app import cmd_open
+    from pcp_tui.cli.main import build_parser
+
+    opened: list[PcpApp] = []
+    monkeypatch.setattr(PcpApp, "run", lambda self, *a, **k: opened.append(self))
+    monkeypatch.chdir(project_copy.parent)
+    mine = project_copy.parent / "elsewhere" / "mine.jsonl"
+    mine.parent.mkdir()
+    assert cmd_open(build_parser().parse_args(["--notes", str(mine)])) == 0
+    (app,) = opened
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.notes_log.path == mine
+        app.reload_data("test")
+        await app.workers.wait_for_complete()
+        await wait_until(pilot, lambda: any(title == "Data reloaded"
+                                            for _, title, _ in app.notices))
+        assert app.notes_log.path == mine
