@@ -19,4 +19,4 @@ def cmd_open(args: argparse.Namespace) -> int:
     notes = loaded.config.notes_path if getattr(args, "notes", None) else None
     return run_app(loaded.config, loaded.observations, quarter=args.quarter,
                    data_paths=args.data, author=author, timeline=loaded.timeline,
-                   remember=loaded.remember, notes_path=notes)
+                   remember=loaded.remember, notes_path=notes, reopen=loaded.reopen)

@@ -38,6 +38,9 @@ class Loaded:
     """Every quarter assessed, when a kept start gave it (`start_cache`)."""
     remember: Callable[[Timeline], None] | None = None
     """Keeps this start for the next one, once its timeline is built (None: it was kept)."""
+    reopen: Callable[[], StartCache] | None = None
+    """The kept start of the same config and data folder, opened afresh (None: turned off):
+    what a reload keeps its new start in."""
 
     def assessed(self) -> Timeline:
         """The timeline, built once if no kept start gave it."""
@@ -80,8 +83,9 @@ def load(args: argparse.Namespace) -> Loaded:
     """Config and data as the options ask, from the last start when nothing it read has
     changed (`start_cache`); ConfigError propagates for exit status 2."""
     config_path = locate_config(args.config)
-    cache = StartCache.open(config_path, args.data,
-                            enabled=not getattr(args, "no_cache", False))
+    reopen = partial(StartCache.open, config_path, args.data,
+                     enabled=not getattr(args, "no_cache", False))
+    cache = reopen()
     written = cache.config() or load_config(config_path)  # as the file says: what is kept
     config = written
     notes = getattr(args, "notes", None)
@@ -89,14 +93,15 @@ def load(args: argparse.Namespace) -> Loaded:
         path = str(Path(notes).expanduser().resolve())
         config = replace(config, settings=replace(config.settings, notes_file=path))
     data = [Path(p) for p in args.data] if args.data else [config.data_folder]
-    key = data_key(data) if cache.path is not None else ""  # before the files are read
+    if cache.path is None:
+        return Loaded(config, load_observations(data, config))
+    key = data_key(data)  # before the files are read
     kept = cache.data(key, config)
     if kept is not None:
-        return Loaded(config, *kept)
+        return Loaded(config, *kept, reopen=reopen)
     observations = load_observations(data, config)
-    remember = (partial(cache.store, key, written, observations)
-                if cache.path is not None else None)
-    return Loaded(config, observations, remember=remember)
+    return Loaded(config, observations, remember=partial(cache.store, key, written, observations),
+                  reopen=reopen)
 
 
 def write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:

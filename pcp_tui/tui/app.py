@@ -30,6 +30,7 @@ from pcp_tui.periods import Quarter
 from pcp_tui.render import status_legend, visible
 from pcp_tui.returns import QuarterReturn, home_figures, quarter_return
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
+from pcp_tui.start_cache import StartCache
 from pcp_tui.tui.commands import PlanFinder
 from pcp_tui.tui.downloads import DownloadActions
 from pcp_tui.tui.folder_watch import FolderWatch
@@ -152,9 +153,11 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         warm: bool = True,
         author: str | None = None,
         remember: Callable[[Timeline], None] | None = None,
+        reopen: Callable[[], StartCache] | None = None,
     ) -> None:
         super().__init__()
         self._remember = remember
+        self._reopen = reopen
         use_whole_cell_scrollbars()
         self.warm = warm
         self.author = author
@@ -556,29 +559,32 @@ def build_app(
     author: str | None = None,
     timeline: Timeline | None = None,
     remember: Callable[[Timeline], None] | None = None,
+    reopen: Callable[[], StartCache] | None = None,
 ) -> PcpApp:
     """The one app factory: the CLI, the tests and the benchmarks all start here.
 
     Every quarter is assessed once here (`build_timeline`), unless the last start's
     `timeline` is given (`start_cache`); stepping through quarters later only picks an
-    assessment from the timeline's cache. `remember` keeps this start for the next one.
+    assessment from the timeline's cache. `remember` keeps this start for the next one;
+    `reopen` gives where a reload keeps its own.
     """
     timeline = timeline or build_timeline(config, observations)
     return PcpApp(config, observations, timeline, quarter=quarter, notes_path=notes_path,
                   data_paths=data_paths, poll_interval=poll_interval, today=today, warm=warm,
-                  author=author, remember=remember)
+                  author=author, remember=remember, reopen=reopen)
 
 
 def run_app(
     config: Config, observations: Observations, quarter: Quarter | None = None,
     data_paths: Sequence[str | Path] | None = None, author: str | None = None,
     timeline: Timeline | None = None, remember: Callable[[Timeline], None] | None = None,
-    notes_path: str | Path | None = None,
+    notes_path: str | Path | None = None, reopen: Callable[[], StartCache] | None = None,
 ) -> int:
     """Open the app in the terminal; the exit status once it closes. `notes_path` (the
     `--notes` option) stays the notes file through reloads, which read the config afresh."""
     app = build_app(config, observations, quarter=quarter, data_paths=data_paths,
-                    author=author, timeline=timeline, remember=remember, notes_path=notes_path)
+                    author=author, timeline=timeline, remember=remember, notes_path=notes_path,
+                    reopen=reopen)
     driver = terminal_driver()
     if driver is not None:  # error output sent to a file: draw on standard output
         app.driver_class = driver

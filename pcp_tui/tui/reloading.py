@@ -20,6 +20,7 @@ from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.render import plural
 from pcp_tui.rules.assess import Timeline, build_timeline
+from pcp_tui.start_cache import data_key
 from pcp_tui.tui.folder_watch import describe_change, folder_signature
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.series import SeriesIndex
@@ -90,6 +91,7 @@ class DataReload:
     _views_gone: Any
     _warm_quarters: Any
     _quarter_return: Any
+    _reopen: Any
 
     _settled: tuple[Any, set[Any]] = (None, set())  # (timeline, quarters drawn and settled)
 
@@ -123,10 +125,14 @@ class DataReload:
         config_path = self.config.path
         paths = self.data_paths
         signature = folder_signature(paths)
+        cache = self._reopen() if self._reopen is not None else None  # before reading too
+        if cache is not None and cache.path is None:
+            cache = None
         try:
             config = load_config(config_path)
             if not self._data_paths_given:
                 paths = (config.data_folder,)
+            key = data_key(list(paths), self.today) if cache is not None else ""
             observations = load_observations(list(paths), config, today=self.today)
             timeline = build_timeline(config, observations)
         except ConfigError as err:
@@ -137,6 +143,8 @@ class DataReload:
             self.post_message(ReloadFailed(f"Reload failed: {err}", signature))
         else:
             self.post_message(Reloaded(config, observations, timeline, reason, signature))
+            if cache is not None:  # the next start opens on what this reload read
+                cache.store(key, config, observations, timeline)
 
     def on_reloaded(self, event: Reloaded) -> None:
         if self._views_gone():

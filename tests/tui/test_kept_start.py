@@ -56,3 +56,23 @@ async def test_the_app_keeps_its_start_after_the_first_frames(project_copy, monk
         assert app.query_one(ObjectiveTree).cursor_item is not None
         assert screen_text(app) == first_screen
     assert len(os.listdir(project_copy.parent / "kept")) == 1
+
+
+async def test_a_reload_keeps_what_it_read_for_the_next_start(project_copy, monkeypatch):
+    monkeypatch.chdir(project_copy.parent)
+    monkeypatch.setenv("PCP_TUI_CACHE", str(project_copy.parent / "kept"))
+    first = load(arguments())
+    app = build_app(first.config, first.observations, notes_path="notes.jsonl",
+                    poll_interval=None, warm=False, reopen=first.reopen)
+    new = project_copy.parent / "data" / "2021-22_Q3.csv"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        new.write_text("kpi,force,period,value\nasb-incidents,West Midlands,2021/22 Q3,9000\n")
+        app.reload_data("test")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.timeline.latest.label == "2021/22 Q3"
+    again = load(arguments())
+    assert again.timeline is not None  # kept by the reload, not read again
+    assert str(new.relative_to(project_copy.parent)) in again.observations.files
+    assert again.timeline.latest.label == "2021/22 Q3"
