@@ -1,5 +1,5 @@
 import sys
 
-from pcp_tui.cli import main
+from pcp_tui.launch import main
 
 sys.exit(main())

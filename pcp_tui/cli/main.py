@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from pcp_tui import __version__
+from pcp_tui import __version__, collector
 from pcp_tui.cli.alerts import add_parser as add_alerts
 from pcp_tui.cli.app import cmd_open
 from pcp_tui.cli.context import UsageError, make_console
@@ -90,6 +90,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
+    if args.func is not cmd_open:
+        collector.release()  # the app releases it after its first frame
     err = make_console(args, stderr=True)
     try:
         return args.func(args)

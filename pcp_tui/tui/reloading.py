@@ -15,6 +15,7 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
+from pcp_tui import collector
 from pcp_tui.config import Config, ConfigError, load_config
 from pcp_tui.dataset import Observations, load_observations
 from pcp_tui.notes import NotesLog
@@ -36,8 +37,10 @@ def settle_heap() -> None:
     The app keeps what it loads for its whole life (the framework, the timeline's caches, the
     widgets), and the collector's full passes over all of it took up to 200 ms, landing on
     whichever key press was being drawn. Objects created later are collected as usual; a reload
-    lets the frozen ones be seen again first (`gc.unfreeze`), so old data can go."""
-    gc.freeze()
+    lets the frozen ones be seen again first (`gc.unfreeze`), so old data can go. The first
+    call, after the first frame, also turns the collector back on when the command held it off
+    for the start (`pcp_tui.collector`)."""
+    collector.release()
 
 
 class Reloaded(Message):

@@ -346,3 +346,21 @@ async def test_a_quarter_step_redraws_only_the_lines_that_read_differently(make_
             await pilot.pause()
             assert lines == [tree.render_line(y).text for y in range(tree.size.height)]
         assert kept_somewhere  # some line read the same at the next quarter and was kept
+
+
+async def test_a_collector_held_for_the_start_is_back_on_after_the_first_frame(make_app):
+    # `pcp-tui` holds the collector off while it starts (pcp_tui.collector); the app turns it
+    # back on once its first frame is drawn, or a long session would never collect
+    import gc
+
+    from pcp_tui import collector
+
+    app = make_app()
+    try:
+        collector.hold()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled() and not collector.held()
+    finally:
+        collector._held = False
+        gc.enable()
