@@ -49,9 +49,16 @@ spawned = float(sys.argv[1])
 marks = {}
 def mark(name):
     marks[name] = time.time() - spawned
+sys.path.insert(0, sys.argv[3])
+# an editable install's finder would fill in modules an older checkout lacks from this one
+sys.meta_path = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "")]
+try:  # as the `pcp-tui` command does first (pcp_tui.launch); older checkouts have no hold
+    from pcp_tui import collector
+    collector.hold()
+except ImportError:
+    pass
 import polars, textual.app, textual.widgets
 mark("imports")
-sys.path.insert(0, sys.argv[3])
 from pcp_tui.cli.context import load
 from pcp_tui.tui.app import build_app
 from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
@@ -132,9 +139,13 @@ def main() -> None:
                 compileall.compile_dir(code_roots[label] / "pcp_tui", quiet=1)
         # each start: (checkout, read afresh or from the last start's copy)
         starts = {f"{label}, read afresh": (label, "afresh") for label in checkouts}
-        starts["this checkout, from the last start (start_cache)"] = ("this checkout", "kept")
-        spawn(CHILD, str(config_path), str(code_roots["this checkout"]), notes, "keep",
-              cache=cache)
+        caches = {}  # each checkout keeps its own start (the kept file names the code)
+        for number, (label, root) in enumerate(checkouts.items()):
+            if (root / "pcp_tui" / "start_cache.py").exists():
+                starts[f"{label}, from the last start (start_cache)"] = (label, "kept")
+                caches[label] = cache / str(number)
+                spawn(CHILD, str(config_path), str(code_roots[label]), notes, "keep",
+                      cache=caches[label])
         timings: dict[str, list[float]] = {name: [] for name in FLOORS}
         runs: dict[str, list[dict[str, float]]] = {label: [] for label in starts}
         for _ in range(args.runs):
@@ -142,7 +153,7 @@ def main() -> None:
                 timings[name].append(spawn(code)["done"])
             for label, (checkout, mode) in starts.items():
                 runs[label].append(spawn(CHILD, str(config_path), str(code_roots[checkout]),
-                                         notes, mode, cache=cache))
+                                         notes, mode, cache=caches.get(checkout)))
     floors = {name: statistics.median(values) for name, values in timings.items()}
     print(f"Start-up, {'national (43 forces)' if args.national else 'bundled sample'}, "
           f"{'pcp_tui compiled at each start' if args.source else 'pcp_tui from bytecode'}, "
