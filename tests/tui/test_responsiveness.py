@@ -348,6 +348,52 @@ async def test_a_quarter_step_redraws_only_the_lines_that_read_differently(make_
         assert kept_somewhere  # some line read the same at the next quarter and was kept
 
 
+async def test_lines_off_screen_at_a_step_read_right_when_scrolled_to(make_app, monkeypatch):
+    # a branch wholly off screen is refreshed once, at its top node, not line by line; every
+    # line must still read as at the new quarter once scrolled into view, above or below
+    from textual.widgets.tree import TreeNode
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        tree.focus()
+        nodes = list(tree._walk(tree.root))
+        refreshed: list[int] = []
+        original = TreeNode.refresh
+
+        def counted(node) -> None:
+            refreshed.append(node.id)
+            original(node)
+
+        def page() -> list[str]:
+            return [tree.render_line(y).text for y in range(tree.size.height)]
+
+        async def every_page() -> list[list[str]]:
+            pages = []
+            for top in range(0, tree.last_line + 1, tree.size.height):
+                tree.scroll_to(y=top, animate=False)
+                await pilot.pause()
+                pages.append(page())
+            return pages
+
+        middle = tree.last_line // 2
+        for start in (0, middle):  # steps taken at the top, and half-way down
+            tree.scroll_to(y=start, animate=False)
+            await pilot.pause()
+            monkeypatch.setattr(TreeNode, "refresh", counted)
+            refreshed.clear()
+            await pilot.press("left_square_bracket")
+            await pilot.pause()
+            assert len(refreshed) < len(nodes) // 2  # not one refresh per line
+            monkeypatch.setattr(TreeNode, "refresh", original)
+            drawn = await every_page()
+            for node in nodes:  # every line drawn again from scratch
+                original(node)
+            await pilot.pause()
+            assert drawn == await every_page()
+
+
 async def test_a_collector_held_for_the_start_is_back_on_after_the_first_frame(make_app):
     # `pcp-tui` holds the collector off while it starts (pcp_tui.collector); the app turns it
     # back on once its first frame is drawn, or a long session would never collect

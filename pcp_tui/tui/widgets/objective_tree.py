@@ -218,9 +218,26 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         # The Tree caches each drawn line, keyed on its nodes' updates: `node.refresh()` makes
         # each line draw again. (The Tree's own style hook would also measure every line and
         # lay out the whole screen again, which cost more than a region per node.)
-        for node in self._walk(self.root):
-            if node.id not in same:
-                node.refresh()
+        self._refresh_lines(self.root, self.last_line + 1, same)
+
+    def _refresh_lines(self, parent: TreeNode[PlanItem], end: int, same: set) -> None:
+        """Refresh the lines of `parent`'s children and their children but those in `same`.
+
+        A line's cached drawing is keyed on the updates of every node on its path, so a
+        branch whose lines are all off screen (or folded away) needs one refresh, of its top
+        node, rather than one per line: most of the tree, most of the time."""
+        top = self.scroll_offset.y
+        bottom = top + self.size.height
+        children = parent.children
+        for index, child in enumerate(children):
+            start = child.line
+            stop = children[index + 1].line if index + 1 < len(children) else end
+            if start < 0 or stop <= top or start >= bottom:
+                child.refresh()
+                continue
+            if child.id not in same:
+                child.refresh()
+            self._refresh_lines(child, stop, same)
 
     def notify_style_update(self) -> None:
         # Called on every focus change, which changes only the cursor's and the guides'
