@@ -8,6 +8,7 @@ Medians and 95th percentiles over many presses, at 120×40, headless.
     .venv/bin/python benchmarks/tui_latency.py              # bundled sample data
     .venv/bin/python benchmarks/tui_latency.py --national   # 43 forces, every KPI × quarter
     .venv/bin/python benchmarks/tui_latency.py --profile enter-kpi   # cProfile of one case
+    .venv/bin/python benchmarks/tui_latency.py --walks 5    # quarter steps over 5 fresh apps
 
 Goals at the 95th percentile: a cursor move repainted within 16 ms; Enter on a KPI or an alert
 and a quarter step `[` / `]` settled within 33 ms.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import pstats
 import statistics
 import sys
@@ -108,8 +110,21 @@ def summary(wall: list[float], cpu: list[float] | None = None) -> tuple[float, f
 CASES = ("move", "enter-kpi", "enter-alert", "quarter")
 
 
-async def run(config_path: Path, repeats: int, warm: bool, profile: str | None = None
-              ) -> dict[str, tuple[float, float, float]]:
+async def walk(app: PcpApp, pilot, repaints: Repaints
+               ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Back through every quarter (each shown for the first time), then forward again: the
+    (wall, CPU) ms of each first visit and of each step back."""
+    app.query_one(ObjectiveTree).focus()
+    steps = []
+    count = len(app.timeline.quarters) - 1
+    for key in ["["] * count + ["]"] * count:
+        _, last, cpu = await press(app, pilot, repaints, key)
+        steps.append((last, cpu))
+    return steps[:count], steps[count:]
+
+
+async def run(config_path: Path, repeats: int, warm: bool, profile: str | None = None,
+              walks: int = 1) -> dict[str, tuple[float, float, float]]:
     config = load_config(config_path)
     observations = load_observations([config.data_folder], config)
     with tempfile.TemporaryDirectory() as notes:
@@ -176,17 +191,24 @@ async def run(config_path: Path, repeats: int, warm: bool, profile: str | None =
                 cpus.append(cpu)
             results["Enter on an alert (its KPI)"] = summary(selects, cpus)
 
-            tree.focus()
-            # back through every quarter (each shown for the first time), then forward again
-            steps, cpus = [], []
-            count = len(app.timeline.quarters) - 1
             with profiled("quarter"):
-                for key in ["["] * count + ["]"] * count:
-                    _, last, cpu = await press(app, pilot, repaints, key)
-                    steps.append(last)
-                    cpus.append(cpu)
-            results["quarter step (first visits)"] = summary(steps[:count], cpus[:count])
-            results["quarter step (back again)"] = summary(steps[count:], cpus[count:])
+                walked = [await walk(app, pilot, repaints)]
+        for _ in range(walks - 1):  # each walk in a new app: its first visits are first again
+            app = pilot = repaints = None
+            gc.collect()  # the last app's garbage, which would fall on this one's keys
+            app = build_app(config, observations, notes_path=Path(notes) / "notes.jsonl",
+                            poll_interval=None, warm=warm)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                if warm:
+                    await pilot.pause(0.8)
+                    await app.workers.wait_for_complete()
+                with profiled("quarter"):
+                    walked.append(await walk(app, pilot, Repaints(app)))
+        firsts = [press for first, _ in walked for press in first]
+        backs = [press for _, back in walked for press in back]
+        results["quarter step (first visits)"] = summary(*map(list, zip(*firsts)))
+        results["quarter step (back again)"] = summary(*map(list, zip(*backs)))
         if profile:
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(45)
@@ -200,6 +222,9 @@ def main() -> None:
     parser.add_argument("--national", action="store_true",
                         help="43 forces, data for every KPI × force × 18 quarters")
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--walks", type=int, default=3,
+                        help="walks back and forth through every quarter, each in a new app "
+                        "(the first visits of one walk are one per quarter: 17 on the sample)")
     parser.add_argument("--cold", action="store_true",
                         help="do not assess the quarters in the background first (each first "
                         "step then assesses its quarter)")
@@ -216,9 +241,10 @@ def main() -> None:
             config_path = ROOT / "config.toml"
             label = "bundled sample"
         results = asyncio.run(run(config_path, args.repeats, warm=not args.cold,
-                                  profile=args.profile))
-    print(f"Key → repaint latency, {label}, 120×40, {args.repeats} presses (wall clock: "
-          f"median, 95th percentile; the app's median CPU time in brackets):")
+                                  profile=args.profile, walks=args.walks))
+    print(f"Key → repaint latency, {label}, 120×40, {args.repeats} presses, quarter steps "
+          f"over {args.walks} walks (wall clock: median, 95th percentile; the app's median "
+          f"CPU time in brackets):")
     for name, (wall, high, cpu) in results.items():
         cpu_text = f"  ({cpu:5.1f} ms CPU)" if cpu == cpu else ""
         print(f"  {name:42s} {wall:7.1f} ms  p95 {high:7.1f} ms{cpu_text}")
