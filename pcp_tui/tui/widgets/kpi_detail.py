@@ -24,7 +24,7 @@ from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import judged_on_words, spc_phrase
-from pcp_tui.tui.cell_table import table_lines
+from pcp_tui.tui.cell_table import TableRows, table_lines
 from pcp_tui.tui.focus_styles import FocusStylesSelf
 from pcp_tui.tui.kpi_chart import chart_legend, kpi_chart
 from pcp_tui.tui.notes_shelf import NotesShelf
@@ -276,19 +276,19 @@ class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
             # the node's widest figure with its mark, whole (`44,804 (12 months)`)
             return min(LATEST_CAP, max(cell.cell_len for cell in [header[2], *cells]))
 
-        def table(width: int) -> Text:
+        def table(width: int) -> TableRows:
             if width >= 64:  # room for the target too
                 latest = widest([row[2] for row in rows])
                 room = width - 1 - latest - 3 * 2
                 widths = [1, room - room * 2 // 5, latest, room * 2 // 5]
-                return table_lines([header, *rows], widths, ["left", "left", "right", "left"])
+                return TableRows([header, *rows], widths, ["left", "left", "right", "left"])
             body, latest = [row[:3] for row in rows], widest([row[2] for row in rows])
             if width - 1 - latest - 2 * 2 < TITLE_ROOM:
                 # the figures as compact as the tree's (`44,804 12m`), to leave the titles room
                 body = [[*row[:2], figure] for row, figure in zip(rows, compact)]
                 latest = widest(compact)
             widths = [1, max(8, width - 1 - latest - 2 * 2), latest]
-            return table_lines([header[:3], *body], widths, ["left", "left", "right"])
+            return TableRows([header[:3], *body], widths, ["left", "left", "right"])
 
         alerts = self._alerts_text(assessment, {k.id for k in node.walk_kpis()})
         notes = self._notes_text(item, assessment)

@@ -10,7 +10,7 @@ never asks for one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -20,6 +20,8 @@ from rich.text import Text
 from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
+
+from pcp_tui.tui.lazy_lines import Lines
 
 NULL_STYLE = Style()
 KEPT_RENDERS = 256  # rendered contents a ScrollingText keeps by key (the oldest go first)
@@ -138,10 +140,10 @@ class ScrollingText(Widget):
         self._content: RenderableType | Callable[[int], RenderableType] = Text("")
         # the rendered lines, each made a strip when first shown: a KPI's figures run to
         # many more lines than the pane shows, and a strip costs more than the line's render
-        self._lines: list[list[Segment]] = []
+        self._lines: Sequence[list[Segment]] = []
         self._strips: dict[int, Strip] = {}
         self._key: Hashable | None = None
-        self._rendered: dict[tuple[Hashable, int], list[list[Segment]]] = {}
+        self._rendered: dict[tuple[Hashable, int], Lines] = {}
         self._width = 0
         self._drawn_width = 0
         self.top_line = 0
@@ -198,7 +200,7 @@ class ScrollingText(Widget):
             content = self._content(width) if callable(self._content) else self._content
             console = self.app.console
             options = console.options.update(width=width, max_width=width, height=None)
-            lines = console.render_lines(content, options, pad=False, new_lines=False)
+            lines = Lines.render(content, console, options)
             if kept is not None:
                 if len(self._rendered) >= KEPT_RENDERS:
                     self._rendered.pop(next(iter(self._rendered)))
