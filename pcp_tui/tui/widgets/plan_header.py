@@ -45,6 +45,8 @@ class PlanHeader(Toned, Widget):
     partial: var[QuarterReturn | None] = var(None)  # the newest quarter's return
     _notice_for: object = None  # the observations the sample notice was looked for in
     _notice: str | None = None
+    _freshness_for: object = None  # the assessment the freshness counts are of
+    _freshness_words = ""
 
     def watch_assessment(self) -> None:
         self.refresh()
@@ -66,6 +68,17 @@ class PlanHeader(Toned, Widget):
             self._notice = sample_notice(observations.files)
             self._notice_for = observations
         return self._notice
+
+    def _freshness(self, assessment: Assessment) -> str:
+        """` (70 current, 4 stale)`: counted once per assessment (a line is tried in several
+        widths on every quarter step)."""
+        if self._freshness_for is not assessment:
+            freshness = Counter(s.freshness for s in assessment.home_statuses.values())
+            parts = [f"{freshness[key]} {key}" for key in ("current", "lagging", "stale",
+                                                            "none") if freshness[key]]
+            self._freshness_words = f" ({', '.join(parts)})"
+            self._freshness_for = assessment
+        return self._freshness_words
 
     def render(self) -> Text:
         """The richest line that fits the width: optional parts are left out whole (the
@@ -139,11 +152,7 @@ class PlanHeader(Toned, Widget):
         if self.partial is not None and self.partial.partial:
             text.append(f" ─ {self.partial.headline}", style=tone_style(self, "amber"))
         if counts:
-            freshness = Counter(s.freshness for s in assessment.home_statuses.values())
-            parts = [f"{freshness[key]} {word}" for key, word in (
-                ("current", "current"), ("lagging", "lagging"), ("stale", "stale"),
-                ("none", "none")) if freshness[key]]
-            text.append(f" ({', '.join(parts)})", style=self._style("label"))
+            text.append(self._freshness(assessment), style=self._style("label"))
         if self.reloading:
             text.append("  ⟳ reloading…", style=tone_style(self, "data"))
         return text
