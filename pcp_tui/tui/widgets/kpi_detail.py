@@ -24,8 +24,9 @@ from pcp_tui.render import change_text, literal, msf_heading, national_heading
 from pcp_tui.rules import spc as spc_plain
 from pcp_tui.rules.assess import Assessment, KpiStatus
 from pcp_tui.rules.explain import judged_on_words, spc_phrase
-from pcp_tui.tui.cell_table import TableRows, table_lines
+from pcp_tui.tui.cell_table import table_lines
 from pcp_tui.tui.focus_styles import FocusStylesSelf
+from pcp_tui.tui.heading_table import HeadingTables
 from pcp_tui.tui.kpi_chart import chart_legend, kpi_chart
 from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import (
@@ -40,7 +41,6 @@ from pcp_tui.tui.tones import (
     TONE_CLASSES,
     Toned,
     component_style,
-    kpi_mark,
     rollup_text,
     severity_mark,
     status_mark,
@@ -67,8 +67,6 @@ BETTER_WORDS = {"higher": "higher is better", "lower": "lower is better", "none"
 
 
 LABEL_WIDTH = 8
-LATEST_CAP = 20  # a node's latest column; a wider figure is cut
-TITLE_ROOM = 20  # a node's KPI titles beside it, before its figures are written compact
 
 
 class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
@@ -119,6 +117,7 @@ class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
         self.notes = notes
         self._pending = False
         self._drawn: tuple[object, ...] | None = None
+        self._tables = HeadingTables()
         self.draws = 0  # how often the pane was drawn (read by the tests)
 
     def compose(self) -> ComposeResult:
@@ -256,40 +255,7 @@ class KpiDetail(FocusStylesSelf, Toned, Vertical, can_focus=True):
         monitor = counts.get("monitor", 0)
         if monitor:
             facts.append(f"  ○{monitor} monitored", style=tone_style(self, "monitor"))
-        rows: list[list[Text]] = []
-        compact: list[Text] = []  # the latest figures as the tree shows them (`44,804 12m`)
-        seen = set()
-        for kpi in node.walk_kpis():
-            if kpi.id in seen:
-                continue
-            seen.add(kpi.id)
-            status = assessment.home_statuses[kpi.id]
-            glyph, style = kpi_mark(self, status)
-            rows.append([Text(glyph.char, style=style), literal(kpi.title),
-                         Text(status_value(status)), literal(kpi.target.words(kpi.unit))])
-            compact.append(Text(status_value(status, compact=True)))
-        label = self._style("label")
-        header = [Text(""), Text("KPI", style=label), Text("latest", style=label),
-                  Text("target", style=label)]
-
-        def widest(cells: list[Text]) -> int:
-            # the node's widest figure with its mark, whole (`44,804 (12 months)`)
-            return min(LATEST_CAP, max(cell.cell_len for cell in [header[2], *cells]))
-
-        def table(width: int) -> TableRows:
-            if width >= 64:  # room for the target too
-                latest = widest([row[2] for row in rows])
-                room = width - 1 - latest - 3 * 2
-                widths = [1, room - room * 2 // 5, latest, room * 2 // 5]
-                return TableRows([header, *rows], widths, ["left", "left", "right", "left"])
-            body, latest = [row[:3] for row in rows], widest([row[2] for row in rows])
-            if width - 1 - latest - 2 * 2 < TITLE_ROOM:
-                # the figures as compact as the tree's (`44,804 12m`), to leave the titles room
-                body = [[*row[:2], figure] for row, figure in zip(rows, compact)]
-                latest = widest(compact)
-            widths = [1, max(8, width - 1 - latest - 2 * 2), latest]
-            return TableRows([header[:3], *body], widths, ["left", "left", "right"])
-
+        table = self._tables.table(self, node, assessment, self._style("label"))
         alerts = self._alerts_text(assessment, {k.id for k in node.walk_kpis()})
         notes = self._notes_text(item, assessment)
         self.query_one(ScrollingText).update(lambda width: Group(
