@@ -358,6 +358,14 @@ class PlanNode:
         for child in self.children:
             yield from child.walk_kpis()
 
+    def distinct_kpis(self) -> Iterator[Kpi]:
+        """The node's KPIs in plan order, each once (a KPI can sit in two places under it)."""
+        seen = set()
+        for kpi in self.walk_kpis():
+            if kpi.id not in seen:
+                seen.add(kpi.id)
+                yield kpi
+
 
 @dataclass(frozen=True, slots=True)
 class Framework:

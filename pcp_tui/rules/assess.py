@@ -441,11 +441,7 @@ class Assessment:
         """Counts by status over the KPIs of a node: red, amber, green, grey, monitor, signal,
         and stale (a figure too old to judge, counted there rather than as grey or monitor)."""
         counts = dict.fromkeys((*RAG_ORDER, "monitor", "signal", "stale"), 0)
-        seen = set()
-        for kpi in node.walk_kpis():
-            if kpi.id in seen:
-                continue
-            seen.add(kpi.id)
+        for kpi in node.distinct_kpis():
             status = self.home_statuses[kpi.id]
             counts["stale" if status.is_stale else status.rag or "monitor"] += 1
             if status.is_signal:

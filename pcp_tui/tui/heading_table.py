@@ -45,11 +45,7 @@ class HeadingTables:
         `widget` gives the status marks their themed styles, `label` styles the header."""
         rows: list[list[Text]] = []
         statuses = []
-        seen = set()
-        for kpi in node.walk_kpis():
-            if kpi.id in seen:
-                continue
-            seen.add(kpi.id)
+        for kpi in node.distinct_kpis():
             status = assessment.home_statuses[kpi.id]
             statuses.append(status)
             glyph, style = kpi_mark(widget, status)
