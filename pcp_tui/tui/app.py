@@ -176,7 +176,9 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         self.as_of = self._valid_quarter(quarter)
         self.watch_folder = FolderWatch(self.data_paths)
         self._asked_quarter = quarter
-        self._last_step = 0.0
+        self._last_step = float("-inf")
+        #: the clock that tells a held key's repeats from single presses
+        self.step_clock = time.monotonic
         self._started = False
         self.notices: list[tuple[str, str, str]] = []
         self.quarter_return = self._quarter_return(config, observations)
@@ -406,7 +408,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         self.show_quarter(quarters[index])
         # a single press draws the detail with the rest; a held key's repeats leave it to
         # the next refresh, drawn once where the steps stop
-        now = time.monotonic()
+        now = self.step_clock()
         if now - self._last_step > HELD_KEY_GAP:
             self.query_one(KpiDetail).draw_now()
         self._last_step = now

@@ -3,6 +3,7 @@ rebuilt only when the keys it shows change."""
 
 from __future__ import annotations
 
+from pcp_tui.tui.app import HELD_KEY_GAP
 from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
 from pcp_tui.tui.widgets.key_footer import KeyFooter
@@ -301,17 +302,24 @@ async def test_a_single_quarter_step_draws_the_detail_at_once_and_held_steps_onc
         assert tree.select_item(ASB)
         tree.focus()
         await pilot.pause()
+        clock = [100.0]
+        app.step_clock = lambda: clock[0]
         draws = detail.draws
         app.action_step(-1)  # a single press: drawn before any screen update
         assert detail.draws == draws + 1
         await pilot.pause()
-        app.action_step(-1)  # two more at once, as a held key repeats
+        clock[0] += HELD_KEY_GAP / 2  # two more at once, as a held key repeats
+        app.action_step(-1)
+        clock[0] += HELD_KEY_GAP / 2
         app.action_step(-1)
         assert detail.draws == draws + 1
         await pilot.pause()
         assert detail.draws == draws + 2  # drawn once, where the steps stopped
         assert app.as_of == app.timeline.quarters[-4]
         assert app.as_of.label in detail.body_text or app.as_of.label in detail.title_text
+        clock[0] += HELD_KEY_GAP * 2  # a press after a pause is a single press again
+        app.action_step(1)
+        assert detail.draws == draws + 3
 
 
 async def test_a_quarter_step_redraws_only_the_lines_that_read_differently(make_app,
