@@ -366,6 +366,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
             else:
                 tree.move_cursor(first)
                 tree.scroll_to_node(first, animate=False)
+                tree.keep_place()
         tree.focus()
 
     def jump_to(self, item: PlanItem, *, focus_tree: bool = True) -> None:

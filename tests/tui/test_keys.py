@@ -76,6 +76,34 @@ async def test_enter_in_the_filter_moves_to_the_first_match_and_esc_in_the_tree_
         assert tree.has_focus
 
 
+async def test_a_filter_typed_away_or_cleared_puts_the_cursor_back_where_it_began(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.query_one(ObjectiveTree)
+        detail = app.query_one(KpiDetail)
+        assert tree.select_item(UPLIFT)
+        await pilot.pause()
+        await pilot.press("slash", "j", "j", "k")  # the uplift line is filtered away
+        await pilot.pause()
+        assert tree.cursor_item is None
+        await pilot.press("backspace", "backspace", "backspace")
+        await pilot.pause()
+        assert tree.cursor_item.key == UPLIFT and detail.item.key == UPLIFT
+        await pilot.press("r", "a", "p", "e", "escape")  # Esc in the filter
+        await pilot.pause()
+        assert tree.has_focus and tree.filter_text == ""
+        assert tree.cursor_item.key == UPLIFT and detail.item.key == UPLIFT
+        # a match chosen with Enter is where the analyst stays when the filter goes
+        await pilot.press("slash", "r", "a", "p", "e", "enter")
+        await pilot.pause()
+        chosen = tree.cursor_item.key
+        assert chosen != UPLIFT
+        await pilot.press("escape")
+        await pilot.pause()
+        assert tree.filter_text == "" and tree.cursor_item.key == chosen
+
+
 async def test_a_key_that_can_do_nothing_says_why(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

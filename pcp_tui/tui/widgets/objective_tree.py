@@ -168,6 +168,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._drawn_quarter: Quarter | None = None  # the quarter the lines on screen show
         self._value_width: tuple[object, int] = (None, 0)  # (timeline, cells)
         self._said: tuple[object, list[Strip]] = (None, [])  # why no line is shown, drawn
+        self._unfiltered_at: tuple[str, str] | None = None  # the cursor's item before a filter
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -190,9 +191,21 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         if self.is_mounted:
             self.rebuild()
 
-    def watch_filter_text(self) -> None:
-        if self.is_mounted:
-            self.rebuild()
+    def watch_filter_text(self, before: str, now: str) -> None:
+        if not self.is_mounted:
+            return
+        if not before.strip() and now.strip():  # the analyst starts to filter: from here
+            self._unfiltered_at = self.cursor_item.key if self.cursor_item else None
+        self.rebuild()
+        if not now.strip():
+            place, self._unfiltered_at = self._unfiltered_at, None
+            if place is not None:  # the filter typed away or cleared: back where it began
+                self.select_item(place, expand=False)
+
+    def keep_place(self) -> None:
+        """The cursor's line under the filter is where the analyst wants to be: clearing the
+        filter keeps it there instead of going back to where the filter began."""
+        self._unfiltered_at = None
 
     def watch_alert_kpis(self) -> None:
         if self.is_mounted:
