@@ -168,6 +168,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._drawn_quarter: Quarter | None = None  # the quarter the lines on screen show
         self._value_width: tuple[object, int] = (None, 0)  # (timeline, cells)
         self._said: tuple[object, list[Strip]] = (None, [])  # why no line is shown, drawn
+        self._drawing_style: Style | None = None  # the widget's style while lines are drawn
         self._unfiltered_at: tuple[str, str] | None = None  # the cursor's item before a filter
 
     def on_mount(self) -> None:
@@ -267,7 +268,19 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         if self._check_styles:
             self._check_styles = False
             self._styles_checked()
-        return super().render_lines(crop)
+        # The Tree asks for the widget's style once per line, and working it out walks every
+        # ancestor's styles (about a sixth of a line's drawing): nothing restyles the tree
+        # while it draws, so it is worked out once for all the lines drawn now.
+        self._drawing_style = Tree.rich_style.fget(self)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_style = None
+
+    @property
+    def rich_style(self) -> Style:
+        style = self._drawing_style
+        return Tree.rich_style.fget(self) if style is None else style
 
     def render_line(self, y: int) -> Strip:
         said = self.nothing_shown()
