@@ -19,7 +19,7 @@ import pytest
 import xlsxwriter
 
 from pcp_tui.cli.import_command import add_import_parser
-from pcp_tui.config import Config, bundled_config_path, load_config
+from pcp_tui.config import bundled_config_path, load_config
 from pcp_tui.dataset import load_observations
 from pcp_tui.importers import MappingError, write_return
 from pcp_tui.importers.ho_use_of_force import import_ho_use_of_force
@@ -32,11 +32,6 @@ needs_workforce = pytest.mark.skipif(not WORKFORCE.is_dir(),
                                      reason="../shared/realdata is not here")
 needs_use_of_force = pytest.mark.skipif(not USE_OF_FORCE.is_dir(),
                                         reason="../shared/realdata is not here")
-
-
-@pytest.fixture(scope="module")
-def plan() -> Config:
-    return load_config(bundled_config_path())
 
 
 def kpi_value(result: Any, kpi: str, force: str, period: str) -> float | None:

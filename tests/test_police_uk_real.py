@@ -10,18 +10,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pcp_tui.config import Config, bundled_config_path, load_config
 from pcp_tui.importers import write_return
 from pcp_tui.importers.police_uk import import_police_uk
 
 POLICE_UK = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "police-uk"
 needs_files = pytest.mark.skipif(not (POLICE_UK / "metropolitan").is_dir(),
                                  reason="../shared/realdata is not here")
-
-
-@pytest.fixture(scope="module")
-def plan() -> Config:
-    return load_config(bundled_config_path())
 
 
 @needs_files
