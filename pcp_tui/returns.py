@@ -82,11 +82,12 @@ def quarter_return(kpis: Iterable[Kpi], figures: Mapping[str, Iterable[Quarter]]
 
 
 def home_figures(observations, force: str) -> dict[str, list[Quarter]]:
-    """KPI id → the quarters `force` has a figure for, from loaded observations."""
+    """KPI id → the quarters `force` has a figure for, from loaded observations: a quarter's
+    value or the 12 months ending with it (the ONS tables publish only those)."""
     import polars as pl
 
-    frame = (observations.frame.filter((pl.col("force") == force)
-                                       & pl.col("value").is_not_null())
+    figure = pl.col("value").is_finite() | pl.col("value_12m").is_finite()
+    frame = (observations.frame.filter((pl.col("force") == force) & figure.fill_null(False))
              .select("kpi", "period").unique())
     found: dict[str, list[Quarter]] = {}
     for kpi, period in frame.iter_rows():
