@@ -41,6 +41,10 @@ def test_too_few_points_is_insufficient_history_not_a_signal(tmp_path):
     assert status.spc.insufficient
     assert not a.alerts
     assert "too few quarters" in status.explanation
+    # no icons either (the Making Data Count summary puts it among the KPIs without SPC),
+    # though the last point has a label, against limits that are not shown
+    assert status.spc.last_point_type is not None
+    assert status.spc.variation_icon is None and status.spc.assurance is None
 
 
 def test_a_kpi_with_data_only_for_comparator_forces(tmp_path):

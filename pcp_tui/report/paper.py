@@ -235,8 +235,7 @@ def score_row(assessment: Assessment, status: KpiStatus,
     if status.change_pct is not None and kpi.is_numeric:
         change = f"{pct_text(status.change_pct)} on {status.baseline_label}"
     msf = status.msf
-    variation = status.spc.variation_icon if not status.spc.insufficient else None
-    assurance = status.spc.assurance if not status.spc.insufficient else None
+    variation, assurance = status.spc.variation_icon, status.spc.assurance
     return ScoreRow(
         kpi_id=kpi.id, title=kpi.title, latest=value_text(status) if kpi.is_numeric or
         status.commitment_status else "–",

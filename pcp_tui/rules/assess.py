@@ -471,6 +471,9 @@ def _build_status(
     # the quarter the figure is for: a lagging figure says which quarter it is, not the as-of
     ends = _quarter(get("comparison_ord")) or _quarter(get("value_ord")) or as_of
     comparison_label = window_words(kpi, window, ends, bool(get("survey")))
+    # too few points for limits: no variation or assurance icon (the label of the last point
+    # is worked out all the same, against limits that are not shown)
+    insufficient = bool(get("spc_insufficient", True))
     spc = SpcSummary(
         n_points=get("spc_n") or 0,
         mean=get("spc_mean"),
@@ -478,10 +481,11 @@ def _build_status(
         upl=get("spc_upl"),
         last_special_cause=get("spc_last_type"),
         last_point_type=get("spc_point_type"),
-        variation_icon=_variation_icon(get("spc_point_type"), get("spc_last_type")),
-        assurance=get("assurance"),
+        variation_icon=None if insufficient else _variation_icon(get("spc_point_type"),
+                                                                 get("spc_last_type")),
+        assurance=None if insufficient else get("assurance"),
         trial_limits=bool(get("spc_trial", True)),
-        insufficient=bool(get("spc_insufficient", True)),
+        insufficient=insufficient,
         method=kpi.spc,
         last_value=get("spc_last_y"),
         last_quarter=_quarter(get("spc_last_ord")),

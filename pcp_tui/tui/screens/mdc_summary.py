@@ -30,7 +30,7 @@ VARIATION_ROWS: tuple[tuple[str, str], ...] = (
     (spc_plain.ICON_IMPROVEMENT_LOW, "Special cause improvement · low"),
     (spc_plain.ICON_NEUTRAL_HIGH, "Special cause, neither · high"),
     (spc_plain.ICON_NEUTRAL_LOW, "Special cause, neither · low"),
-    (NO_ICON, "No SPC (too few points)"),
+    (NO_ICON, "No SPC (too few points, or not charted)"),
 )
 # the rows every matrix shows; the "neither" rows (a KPI with no better direction) only
 # when a KPI is in them
