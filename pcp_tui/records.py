@@ -129,10 +129,9 @@ def validate_document(config: Config, obs: Observations) -> dict[str, Any]:
 
 
 def missing_document(config: Config, obs: Observations) -> dict[str, Any]:
-    from pcp_tui.returns import home_figures, quarter_return
+    from pcp_tui.returns import newest_return
 
-    found = quarter_return(config.framework.kpis,
-                           home_figures(obs, config.settings.home_force))
+    found = newest_return(config, obs)
     return {
         "format": "pcp-tui-missing",
         "version": VERSION,

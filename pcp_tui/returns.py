@@ -29,7 +29,9 @@ class QuarterReturn:
 
     @property
     def partial(self) -> bool:
-        return bool(self.reported) and len(self.missing) * 10 > self.expected
+        """More than one in ten due KPIs without their figure (all of them, when only other
+        forces' figures have come in for the quarter)."""
+        return len(self.missing) * 10 > self.expected
 
     @property
     def headline(self) -> str:
@@ -62,8 +64,9 @@ def _split(kpis: Iterable[Kpi], figures: Mapping[str, list[int]],
 
 def quarter_return(kpis: Iterable[Kpi], figures: Mapping[str, Iterable[Quarter]],
                    quarter: Quarter | None = None) -> QuarterReturn:
-    """The return for `quarter` (default: the newest quarter with any figure): `figures` maps
-    a KPI's id to the quarters its home force has a figure for."""
+    """The return for `quarter` (default: the newest quarter with a figure of the home
+    force's): `figures` maps a KPI's id to the quarters its home force has a figure for. The
+    views open on the newest quarter of any force's (`newest_quarter`), and pass it."""
     kpis = list(kpis)
     ordinals = {kpi: sorted({q.ordinal for q in quarters}) for kpi, quarters in figures.items()}
     every = sorted({o for found in ordinals.values() for o in found})
@@ -93,3 +96,17 @@ def home_figures(observations, force: str) -> dict[str, list[Quarter]]:
     for kpi, period in frame.iter_rows():
         found.setdefault(kpi, []).append(Quarter.from_date(period))
     return found
+
+
+def newest_quarter(observations) -> Quarter | None:
+    """The newest quarter of any row loaded, any force's: the quarter the views open on."""
+    periods = observations.frame.get_column("period")
+    newest = periods.max() if len(periods) else None
+    return Quarter.from_date(newest) if newest is not None else None
+
+
+def newest_return(config, observations) -> QuarterReturn:
+    """The home force's return for the newest quarter loaded."""
+    return quarter_return(config.framework.kpis,
+                          home_figures(observations, config.settings.home_force),
+                          newest_quarter(observations))

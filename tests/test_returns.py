@@ -13,7 +13,7 @@ from pcp_tui.dataset import load_observations
 from pcp_tui.importers.ons_pfa import import_ons_pfa
 from pcp_tui.importers.returns import write_return
 from pcp_tui.periods import Quarter
-from pcp_tui.returns import home_figures, quarter_return
+from pcp_tui.returns import home_figures, newest_quarter, newest_return, quarter_return
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata" / "ons-pfa"
@@ -70,3 +70,22 @@ def test_the_ons_tables_bring_the_newest_edition_s_quarter(plan, tmp_path):
     assert len(found.reported) == 7 and found.missing == ()
     assert "asb-incidents" not in {k.id for k in found.reported}
     assert not found.partial
+
+
+def test_a_newest_quarter_with_only_other_forces_figures_is_a_partial_return(plan, tmp_path):
+    path = write(tmp_path, "\n".join([
+        "kpi,force,period,value",
+        "homicides,West Midlands,2021/22 Q2,12",
+        "knife-crime,West Midlands,2021/22 Q2,800",
+        "homicides,Merseyside,2021/22 Q3,4",  # the comparators' figures came in first
+    ]) + "\n")
+    observations = load_observations([path], plan, today=date(2022, 3, 1))
+    assert newest_quarter(observations) == Q3
+    found = newest_return(plan, observations)
+    assert (found.quarter, found.reported, found.partial) == (Q3, (), True)
+    assert sorted(k.id for k in found.missing) == ["homicides", "knife-crime"]
+    assert found.last_complete == Q2
+    assert found.headline == "2021/22 Q3: 0 of 2 KPIs"
+    # the home force's own newest quarter is complete
+    assert not quarter_return(plan.framework.kpis,
+                              home_figures(observations, plan.settings.home_force)).partial

@@ -28,7 +28,7 @@ from pcp_tui.dataset import Observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
 from pcp_tui.render import status_legend, visible
-from pcp_tui.returns import QuarterReturn, home_figures, quarter_return
+from pcp_tui.returns import QuarterReturn, newest_return
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.start_cache import StartCache
 from pcp_tui.tui.commands import PlanFinder
@@ -185,8 +185,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
 
     @staticmethod
     def _quarter_return(config: Config, observations: Observations) -> QuarterReturn:
-        return quarter_return(config.framework.kpis,
-                              home_figures(observations, config.settings.home_force))
+        return newest_return(config, observations)
 
     def _offer_complete_quarter(self) -> None:
         found = self.quarter_return
