@@ -196,6 +196,11 @@ class Timeline:
         return self._cache[quarter]
 
 
+    def assessed(self, quarter: Quarter) -> Assessment | None:
+        """The quarter's assessment if `at` has built it already, else None (nothing is
+        worked out: for work that should not wait on a quarter's alerts)."""
+        return self._cache.get(quarter)
+
     def assessed_alerts(self) -> dict[Quarter, tuple[tuple[Alert, ...], tuple[Alert, ...]]]:
         """The alerts (and the alerts resolved) of every quarter assessed so far: what a kept
         start holds besides the frames (`start_cache`)."""

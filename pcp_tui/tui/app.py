@@ -42,6 +42,7 @@ from pcp_tui.tui.reloading import DataReload, settle_heap
 from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.scrollbars import use_whole_cell_scrollbars
 from pcp_tui.tui.series import SeriesIndex
+from pcp_tui.tui.step_ahead import StepAhead
 from pcp_tui.tui.terminal_driver import terminal_driver
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
     return tuple(sorted({f.parent for f in files}))
 
 
-class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
+class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
 
     @property
@@ -289,6 +290,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         self.as_of = quarter
         self.assessment = self.timeline.at(quarter)
         self.settle_first_drawing(quarter)
+        self.draw_ahead_later()
 
     def watch_assessment(self, assessment: Assessment | None) -> None:
         if not self._started:
@@ -331,6 +333,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, App[int]):
         if self._views_gone():  # a highlight still queued when the app closes
             return
         self.query_one(KpiDetail).item = event.item
+        self.draw_ahead_later()
 
     @on(ObjectiveTree.ItemChosen)
     def _item_chosen(self, event: ObjectiveTree.ItemChosen) -> None:

@@ -30,6 +30,7 @@ _DOTS = {
     (0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (0, 3): 0x40,
     (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20, (1, 3): 0x80,
 }
+KEPT_CHARTS = 4  # charts drawn ahead and kept (the quarters either side, twice)
 MARK_TONES = {"concern": "signal", "improvement": "improvement", "neutral": "monitor"}
 # a mark the chart does not know is drawn as a concern
 
@@ -136,13 +137,30 @@ class HistoryChart(Toned, Widget):
 
     data: var[ChartData | None] = var(None, always_update=True)
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._drawn: tuple[tuple[int, int], Text] | None = None
+        # charts drawn ahead (`prepare`): (data, size, drawing), the newest last
+        self._prepared: list[tuple[ChartData, tuple[int, int], Text]] = []
+
     def watch_data(self) -> None:
         self._drawn = None
         self.refresh()
 
     def notify_style_update(self) -> None:
         self._drawn = None
+        self._prepared.clear()
         super().notify_style_update()
+
+    def prepare(self, data: ChartData) -> None:
+        """Draw `data` at the size shown, without showing it: showing that very data next
+        (the quarter step it was drawn for) reuses the drawing."""
+        size = (self.size.width, self.size.height)
+        if (not data.points or size[0] < 12 or size[1] < 3
+                or any(kept is data and at == size for kept, at, _ in self._prepared)):
+            return
+        self._prepared = [*self._prepared[-(KEPT_CHARTS - 1):],
+                          (data, size, self.draw(data, *size))]
 
     def line_style(self, name: str) -> Style:
         """The themed style of a chart element: series, mean, limits, target, axis, band,
@@ -154,9 +172,12 @@ class HistoryChart(Toned, Widget):
         width, height = self.size.width, self.size.height
         if data is None or not data.points or width < 12 or height < 3:
             return Text("no figures to chart", style=self.line_style("axis"))
-        drawn = getattr(self, "_drawn", None)
+        drawn = self._drawn
         if drawn is None or drawn[0] != (width, height):
-            drawn = self._drawn = ((width, height), self.draw(data, width, height))
+            size = (width, height)
+            ahead = next((text for kept, at, text in self._prepared
+                          if kept is data and at == size), None)
+            drawn = self._drawn = (size, ahead or self.draw(data, width, height))
         return drawn[1]
 
     def draw(self, data: ChartData, width: int, height: int) -> Text:

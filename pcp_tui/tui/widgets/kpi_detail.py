@@ -6,6 +6,7 @@ a priority).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -44,7 +45,7 @@ from pcp_tui.tui.tones import (
     tone_css,
     tone_style,
 )
-from pcp_tui.tui.widgets.history_chart import HistoryChart
+from pcp_tui.tui.widgets.history_chart import ChartData, HistoryChart
 from pcp_tui.tui.widgets.national_panel import national_section
 from pcp_tui.tui.widgets.text_block import ScrollingText, TextBlock
 
@@ -54,6 +55,18 @@ POINT_MARKS = {
     spc_plain.SPECIAL_CAUSE_NEUTRAL_HIGH: "neutral",
     spc_plain.SPECIAL_CAUSE_NEUTRAL_LOW: "neutral",
 }
+KEPT_VIEWS = 16  # KPI views kept (a step either side, and the KPIs and quarters seen last)
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """What the pane shows of a KPI at one quarter: the key it is kept by, the two title
+    lines (a function of the width), the chart's data and the figures below it."""
+
+    key: tuple[object, ...]
+    title: Callable[[int], Text]
+    chart: ChartData
+    body: Callable[[int], RenderableType]
 
 
 class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
@@ -105,6 +118,9 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         self._pending = False
         self._drawn: tuple[object, ...] | None = None
         self._tables = HeadingTables()
+        # a KPI's title, chart and figures by what they are drawn from (`_body_key`): kept
+        # for the quarters either side of the one shown (`prepare`) and those seen last
+        self._views: dict[tuple[object, ...], KpiView] = {}
         self.draws = 0  # how often the pane was drawn (read by the tests)
 
     def compose(self) -> ComposeResult:
@@ -159,22 +175,23 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         self._pending = False
         self.draw_now()
 
-    def _showing(self) -> tuple[object, ...]:
+    def _showing(self, assessment: Assessment | None = None) -> tuple[object, ...]:
         """What the pane shows: Enter on the KPI already shown (the cursor's move drew it)
         draws nothing again."""
         item = self.item
         return (None if item is None else (item.kind, item.id, item.title, id(item.kpi),
                                            id(item.node)),
-                id(self.assessment), id(self.framework), id(self.series))
+                id(assessment or self.assessment), id(self.framework), id(self.series))
 
     def _forget_drawn(self, *_: object) -> None:
         self._drawn = None
+        self._views.clear()
         self.query_one(ScrollingText).forget_rendered()
 
-    def _body_key(self) -> tuple[object, ...]:
+    def _body_key(self, assessment: Assessment | None = None) -> tuple[object, ...]:
         """What the figures below the chart are drawn from (with the width, the key the
         body's rendered lines are kept by)."""
-        return (*self._showing(), self.notes.generation)
+        return (*self._showing(assessment), self.notes.generation)
 
     # styles ----------------------------------------------------------------------------------
 
@@ -250,15 +267,42 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
             key=self._body_key())
 
     def _show_kpi(self, item: PlanItem, assessment: Assessment) -> None:
+        self.remove_class("-node")
+        view = self._view(item, assessment)
+        self.query_one("#detail-title", TextBlock).update(view.title)
+        self.query_one(HistoryChart).data = view.chart
+        self.query_one(ScrollingText).update(view.body, key=view.key)
+
+    def prepare(self, assessment: Assessment) -> None:
+        """Work out and render, without showing it, what the KPI shown would show at another
+        quarter's assessment: a step to it then only puts it on screen."""
+        item = self.item
+        if (item is None or item.kpi is None or assessment.as_of is None
+                or not self.is_mounted or self.has_class("-node")):
+            return
+        view = self._view(item, assessment)
+        self.query_one(HistoryChart).prepare(view.chart)
+        self.query_one(ScrollingText).prepare(view.body, key=view.key)
+
+    def _view(self, item: PlanItem, assessment: Assessment) -> KpiView:
+        key = self._body_key(assessment)
+        view = self._views.get(key)
+        if view is None:
+            if len(self._views) >= KEPT_VIEWS:
+                self._views.pop(next(iter(self._views)))
+            view = self._views[key] = self._kpi_view(item, assessment, key)
+        return view
+
+    def _kpi_view(self, item: PlanItem, assessment: Assessment,
+                  key: tuple[object, ...]) -> KpiView:
         kpi = item.kpi
         assert kpi is not None
-        self.remove_class("-node")
         status = assessment.home_statuses[kpi.id]
         signal = is_signal(status)
         glyph, style = status_mark(self, status.rag, signal)
         word = RAG_WORDS.get(status.rag or "", "signal" if signal else "monitor")
-        self.query_one("#detail-title", TextBlock).update(self._title_lines(
-            kpi.title, Text(f"{glyph.char} {word}", style=style), self.framework.location(kpi)))
+        title = self._title_lines(kpi.title, Text(f"{glyph.char} {word}", style=style),
+                                  self.framework.location(kpi))
         facts = self._facts(status, assessment)
 
         home = assessment.home_force
@@ -266,7 +310,6 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         marks = {p.quarter: POINT_MARKS.get(p.point_type) for p in points}
         history = self.series.up_to(kpi.id, home, assessment.as_of)
         chart = kpi_chart(status, history, marks, self._noted_quarters(item))
-        self.query_one(HistoryChart).data = chart
         line_style = self.query_one(HistoryChart).line_style
         legend = chart_legend(status, chart, line_style, self._style("label"),
                               tone_style(self, "signal"))
@@ -286,10 +329,10 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         notes = self._notes_text(item, assessment)
         if notes:
             parts += [Text(), notes]
-        self.query_one(ScrollingText).update(
+        return KpiView(
+            key, title, chart,
             lambda width: Group(legend, Text(), facts(width),
-                                *(part(width) if callable(part) else part for part in parts)),
-            key=self._body_key())
+                                *(part(width) if callable(part) else part for part in parts)))
 
     def _noted_quarters(self, item: PlanItem) -> tuple[Quarter, ...]:
         """The quarters the subject's notes are for (withdrawn ones aside)."""

@@ -506,27 +506,40 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
                    ) -> tuple[Quarter | None, int, int]:
         return (quarter, int(node.id), max(1, self._available(node)))
 
-    def _label(self, node: TreeNode[PlanItem]) -> Text:
-        """A line's label at the current assessment (kept: drawn once per quarter, node and
-        width)."""
-        key = self._label_key(node, self.assessment.as_of if self.assessment else None)
+    def _label(self, node: TreeNode[PlanItem], assessment: Assessment | None = None) -> Text:
+        """A line's label at the current assessment, or another quarter's (kept: drawn once
+        per quarter, node and width)."""
+        assessment = assessment or self.assessment
+        key = self._label_key(node, assessment.as_of if assessment else None)
         label = self._labels.get(key)
         if label is None:
-            label = self._labels[key] = self._build_label(node, key[2])
+            label = self._labels[key] = self._build_label(node, key[2], assessment)
         return label
 
-    def _build_label(self, node: TreeNode[PlanItem], width: int) -> Text:
+    def prepare(self, assessment: Assessment) -> None:
+        """Draw the labels of the lines on screen at another quarter's assessment, without
+        showing them: a step to that quarter then finds them drawn."""
+        if not self.is_mounted or assessment.as_of is None:
+            return
+        top = self.scroll_offset.y
+        for line in range(top, top + self.size.height):
+            node = self.get_node_at_line(line)
+            if node is not None:
+                self._label(node, assessment)
+
+    def _build_label(self, node: TreeNode[PlanItem], width: int,
+                     assessment: Assessment | None) -> Text:
         item = node.data
         if item is None:
             return Text("")
         if item.kpi is not None:
-            return self._kpi_label(item.kpi, width)
-        return self._node_label(item, width)
+            return self._kpi_label(item.kpi, width, assessment)
+        return self._node_label(item, width, assessment)
 
-    def _node_label(self, item: PlanItem, width: int) -> Text:
+    def _node_label(self, item: PlanItem, width: int, assessment: Assessment | None) -> Text:
         counts = (
-            rollup_text(self, self.assessment.rollup(item.node))
-            if self.assessment is not None and item.node is not None else Text()
+            rollup_text(self, assessment.rollup(item.node))
+            if assessment is not None and item.node is not None else Text()
         )
         room = width - counts.cell_len - (1 if counts else 0)
         title_style = (component_style(self, "objective-tree--section")
@@ -538,27 +551,26 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             text.append_text(counts)
         return text
 
-    def _value_column(self) -> int:
+    def _value_column(self, assessment: Assessment) -> int:
         """The value column's cells, worked out once per timeline (a reload brings a new one)."""
-        assert self.assessment is not None
-        timeline = self.assessment.timeline
+        timeline = assessment.timeline
         if self._value_width[0] is not timeline:
             widest = widest_figure(timeline, self.home_force, compact=True)
             self._value_width = (timeline, min(VALUE_CAP, max(VALUE_MIN, widest)))
         return self._value_width[1]
 
-    def _kpi_label(self, kpi: Kpi, width: int) -> Text:
+    def _kpi_label(self, kpi: Kpi, width: int, assessment: Assessment | None) -> Text:
         text = Text(no_wrap=True)
-        if self.assessment is None or self.assessment.as_of is None:
+        if assessment is None or assessment.as_of is None:
             glyph, glyph_style = status_mark(self, "grey")
             text.append(f"{glyph.char} ", style=glyph_style)
             text.append(_fit(visible(kpi.short), width - 2))
             return text
-        status = self.assessment.home_statuses[kpi.id]
+        status = assessment.home_statuses[kpi.id]
         glyph, glyph_style = kpi_mark(self, status)
         value = status_value(status, compact=True)
         title_width, value_width, spark_width = kpi_columns(
-            width, self._value_column(), cell_len(value))
+            width, self._value_column(assessment), cell_len(value))
         stale = status.freshness in ("stale", "none")
         value_style = (tone_style(self, "muted") if stale
                        else component_style(self, "objective-tree--value"))
@@ -567,7 +579,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         text.append(" ")
         text.append(_fit(value, value_width).rjust(value_width), style=value_style)
         if spark_width:
-            values = self.series.values_up_to(kpi.id, self.home_force, self.assessment.as_of)
+            values = self.series.values_up_to(kpi.id, self.home_force, assessment.as_of)
             spark = sparkline(values, spark_width)
             text.append(" ")
             text.append(spark.ljust(spark_width),

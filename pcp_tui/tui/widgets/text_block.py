@@ -190,6 +190,26 @@ class ScrollingText(Widget):
     def scroll_to_line(self, line: int) -> None:
         self.scroll_by_lines(line - self.top_line)
 
+    def prepare(self, content: RenderableType | Callable[[int], RenderableType],
+                *, key: Hashable) -> None:
+        """Render `content` at the width shown and keep it by `key`, without showing it: an
+        `update` with the same key then only puts the lines on screen."""
+        width = self.size.width - 1
+        if width > 0 and (key, width) not in self._rendered:
+            self._render(content, key, width)
+
+    def _render(self, content: RenderableType | Callable[[int], RenderableType],
+                key: Hashable | None, width: int) -> Lines:
+        content = content(width) if callable(content) else content
+        console = self.app.console
+        options = console.options.update(width=width, max_width=width, height=None)
+        lines = Lines.render(content, console, options)
+        if key is not None:
+            if len(self._rendered) >= KEPT_RENDERS:
+                self._rendered.pop(next(iter(self._rendered)))
+            self._rendered[(key, width)] = lines
+        return lines
+
     def _draw(self, repaint: bool = True) -> None:
         width = self.size.width - 1  # the last column holds the scroll thumb
         if width <= 0:
@@ -197,14 +217,7 @@ class ScrollingText(Widget):
         kept = (self._key, width) if self._key is not None else None
         lines = self._rendered.get(kept) if kept is not None else None
         if lines is None:
-            content = self._content(width) if callable(self._content) else self._content
-            console = self.app.console
-            options = console.options.update(width=width, max_width=width, height=None)
-            lines = Lines.render(content, console, options)
-            if kept is not None:
-                if len(self._rendered) >= KEPT_RENDERS:
-                    self._rendered.pop(next(iter(self._rendered)))
-                self._rendered[kept] = lines
+            lines = self._render(self._content, self._key, width)
         self._lines = lines
         self._strips = {}
         self._width = width

@@ -1,0 +1,68 @@
+"""The quarters either side, drawn while the analyst reads: once the app has been idle for a
+moment after a quarter step or a move to another KPI, the tree's lines on screen and the
+detail of the KPI shown are worked out and rendered for the quarter before and the quarter
+after, so that `[` or `]` only has to put them on screen.
+
+Only quarters the timeline has already assessed are drawn ahead (the background assessment
+fills it nearest first), and one quarter at a time, each in its own turn of the event loop: a
+key pressed meanwhile waits for at most one quarter's drawing (a few milliseconds).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pcp_tui.periods import Quarter
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail
+from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
+
+IDLE_BEFORE = 0.15  # seconds without a step or a move before the neighbours are drawn
+
+
+class StepAhead:
+    """A mixin of `PcpApp`: it reads the app's timeline and as-of quarter."""
+
+    timeline: Any
+    as_of: Quarter | None
+    query_one: Any
+    set_timer: Any
+    call_later: Any
+    _ahead_timer: Any = None
+    _ahead_pending = False
+
+    @property
+    def drawing_ahead(self) -> bool:
+        """True from a step or a move until the quarters either side are drawn (or given
+        up on: the analyst moved again)."""
+        return self._ahead_pending
+
+    def draw_ahead_later(self) -> None:
+        """Draw the quarters either side once the app has been idle for `IDLE_BEFORE`: each
+        step or move puts it off again, so a held key is never slowed by it."""
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_pending = True
+        self._ahead_timer = self.set_timer(IDLE_BEFORE, self._draw_ahead, name="draw-ahead")
+
+    def _draw_ahead(self) -> None:
+        self._ahead_timer = None
+        as_of, timeline = self.as_of, self.timeline
+        if as_of is None or as_of not in timeline.quarters:
+            self._ahead_pending = False
+            return
+        index = timeline.quarters.index(as_of)
+        around = [timeline.quarters[i] for i in (index - 1, index + 1)
+                  if 0 <= i < len(timeline.quarters)]
+        self.call_later(self._draw_quarters_ahead, as_of, around)
+
+    def _draw_quarters_ahead(self, drawn_for: Quarter, quarters: list[Quarter]) -> None:
+        if self._ahead_timer is not None:
+            return  # the analyst moved on: the next idle moment draws around where they are
+        if not quarters or self.as_of != drawn_for:
+            self._ahead_pending = False
+            return
+        assessment = self.timeline.assessed(quarters[0])
+        if assessment is not None:
+            self.query_one(ObjectiveTree).prepare(assessment)
+            self.query_one(KpiDetail).prepare(assessment)
+        self.call_later(self._draw_quarters_ahead, drawn_for, quarters[1:])
