@@ -4,12 +4,15 @@ detail of the KPI shown are worked out and rendered for the quarter before and t
 after, so that `[` or `]` only has to put them on screen.
 
 Only quarters the timeline has already assessed are drawn ahead (the background assessment
-fills it nearest first), and one quarter at a time, each in its own turn of the event loop: a
-key pressed meanwhile waits for at most one quarter's drawing (a few milliseconds).
+fills it nearest first), a part at a time (a few of the tree's lines, or one part of the
+detail), each in its own turn of the event loop: a key pressed meanwhile waits for at most one
+part (a millisecond or two), and then the drawing ahead starts again from where the key left
+the app.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pcp_tui.periods import Quarter
@@ -53,16 +56,24 @@ class StepAhead:
         index = timeline.quarters.index(as_of)
         around = [timeline.quarters[i] for i in (index - 1, index + 1)
                   if 0 <= i < len(timeline.quarters)]
-        self.call_later(self._draw_quarters_ahead, as_of, around)
+        self.call_later(self._draw_next_part, as_of, self._parts(around))
 
-    def _draw_quarters_ahead(self, drawn_for: Quarter, quarters: list[Quarter]) -> None:
+    def _parts(self, quarters: list[Quarter]) -> Iterator[None]:
+        """The drawing ahead, a part at a time: each `next` draws a few of the tree's lines,
+        or one part of the detail, for one quarter."""
+        tree, detail = self.query_one(ObjectiveTree), self.query_one(KpiDetail)
+        for quarter in quarters:
+            assessment = self.timeline.assessed(quarter)
+            if assessment is not None:
+                yield from tree.prepare(assessment)
+                yield from detail.prepare(assessment)
+                yield
+
+    def _draw_next_part(self, drawn_for: Quarter, parts: Iterator[None]) -> None:
         if self._ahead_timer is not None:
             return  # the analyst moved on: the next idle moment draws around where they are
-        if not quarters or self.as_of != drawn_for:
+        if self.as_of != drawn_for or next(parts, StopIteration) is StopIteration:
             self._ahead_pending = False
             return
-        assessment = self.timeline.assessed(quarters[0])
-        if assessment is not None:
-            self.query_one(ObjectiveTree).prepare(assessment)
-            self.query_one(KpiDetail).prepare(assessment)
-        self.call_later(self._draw_quarters_ahead, drawn_for, quarters[1:])
+        # the next part in a later turn: a key pressed meanwhile is handled first
+        self.call_later(self._draw_next_part, drawn_for, parts)

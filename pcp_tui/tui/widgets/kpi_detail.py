@@ -5,7 +5,7 @@ a priority).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -273,15 +273,18 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         self.query_one(HistoryChart).data = view.chart
         self.query_one(ScrollingText).update(view.body, key=view.key)
 
-    def prepare(self, assessment: Assessment) -> None:
+    def prepare(self, assessment: Assessment) -> Iterator[None]:
         """Work out and render, without showing it, what the KPI shown would show at another
-        quarter's assessment: a step to it then only puts it on screen."""
+        quarter's assessment, a step to it then only puts it on screen: a generator, each
+        part (the figures, the chart, their rendering) done by one `next`."""
         item = self.item
         if (item is None or item.kpi is None or assessment.as_of is None
                 or not self.is_mounted or self.has_class("-node")):
             return
         view = self._view(item, assessment)
+        yield
         self.query_one(HistoryChart).prepare(view.chart)
+        yield
         self.query_one(ScrollingText).prepare(view.body, key=view.key)
 
     def _view(self, item: PlanItem, assessment: Assessment) -> KpiView:

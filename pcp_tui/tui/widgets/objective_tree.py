@@ -7,6 +7,7 @@ assessment when painted, so a quarter step repaints the same tree instead of reb
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -50,6 +51,7 @@ from pcp_tui.tui.tones import (
 
 Grouping = str  # "plan" | "priority"
 LABEL_CAP = 78  # wider labels only push the value column away from its title
+PREPARED_LINES = 6  # the lines drawn ahead in one turn of the event loop (about 2 ms)
 # The value column is as wide as the widest figure the tree shows at any quarter, mark and all
 # (`44,804 12m`), from room for a six-figure count with its unit (`47,795h`) up to the cap; a
 # value wider still (a commitment's `not started`) takes the room from its own line's title.
@@ -516,9 +518,10 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             label = self._labels[key] = self._build_label(node, key[2], assessment)
         return label
 
-    def prepare(self, assessment: Assessment) -> None:
+    def prepare(self, assessment: Assessment) -> Iterator[None]:
         """Draw the labels of the lines on screen at another quarter's assessment, without
-        showing them: a step to that quarter then finds them drawn."""
+        showing them, a step to that quarter then finds them drawn: a generator, a few lines
+        drawn by each `next`."""
         if not self.is_mounted or assessment.as_of is None:
             return
         top = self.scroll_offset.y
@@ -526,6 +529,8 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             node = self.get_node_at_line(line)
             if node is not None:
                 self._label(node, assessment)
+            if line % PREPARED_LINES == PREPARED_LINES - 1:
+                yield
 
     def _build_label(self, node: TreeNode[PlanItem], width: int,
                      assessment: Assessment | None) -> Text:
