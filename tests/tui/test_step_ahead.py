@@ -55,14 +55,19 @@ async def idle(pilot, seconds: float = 30.0) -> None:
         await pilot.pause(0.05)
 
 
+async def on_asb_drawn_ahead(pilot) -> None:
+    """Every quarter assessed, the cursor on ASB incidents, the quarters either side drawn."""
+    assess_every_quarter(pilot.app)
+    tree = pilot.app.query_one(ObjectiveTree)
+    assert tree.select_item(ASB)
+    tree.focus()
+    await idle(pilot)
+
+
 async def test_a_step_to_a_quarter_drawn_ahead_draws_nothing_afresh(make_app, monkeypatch):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        assess_every_quarter(app)
-        tree = app.query_one(ObjectiveTree)
-        assert tree.select_item(ASB)
-        tree.focus()
-        await idle(pilot)
+        await on_asb_drawn_ahead(pilot)
         # the next drawing ahead waits long enough to be told apart from the step's drawing
         monkeypatch.setattr(step_ahead, "IDLE_BEFORE", 2.0)
         renders = Counted(monkeypatch, ScrollingText, "_render")
@@ -84,11 +89,7 @@ async def test_a_step_to_a_quarter_drawn_ahead_draws_nothing_afresh(make_app, mo
 async def test_what_was_drawn_ahead_is_what_a_fresh_drawing_shows(make_app):
     stepped = make_app()
     async with stepped.run_test(size=SIZE) as pilot:
-        assess_every_quarter(stepped)
-        tree = stepped.query_one(ObjectiveTree)
-        assert tree.select_item(ASB)
-        tree.focus()
-        await idle(pilot)
+        await on_asb_drawn_ahead(pilot)
         await pilot.press("left_square_bracket")
         await pilot.pause()
         quarter = stepped.as_of
