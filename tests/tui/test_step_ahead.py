@@ -61,6 +61,9 @@ async def on_asb_drawn_ahead(pilot) -> None:
     tree = pilot.app.query_one(ObjectiveTree)
     assert tree.select_item(ASB)
     tree.focus()
+    await pilot.pause()
+    await pilot.pause()  # the tree scrolled to the line, the detail drawn: then drawn ahead
+    pilot.app.draw_ahead_later()
     await idle(pilot)
 
 

@@ -278,8 +278,7 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         quarter's assessment, a step to it then only puts it on screen: a generator, each
         part (the figures, the chart, their rendering) done by one `next`."""
         item = self.item
-        if (item is None or item.kpi is None or assessment.as_of is None
-                or not self.is_mounted or self.has_class("-node")):
+        if item is None or item.kpi is None or assessment.as_of is None or not self.is_mounted:
             return
         view = self._view(item, assessment)
         yield
