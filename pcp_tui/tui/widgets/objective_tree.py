@@ -48,6 +48,7 @@ from pcp_tui.tui.tones import (
     tone_css,
     tone_style,
 )
+from pcp_tui.tui.tree_lines import KEPT_STRIPS, LinePlace, LineStyles, draw_line
 
 Grouping = str  # "plan" | "priority"
 LABEL_CAP = 78  # wider labels only push the value column away from its title
@@ -171,6 +172,9 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._value_width: tuple[object, int] = (None, 0)  # (timeline, cells)
         self._said: tuple[object, list[Strip]] = (None, [])  # why no line is shown, drawn
         self._drawing_style: Style | None = None  # the widget's style while lines are drawn
+        self._line_styles: LineStyles | None = None  # and the rest of what lines are drawn with
+        # drawn lines by (label, place, styles), with the label they were drawn from
+        self._strips: dict[tuple[object, ...], tuple[Text, Strip]] = {}
         self._unfiltered_at: tuple[str, str] | None = None  # the cursor's item before a filter
 
     def on_mount(self) -> None:
@@ -216,44 +220,35 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
 
     def repaint_labels(self) -> None:
         """Redraw every line from the current assessment, keeping the tree as it is: of the
-        lines on screen, only those that read differently at the new quarter (a KPI with no
-        new figure, a heading whose counts stay the same, keep theirs)."""
+        lines on screen, those that read the same at the new quarter (a KPI with no new
+        figure, a heading whose counts stay the same) keep their drawing."""
         if len(self._labels) > 4000:
-            self._labels.clear()
+            self._forget_drawing()
         quarter = self.assessment.as_of if self.assessment is not None else None
         drawn, self._drawn_quarter = self._drawn_quarter, quarter
-        same = set()
         if drawn is not None and quarter is not None and drawn != quarter:
             top = self.scroll_offset.y
             for line in range(top, top + self.size.height):
                 node = self.get_node_at_line(line)
-                # the label drawn is kept unless the kept labels were dropped since
-                if node is not None and self._labels.get(
-                        self._label_key(node, drawn)) == self._label(node):
-                    same.add(node.id)
-        # The Tree caches each drawn line, keyed on its nodes' updates: `node.refresh()` makes
-        # each line draw again. (The Tree's own style hook would also measure every line and
-        # lay out the whole screen again, which cost more than a region per node.)
-        self._refresh_lines(self.root, self.last_line + 1, same)
+                if node is not None:
+                    self._keep_same_label(node, drawn, self.assessment)
+        # the lines are kept by their labels: a repaint puts the new quarter's on screen
+        self.refresh()
 
-    def _refresh_lines(self, parent: TreeNode[PlanItem], end: int, same: set) -> None:
-        """Refresh the lines of `parent`'s children and their children but those in `same`.
+    def _keep_same_label(self, node: TreeNode[PlanItem], shown: Quarter,
+                         assessment: Assessment) -> None:
+        """At `assessment`'s quarter, a line that reads as it does at `shown` takes the same
+        label, and so the line drawn for it."""
+        before = self._labels.get(self._label_key(node, shown))
+        if before is None:
+            return
+        label = self._label(node, assessment)
+        if label is not before and label == before:
+            self._labels[self._label_key(node, assessment.as_of)] = before
 
-        A line's cached drawing is keyed on the updates of every node on its path, so a
-        branch whose lines are all off screen (or folded away) needs one refresh, of its top
-        node, rather than one per line: most of the tree, most of the time."""
-        top = self.scroll_offset.y
-        bottom = top + self.size.height
-        children = parent.children
-        for index, child in enumerate(children):
-            start = child.line
-            stop = children[index + 1].line if index + 1 < len(children) else end
-            if start < 0 or stop <= top or start >= bottom:
-                child.refresh()
-                continue
-            if child.id not in same:
-                child.refresh()
-            self._refresh_lines(child, stop, same)
+    def _forget_drawing(self) -> None:
+        self._labels.clear()
+        self._strips.clear()
 
     def notify_style_update(self) -> None:
         # Called on every focus change, which changes only the cursor's and the guides'
@@ -274,10 +269,13 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         # ancestor's styles (about a sixth of a line's drawing): nothing restyles the tree
         # while it draws, so it is worked out once for all the lines drawn now.
         self._drawing_style = Tree.rich_style.fget(self)
+        self._line_styles = self._styles_now(self._drawing_style)
+        self._drawn_quarter = self.assessment.as_of if self.assessment is not None else None
         try:
             return super().render_lines(crop)
         finally:
             self._drawing_style = None
+            self._line_styles = None
 
     @property
     def rich_style(self) -> Style:
@@ -288,7 +286,32 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         said = self.nothing_shown()
         if said is not None:  # in place of the lines
             return self._said_line(said, y)
-        return super().render_line(y)
+        styles = self._line_styles or self._styles_now(self.rich_style)
+        return self._line_strip(y + self.scroll_offset.y, styles, self.assessment)
+
+    def _styles_now(self, base: Style) -> LineStyles:
+        return LineStyles.of(self, base, self.get_pseudo_class_state())
+
+    def _line_strip(self, line: int, styles: LineStyles, assessment: Assessment | None
+                    ) -> Strip:
+        """A line of the tree at `assessment`'s quarter, drawn once per label and place."""
+        node = self.get_node_at_line(line)
+        if node is None:
+            return Strip.blank(styles.width, styles.base)
+        label = self._label(node, assessment)
+        place = LinePlace.of(self, line, node, styles)
+        key = (id(label), place.key, styles.ident)
+        kept = self._strips.get(key)
+        if kept is not None and kept[0] is label:
+            return kept[1]
+        icon = None
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        strip = draw_line(label, icon, place, styles, self.app.console)
+        if len(self._strips) >= KEPT_STRIPS:
+            self._strips.clear()
+        self._strips[key] = (label, strip)
+        return strip
 
     def nothing_shown(self) -> str | None:
         """Why the filters leave no line (`No KPI matches 'jjk'.`); None when lines are
@@ -328,7 +351,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         if known is None or known == styles:
             return
         self._drawn_styles = {state: styles}
-        self._labels.clear()  # a theme change changes the glyph styles
+        self._forget_drawing()  # a theme change changes the glyph styles
         self._said = (None, [])
         forget_tone_styles(self)
         Tree.notify_style_update(self)
@@ -363,7 +386,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._building = True
         try:
             self.clear()
-            self._labels.clear()
+            self._forget_drawing()
             expand_all = self.filtering
             for node in self._roots():
                 if self._has_visible(node):
@@ -495,15 +518,6 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
     def get_label_width(self, node: TreeNode[PlanItem]) -> int:
         return max(0, self._available(node)) + (2 if node.allow_expand else 0)
 
-    def render_label(self, node: TreeNode[PlanItem], base_style: Style, style: Style) -> Text:
-        self._drawn_quarter = self.assessment.as_of if self.assessment is not None else None
-        label = self._label(node).copy()
-        label.stylize(style)
-        if node.allow_expand:
-            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
-            return Text.assemble((icon, base_style), label)
-        return label
-
     def _label_key(self, node: TreeNode[PlanItem], quarter: Quarter | None
                    ) -> tuple[Quarter | None, int, int]:
         return (quarter, int(node.id), max(1, self._available(node)))
@@ -519,18 +533,25 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         return label
 
     def prepare(self, assessment: Assessment) -> Iterator[None]:
-        """Draw the labels of the lines on screen at another quarter's assessment, without
-        showing them, a step to that quarter then finds them drawn: a generator, a few lines
-        drawn by each `next`."""
+        """Draw the lines on screen at another quarter's assessment, without showing them: a
+        step to that quarter then finds them drawn. A generator, a few lines drawn by each
+        `next`; the styles are worked out afresh after each pause (a theme may change)."""
         if not self.is_mounted or assessment.as_of is None:
             return
         top = self.scroll_offset.y
-        for line in range(top, top + self.size.height):
-            node = self.get_node_at_line(line)
-            if node is not None:
-                self._label(node, assessment)
-            if line % PREPARED_LINES == PREPARED_LINES - 1:
-                yield
+        for first in range(top, top + self.size.height, PREPARED_LINES):
+            if self._check_styles or self.nothing_shown() is not None:
+                return  # drawn afresh when next shown
+            styles = self._styles_now(Tree.rich_style.fget(self))
+            shown = self._drawn_quarter
+            for line in range(first, min(first + PREPARED_LINES, top + self.size.height)):
+                node = self.get_node_at_line(line)
+                if node is None:
+                    continue
+                if shown is not None and shown != assessment.as_of:
+                    self._keep_same_label(node, shown, assessment)
+                self._line_strip(line, styles, assessment)
+            yield
 
     def _build_label(self, node: TreeNode[PlanItem], width: int,
                      assessment: Assessment | None) -> Text:
