@@ -1,13 +1,13 @@
 """The quarters either side, drawn while the analyst reads: once the app has been idle for a
-moment after a quarter step or a move to another KPI, the tree's lines on screen and the
-detail of the KPI shown are worked out and rendered for the quarter before and the quarter
-after, so that `[` or `]` only has to put them on screen.
+moment after a quarter step or a move to another KPI, the tree's lines on screen, the alerts'
+rows on screen and the detail of the KPI shown are worked out and rendered for the quarter
+before and the quarter after, so that `[` or `]` only has to put them on screen.
 
 Only quarters the timeline has already assessed are drawn ahead (the background assessment
-fills it nearest first), a part at a time (a few of the tree's lines, or one part of the
-detail), each in its own turn of the event loop: a key pressed meanwhile waits for at most one
-part (a millisecond or two), and then the drawing ahead starts again from where the key left
-the app.
+fills it nearest first), a part at a time (a few of the tree's lines or the alerts' rows, or
+one part of the detail), each in its own turn of the event loop: a key pressed meanwhile
+waits for at most one part (a millisecond or two), and then the drawing ahead starts again
+from where the key left the app.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pcp_tui.periods import Quarter
+from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 
@@ -62,10 +63,12 @@ class StepAhead:
         """The drawing ahead, a part at a time: each `next` draws a few of the tree's lines,
         or one part of the detail, for one quarter."""
         tree, detail = self.query_one(ObjectiveTree), self.query_one(KpiDetail)
+        alerts = self.query_one(AlertsPanel)
         for quarter in quarters:
             assessment = self.timeline.assessed(quarter)
             if assessment is not None:
                 yield from tree.prepare(assessment)
+                yield from alerts.prepare(assessment)
                 yield from detail.prepare(assessment)
                 yield
 

@@ -152,3 +152,22 @@ async def test_palette_search_scores_words_in_titles(make_app):
     assert score("nothing like this", rape) == 0
     objective = next(item for item in items.values() if item.kind == "objective")
     assert score(objective.title.split()[0], objective) > 0
+
+
+async def test_a_new_theme_redraws_the_alerts_in_its_colours(make_app):
+    def second_row(panel: AlertsPanel) -> list:  # (the first has the cursor's colours)
+        return [(segment.text, segment.style) for segment in panel.render_line(2)]
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dark = second_row(app.query_one(AlertsPanel))  # drawn in the first theme
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        recoloured = second_row(app.query_one(AlertsPanel))
+    fresh = make_app()
+    fresh.theme = "textual-light"
+    async with fresh.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert second_row(fresh.query_one(AlertsPanel)) == recoloured != dark

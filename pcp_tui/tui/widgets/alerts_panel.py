@@ -6,6 +6,7 @@ and a DataTable measures and lays out its rows again each time, which cost more 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -13,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import var
 from textual.strip import Strip
@@ -35,6 +37,9 @@ from pcp_tui.tui.widgets.text_block import blank, styled_strip
 
 # The minimum-severity filter steps through these: everything, what needs attention, what
 # misses a target, breaches only.
+KEPT_QUARTERS = 8  # quarters (at a filter and width) whose drawn rows are kept
+PREPARED_ROWS = 4  # the rows drawn ahead in one turn of the event loop (about 2 ms)
+ROW_TONES = (*dict.fromkeys(SEVERITY_TONES.values()), "amber")  # the colours a row is drawn in
 SEVERITY_FILTERS = ("data", "signal", "warning", "breach")
 FILTER_WORDS = {
     "data": "all",
@@ -52,6 +57,26 @@ def _cell(text: Text, width: int) -> Text:
     text = text.copy()
     text.truncate(width, overflow="ellipsis", pad=True)
     return text
+
+
+def _place_of(keep: Alert | None, shown: list[Alert]) -> int:
+    """The row of the alert the cursor was on (or of the same rule on the same KPI) among
+    `shown`; the first row when it is not there."""
+    if keep is not None:
+        for index, alert in enumerate(shown):
+            if alert.id == keep.id or (alert.kpi, alert.rule) == (keep.kpi, keep.rule):
+                return index
+    return 0
+
+
+def _first_row(cursor: int, first: int, rows: int, total: int) -> int:
+    """The first row shown: `first`, moved as little as keeps the cursor's row in the
+    `rows` shown, and no further down than fills them."""
+    if cursor < first:
+        first = cursor
+    elif cursor >= first + rows:
+        first = cursor - rows + 1
+    return max(0, min(first, max(0, total - rows)))
 
 
 class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
@@ -117,11 +142,16 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         self.framework = framework
         self._shown: list[Alert] = []
         self._strips: dict[int, Strip] = {}
+        # drawn rows by (assessment, filter, width, colours), with the assessment they show:
+        # a step back to a quarter, or one drawn ahead (`prepare`), draws no row again
+        self._kept_rows: dict[tuple[object, ...], tuple[Assessment | None, dict[int, Strip]]] = {}
         self._columns: list[tuple[str, int]] = []
         self._text_width = 0
         self._kpis: dict = {}
         self._header = Strip.blank(0)
         self._drawn_width = 0
+        self._drawn_colours: tuple[Style, ...] = ()
+        self._check_colours = False
         self.cursor_row = 0
         self.first_row = 0
 
@@ -212,19 +242,63 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         self._columns = columns
         self._text_width = text_width
         self._kpis = {kpi.id: kpi for kpi in self.framework.kpis}
-        self._strips: dict[int, Strip] = {}
-        self.cursor_row = 0
-        if keep is not None:
-            for index, alert in enumerate(self._shown):
-                if alert.id == keep.id or (alert.kpi, alert.rule) == (keep.kpi, keep.rule):
-                    self.cursor_row = index
-                    break
+        self._strips = self._rows_of(self.assessment)
+        self._drawn_colours = self._colours()
+        self.cursor_row = _place_of(keep, self._shown)
         self._keep_cursor_visible()
         self.refresh()
 
+    def _colours(self) -> tuple[Style, ...]:
+        """The colours the rows and their header are drawn in (the theme's)."""
+        return (*(tone_style(self, tone) for tone in ROW_TONES),
+                self.get_component_rich_style("alerts-panel--header"))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # on a focus change too: the new colours are known when the panel is next drawn
+        self._check_colours = True
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._check_colours:
+            self._check_colours = False
+            if self._columns and self._colours() != self._drawn_colours:
+                self.rebuild()  # a new theme: the rows are drawn in its colours
+        return super().render_lines(crop)
+
+    def _rows_of(self, assessment: Assessment | None) -> dict[int, Strip]:
+        """The rows drawn for an assessment at the filter, width and colours of now."""
+        key = (id(assessment), self.min_severity, self._text_width, self._colours())
+        kept = self._kept_rows.get(key)
+        if kept is not None and kept[0] is assessment:
+            return kept[1]
+        if len(self._kept_rows) >= KEPT_QUARTERS:
+            del self._kept_rows[next(iter(self._kept_rows))]
+        rows: dict[int, Strip] = {}
+        self._kept_rows[key] = (assessment, rows)
+        return rows
+
+    def prepare(self, assessment: Assessment) -> Iterator[None]:
+        """Draw the rows a step to another quarter's assessment would show, without showing
+        them (the cursor kept on its alert, as `rebuild` keeps it): a generator, a few rows
+        drawn by each `next`."""
+        if not self.is_mounted or not self._columns or self._drawn_width != self.size.width:
+            return
+        shown = [a for a in assessment.alerts if passes(a, self.min_severity)]
+        rows = self._visible_rows
+        cursor = _place_of(self.cursor_alert, shown)
+        first = _first_row(cursor, self.first_row, rows, len(shown))
+        drawn = self._rows_of(assessment)
+        for index in range(first, min(first + rows, len(shown))):
+            if index not in drawn:
+                drawn[index] = self._strip(self._row_text(shown[index]), self._text_width)
+            if index % PREPARED_ROWS == PREPARED_ROWS - 1:
+                yield
+
     def row_text(self, index: int) -> Text:
         """One alert's line: glyph, severity, KPI, new or since when, the message."""
-        alert = self._shown[index]
+        return self._row_text(self._shown[index])
+
+    def _row_text(self, alert: Alert) -> Text:
         glyph = SEVERITY_GLYPHS.get(alert.severity, SEVERITY_GLYPHS["data"])
         style = tone_style(self, SEVERITY_TONES.get(alert.severity, "data"))
         kpi = self._kpis.get(alert.kpi)
@@ -258,12 +332,8 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         return max(1, self.size.height - 1)
 
     def _keep_cursor_visible(self) -> None:
-        rows = self._visible_rows
-        if self.cursor_row < self.first_row:
-            self.first_row = self.cursor_row
-        elif self.cursor_row >= self.first_row + rows:
-            self.first_row = self.cursor_row - rows + 1
-        self.first_row = max(0, min(self.first_row, max(0, len(self._shown) - rows)))
+        self.first_row = _first_row(self.cursor_row, self.first_row, self._visible_rows,
+                                    len(self._shown))
 
     def render_line(self, y: int) -> Strip:
         # the panel's own colours under the text, as a widget's `render` would have them
