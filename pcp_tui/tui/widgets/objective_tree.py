@@ -156,6 +156,9 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
 
     def __init__(self, framework: Framework, series: SeriesIndex, home_force: str,
                  *, id: str | None = None) -> None:
+        # (the Tree measures its root's label as it starts)
+        self._rooms: dict[tuple[int, int], int] = {}  # a label's cells by (node, width)
+        self._known_styles: dict[tuple[object, ...], LineStyles] = {}
         super().__init__(Text("Plan"), id=id)
         self.framework = framework
         self.series = series
@@ -249,6 +252,8 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
     def _forget_drawing(self) -> None:
         self._labels.clear()
         self._strips.clear()
+        self._known_styles.clear()
+        self._rooms.clear()
 
     def notify_style_update(self) -> None:
         # Called on every focus change, which changes only the cursor's and the guides'
@@ -290,7 +295,17 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         return self._line_strip(y + self.scroll_offset.y, styles, self.assessment)
 
     def _styles_now(self, base: Style) -> LineStyles:
-        return LineStyles.of(self, base, self.get_pseudo_class_state())
+        """What the lines are drawn with now, worked out once per state of the widget (a
+        new theme is found by `_styles_checked`, which forgets them)."""
+        state = self.get_pseudo_class_state()
+        key = (base, state, self.has_focus, self.size.width, self.virtual_size.width,
+               self.scroll_offset.x)
+        styles = self._known_styles.get(key)
+        if styles is None:
+            if len(self._known_styles) >= 16:
+                self._known_styles.clear()
+            styles = self._known_styles[key] = LineStyles.of(self, base, state)
+        return styles
 
     def _line_strip(self, line: int, styles: LineStyles, assessment: Assessment | None
                     ) -> Strip:
@@ -509,11 +524,17 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
     # drawing ---------------------------------------------------------------------------------
 
     def _available(self, node: TreeNode[PlanItem]) -> int:
-        # always leave room for the scrollbar: the line cache is keyed on the widget's width,
-        # so labels must not depend on whether the scrollbar happens to be shown
-        width = (self.size.width - self.styles.scrollbar_size_vertical) if self.size.width else 60
-        prefix = 2 if node.allow_expand else 0
-        return min(LABEL_CAP, width - _depth(node) * self.guide_depth - prefix)
+        key = (node.id, self.size.width)
+        room = self._rooms.get(key)
+        if room is None:
+            # always leave room for the scrollbar: the lines are kept by the widget's width,
+            # so labels must not depend on whether the scrollbar happens to be shown
+            width = ((self.size.width - self.styles.scrollbar_size_vertical)
+                     if self.size.width else 60)
+            prefix = 2 if node.allow_expand else 0
+            room = self._rooms[key] = min(
+                LABEL_CAP, width - _depth(node) * self.guide_depth - prefix)
+        return room
 
     def get_label_width(self, node: TreeNode[PlanItem]) -> int:
         return max(0, self._available(node)) + (2 if node.allow_expand else 0)
