@@ -6,8 +6,13 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
 from pcp_tui.tui import step_ahead
 from pcp_tui.tui.step_ahead import IDLE_BEFORE
+from pcp_tui.tui.tree_lines import draw_line
+from pcp_tui.tui.widgets import objective_tree
+from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
 from pcp_tui.tui.widgets.history_chart import HistoryChart
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
@@ -55,11 +60,19 @@ async def idle(pilot, seconds: float = 30.0) -> None:
         await pilot.pause(0.05)
 
 
-async def on_asb_drawn_ahead(pilot) -> None:
-    """Every quarter assessed, the cursor on ASB incidents, the quarters either side drawn."""
+def top_heading(app) -> tuple[str, str]:
+    """The first line's item: the home force's heading."""
+    item = app.query_one(ObjectiveTree).get_node_at_line(0).data
+    assert item.kpi is None
+    return item.key
+
+
+async def on_asb_drawn_ahead(pilot, key: tuple[str, str] | None = None) -> None:
+    """Every quarter assessed, the cursor on ASB incidents (or on `key`), the quarters either
+    side drawn."""
     assess_every_quarter(pilot.app)
     tree = pilot.app.query_one(ObjectiveTree)
-    assert tree.select_item(ASB)
+    assert tree.select_item(key or ASB)
     tree.focus()
     await pilot.pause()
     await pilot.pause()  # the tree scrolled to the line, the detail drawn: then drawn ahead
@@ -76,10 +89,16 @@ async def test_a_step_to_a_quarter_drawn_ahead_draws_nothing_afresh(make_app, mo
         renders = Counted(monkeypatch, ScrollingText, "_render")
         charts = Counted(monkeypatch, HistoryChart, "draw")
         labels = Counted(monkeypatch, ObjectiveTree, "_build_label")
+        rows = Counted(monkeypatch, AlertsPanel, "_row_text")
+        lines = []
+        monkeypatch.setattr(objective_tree, "draw_line",
+                            lambda *args: lines.append(args) or draw_line(*args))
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert app.as_of == app.timeline.quarters[-2]
         assert (renders.calls, charts.calls, labels.calls) == (0, 0, 0)
+        # of the tree's lines only the cursor's was drawn (the step left it focused)
+        assert rows.calls == 0 and len(lines) <= 1
         # and, once idle again, the quarter before that is drawn ahead in turn
         await idle(pilot)
         drawn_ahead = (renders.calls, charts.calls, labels.calls)
@@ -89,19 +108,34 @@ async def test_a_step_to_a_quarter_drawn_ahead_draws_nothing_afresh(make_app, mo
         assert (renders.calls, charts.calls, labels.calls) == drawn_ahead
 
 
-async def test_what_was_drawn_ahead_is_what_a_fresh_drawing_shows(make_app):
+async def test_a_step_to_a_quarter_drawn_ahead_on_a_heading_renders_nothing(make_app,
+                                                                             monkeypatch):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await on_asb_drawn_ahead(pilot, top_heading(app))
+        monkeypatch.setattr(step_ahead, "IDLE_BEFORE", 2.0)
+        renders = Counted(monkeypatch, ScrollingText, "_render")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert app.as_of == app.timeline.quarters[-2] and renders.calls == 0
+        assert app.query_one(KpiDetail).item.kpi is None
+
+
+@pytest.mark.parametrize("on", ["kpi", "heading"])
+async def test_what_was_drawn_ahead_is_what_a_fresh_drawing_shows(make_app, on):
     stepped = make_app()
     async with stepped.run_test(size=SIZE) as pilot:
-        await on_asb_drawn_ahead(pilot)
+        key = ASB if on == "kpi" else top_heading(stepped)
+        await on_asb_drawn_ahead(pilot, key)
         await pilot.press("left_square_bracket")
         await pilot.pause()
         quarter = stepped.as_of
         shown, text = drawn_screen(stepped), screen_text(stepped)
-        assert stepped.query_one(KpiDetail).item.key == ASB
+        assert stepped.query_one(KpiDetail).item.key == key
     fresh = make_app(quarter=quarter)
     async with fresh.run_test(size=SIZE) as pilot:
         tree = fresh.query_one(ObjectiveTree)
-        assert tree.select_item(ASB)
+        assert tree.select_item(key)
         tree.focus()
         await pilot.pause()
         fresh.query_one(KpiDetail).draw_now()  # the draw the cursor's move left pending

@@ -244,6 +244,14 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
 
     def _show_node(self, item: PlanItem, assessment: Assessment) -> None:
         self.add_class("-node")
+        title, body = self._node_parts(item, assessment)
+        self.query_one("#detail-title", TextBlock).update(title)
+        self.query_one(ScrollingText).update(body, key=self._body_key(assessment))
+
+    def _node_parts(self, item: PlanItem, assessment: Assessment
+                    ) -> tuple[Callable[[int], Text], Callable[[int], Group]]:
+        """A heading's title lines and its figures (counts, its KPIs' table, alerts, notes),
+        each a function of the width."""
         node = item.node
         assert node is not None
         counts = assessment.rollup(node)
@@ -251,9 +259,6 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         glyph, style = status_mark(self, worst)
         mark = Text(f"{glyph.char} {RAG_WORDS.get(worst or '', 'monitor only')}", style=style)
         where = f"{KIND_WORDS[item.kind]} · as of {assessment.as_of.label}"
-        self.query_one("#detail-title", TextBlock).update(
-            self._title_lines(item.title, mark, where))
-
         facts = Text()
         facts.append_text(rollup_text(self, counts) or Text("no KPIs with a RAG status"))
         monitor = counts.get("monitor", 0)
@@ -262,9 +267,8 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
         table = self._tables.table(self, node, assessment, self._style("label"))
         alerts = self._alerts_text(assessment, {k.id for k in node.walk_kpis()})
         notes = self._notes_text(item, assessment)
-        self.query_one(ScrollingText).update(lambda width: Group(
-            facts, Text(), table(width), Text(), alerts, *([Text(), notes] if notes else [])),
-            key=self._body_key())
+        return self._title_lines(item.title, mark, where), lambda width: Group(
+            facts, Text(), table(width), Text(), alerts, *([Text(), notes] if notes else []))
 
     def _show_kpi(self, item: PlanItem, assessment: Assessment) -> None:
         self.remove_class("-node")
@@ -276,9 +280,15 @@ class KpiDetail(KpiFigures, FocusStylesSelf, Toned, Vertical, can_focus=True):
     def prepare(self, assessment: Assessment) -> Iterator[None]:
         """Work out and render, without showing it, what the KPI shown would show at another
         quarter's assessment, a step to it then only puts it on screen: a generator, each
-        part (the figures, the chart, their rendering) done by one `next`."""
+        part (the figures, the chart, their rendering) done by one `next`. A heading's
+        figures are rendered ahead too (its title is a line or two: drawn when shown)."""
         item = self.item
-        if item is None or item.kpi is None or assessment.as_of is None or not self.is_mounted:
+        if item is None or assessment.as_of is None or not self.is_mounted:
+            return
+        if item.kpi is None:
+            _, body = self._node_parts(item, assessment)
+            yield
+            self.query_one(ScrollingText).prepare(body, key=self._body_key(assessment))
             return
         view = self._view(item, assessment)
         yield

@@ -25,6 +25,7 @@ from pcp_tui.tui.lazy_lines import Lines
 
 NULL_STYLE = Style()
 KEPT_RENDERS = 256  # rendered contents a ScrollingText keeps by key (the oldest go first)
+KEPT_FINISHED = 512  # lines finished for the screen kept per content
 
 
 def styled_strip(segments, width: int) -> Strip:
@@ -47,6 +48,19 @@ class Fitted:
 
     def __rich_console__(self, console, options):
         yield self.draw(options.max_width)
+
+
+class Rendered:
+    """Content rendered at a width: its lines, the strips made of them so far, and the lines
+    finished for the screen (with the scroll mark and the widget's colours)."""
+
+    __slots__ = ("lines", "width", "strips", "finished")
+
+    def __init__(self, lines: Lines, width: int) -> None:
+        self.lines = lines
+        self.width = width
+        self.strips: dict[int, Strip] = {}
+        self.finished: dict[tuple[int, str, Style], Strip] = {}
 
 
 def blank(width: int) -> Strip:
@@ -143,7 +157,9 @@ class ScrollingText(Widget):
         self._lines: Sequence[list[Segment]] = []
         self._strips: dict[int, Strip] = {}
         self._key: Hashable | None = None
-        self._rendered: dict[tuple[Hashable, int], Lines] = {}
+        # rendered lines by (key, width), with the strips made of them so far
+        self._rendered: dict[tuple[Hashable, int], Rendered] = {}
+        self._shown: Rendered | None = None
         self._width = 0
         self._drawn_width = 0
         self.top_line = 0
@@ -196,30 +212,34 @@ class ScrollingText(Widget):
         `update` with the same key then only puts the lines on screen."""
         width = self.size.width - 1
         if width > 0 and (key, width) not in self._rendered:
-            self._render(content, key, width)
+            rendered = self._render(content, key, width)
+            base = self.visual_style.rich_style
+            thumb = self._thumb(len(rendered.lines), 0)
+            for y in range(min(self.size.height, len(rendered.lines))):  # the top, shown first
+                self._finished_line(rendered, y, y, thumb, base)
 
     def _render(self, content: RenderableType | Callable[[int], RenderableType],
-                key: Hashable | None, width: int) -> Lines:
+                key: Hashable | None, width: int) -> Rendered:
         content = content(width) if callable(content) else content
         console = self.app.console
         options = console.options.update(width=width, max_width=width, height=None)
-        lines = Lines.render(content, console, options)
+        rendered = Rendered(Lines.render(content, console, options), width)
         if key is not None:
             if len(self._rendered) >= KEPT_RENDERS:
                 self._rendered.pop(next(iter(self._rendered)))
-            self._rendered[(key, width)] = lines
-        return lines
+            self._rendered[(key, width)] = rendered
+        return rendered
 
     def _draw(self, repaint: bool = True) -> None:
         width = self.size.width - 1  # the last column holds the scroll thumb
         if width <= 0:
             return
         kept = (self._key, width) if self._key is not None else None
-        lines = self._rendered.get(kept) if kept is not None else None
-        if lines is None:
-            lines = self._render(self._content, self._key, width)
-        self._lines = lines
-        self._strips = {}
+        rendered = self._rendered.get(kept) if kept is not None else None
+        if rendered is None:
+            rendered = self._render(self._content, self._key, width)
+        self._shown = rendered
+        self._lines, self._strips = rendered.lines, rendered.strips
         self._width = width
         self._drawn_width = self.size.width
         self.top_line = min(self.top_line, self.max_offset)
@@ -240,12 +260,17 @@ class ScrollingText(Widget):
         event.stop()
         self.scroll_by_lines(-3)
 
-    def _thumb(self) -> tuple[int, int]:
-        height, total = self.size.height, len(self._lines)
+    def _thumb(self, total: int | None = None, top_line: int | None = None
+               ) -> tuple[int, int]:
+        """The rows of the scroll thumb, (0, 0) when everything fits: of the lines shown, or
+        of `total` lines scrolled to `top_line`."""
+        height = self.size.height
+        total = len(self._lines) if total is None else total
+        top_line = self.top_line if top_line is None else top_line
         if total <= height or height <= 0:
             return (0, 0)
         size = max(1, height * height // total)
-        top = (height - size) * self.top_line // max(1, total - height)
+        top = (height - size) * top_line // max(1, total - height)
         return (top, top + size)
 
     def render_line(self, y: int) -> Strip:
@@ -254,15 +279,36 @@ class ScrollingText(Widget):
             # laid out at a new width and painted before the resize event arrives (the first
             # frame): render for this width now rather than paint the old lines
             self._draw(repaint=False)
-        index = y + self.top_line
-        line = self._strip(index) if 0 <= index < len(self._lines) else blank(0)
-        line = line.extend_cell_length(width - 1, NULL_STYLE).crop(0, width - 1)
-        top, bottom = self._thumb()
         base = self.visual_style.rich_style
-        if top == bottom:
-            return Strip.join([line, blank(1)]).apply_style(base)
-        if top <= y < bottom:
-            mark = Segment("▐", self.get_component_rich_style("scrolling-text--thumb"))
+        if self._shown is None or self._shown.width != width - 1:
+            return blank(width).apply_style(base)
+        return self._finished_line(self._shown, y + self.top_line, y, self._thumb(), base)
+
+    def _finished_line(self, rendered: Rendered, index: int, y: int, thumb: tuple[int, int],
+                       base: Style) -> Strip:
+        """Line `index` of the content on row `y`, with its mark of the scroll thumb (or its
+        track) and the widget's colours under it: kept by what it shows."""
+        top, bottom = thumb
+        mark = "" if top == bottom else "thumb" if top <= y < bottom else "track"
+        key = (index, mark, base)
+        finished = rendered.finished.get(key)
+        if finished is not None:
+            return finished
+        if 0 <= index < len(rendered.lines):
+            line = rendered.strips.get(index)
+            if line is None:
+                line = rendered.strips[index] = styled_strip(rendered.lines[index],
+                                                             rendered.width)
         else:
-            mark = Segment("│", self.get_component_rich_style("scrolling-text--track"))
-        return Strip.join([line, Strip([mark], 1)]).apply_style(base)
+            line = blank(rendered.width)
+        if not mark:
+            finished = Strip.join([line, blank(1)]).apply_style(base)
+        else:
+            segment = (Segment("▐", self.get_component_rich_style("scrolling-text--thumb"))
+                       if mark == "thumb" else
+                       Segment("│", self.get_component_rich_style("scrolling-text--track")))
+            finished = Strip.join([line, Strip([segment], 1)]).apply_style(base)
+        if len(rendered.finished) >= KEPT_FINISHED:
+            rendered.finished.clear()
+        rendered.finished[key] = finished
+        return finished
