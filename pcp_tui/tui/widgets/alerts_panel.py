@@ -253,10 +253,13 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         return (*(tone_style(self, tone) for tone in ROW_TONES),
                 self.get_component_rich_style("alerts-panel--header"))
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        # on a focus change too: the new colours are known when the panel is next drawn
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, *_: object) -> None:
+        # the theme's colours are known when the panel is next drawn
         self._check_colours = True
+        self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._check_colours:
