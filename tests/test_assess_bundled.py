@@ -91,3 +91,20 @@ def test_the_bundled_first_quarter_has_no_gap_alerts(bundled):
     first = bundled.quarters[0]
     assert first == Quarter(2017, 1)
     assert [al.id for al in bundled.at(first).alerts if al.rule == "missing"] == []
+
+
+def test_a_series_labelled_alone_or_from_the_whole_cut_has_the_same_points(bundled, monkeypatch):
+    timeline = bundled
+    quarter = timeline.quarters[-3]
+    series = sorted(timeline.bare(quarter).frame.select("kpi", "force").unique().rows())
+    assert timeline.series_alone == max(8, timeline.charted["sid"].n_unique() // 32)
+    monkeypatch.setitem(timeline.__dict__, "series_alone", 10_000)  # every series alone
+    alone = timeline.bare(quarter)
+    by_one = {key: (alone.spc_points(*key), alone.spc_limits(*key)) for key in series}
+    assert not alone._whole_cut
+    monkeypatch.setitem(timeline.__dict__, "series_alone", 3)  # three alone, then the cut
+    mixed = timeline.bare(quarter)
+    from_cut = {key: (mixed.spc_points(*key), mixed.spc_limits(*key)) for key in series}
+    assert mixed._whole_cut and len(mixed._point_cache) > 3
+    assert from_cut == by_one
+    assert sum(1 for points, _ in by_one.values() if points) > 20
