@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import gc
 import pstats
@@ -123,13 +124,25 @@ async def walk(app: PcpApp, pilot, repaints: Repaints
     return steps[:count], steps[count:]
 
 
+@contextlib.asynccontextmanager
+async def started(config, observations, notes: str, warm: bool):
+    """A new app on its first frame, every quarter assessed first when `warm` (as the
+    background assessment does half a second after the start): (app, pilot)."""
+    app = build_app(config, observations, notes_path=Path(notes) / "notes.jsonl",
+                    poll_interval=None, warm=warm)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if warm:
+            await pilot.pause(0.8)  # the background assessment starts after 0.5 s
+            await app.workers.wait_for_complete()
+        yield app, pilot
+
+
 async def run(config_path: Path, repeats: int, warm: bool, profile: str | None = None,
               walks: int = 1) -> dict[str, tuple[float, float, float]]:
     config = load_config(config_path)
     observations = load_observations([config.data_folder], config)
     with tempfile.TemporaryDirectory() as notes:
-        app = build_app(config, observations, notes_path=Path(notes) / "notes.jsonl",
-                        poll_interval=None, warm=warm)
         results: dict[str, tuple[float, float, float]] = {}
         profiler = cProfile.Profile()
 
@@ -145,11 +158,7 @@ async def run(config_path: Path, repeats: int, warm: bool, profile: str | None =
                         profiler.disable()
             return Section()
 
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            if warm:
-                await pilot.pause(0.8)  # the background assessment starts after 0.5 s
-                await app.workers.wait_for_complete()
+        async with started(config, observations, notes, warm) as (app, pilot):
             repaints = Repaints(app)
             tree = app.query_one(ObjectiveTree)
             tree.focus()
@@ -196,13 +205,7 @@ async def run(config_path: Path, repeats: int, warm: bool, profile: str | None =
         for _ in range(walks - 1):  # each walk in a new app: its first visits are first again
             app = pilot = repaints = None
             gc.collect()  # the last app's garbage, which would fall on this one's keys
-            app = build_app(config, observations, notes_path=Path(notes) / "notes.jsonl",
-                            poll_interval=None, warm=warm)
-            async with app.run_test(size=(120, 40)) as pilot:
-                await pilot.pause()
-                if warm:
-                    await pilot.pause(0.8)
-                    await app.workers.wait_for_complete()
+            async with started(config, observations, notes, warm) as (app, pilot):
                 with profiled("quarter"):
                     walked.append(await walk(app, pilot, Repaints(app)))
         firsts = [press for first, _ in walked for press in first]
