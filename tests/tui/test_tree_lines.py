@@ -49,13 +49,18 @@ def same_cells(a, b) -> bool:
     return [cells(line) for line in a] == [cells(line) for line in b]
 
 
+async def focused_tree(pilot) -> ObjectiveTree:
+    await pilot.pause()
+    tree = pilot.app.query_one(ObjectiveTree)
+    tree.focus()
+    await pilot.pause()
+    return tree
+
+
 async def test_every_line_is_drawn_as_the_tree_draws_it(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        tree = app.query_one(ObjectiveTree)
-        tree.focus()
-        await pilot.pause()
+        tree = await focused_tree(pilot)
         states = []
         for moves in (0, 3, 7):  # a section, an objective, a KPI under it
             tree.cursor_line = moves
@@ -83,10 +88,7 @@ async def test_every_line_is_drawn_as_the_tree_draws_it(make_app):
 async def test_a_line_is_kept_until_what_it_shows_changes(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        tree = app.query_one(ObjectiveTree)
-        tree.focus()
-        await pilot.pause()
+        tree = await focused_tree(pilot)
         first = tree.render_line(4)
         assert tree.render_line(4) is first
         tree.cursor_line = 4  # the cursor's line is drawn again, in the cursor's style
