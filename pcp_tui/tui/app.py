@@ -27,7 +27,7 @@ from pcp_tui.config import Config
 from pcp_tui.dataset import Observations
 from pcp_tui.notes import NotesLog
 from pcp_tui.periods import Quarter
-from pcp_tui.render import status_legend, visible
+from pcp_tui.render import visible
 from pcp_tui.returns import QuarterReturn, newest_return
 from pcp_tui.rules.assess import Assessment, Timeline, build_timeline
 from pcp_tui.start_cache import StartCache
@@ -39,6 +39,7 @@ from pcp_tui.tui.note_actions import NoteActions
 from pcp_tui.tui.notes_shelf import NotesShelf
 from pcp_tui.tui.plan_items import PlanItem
 from pcp_tui.tui.reloading import DataReload, settle_heap
+from pcp_tui.tui.screen_actions import ScreenActions
 from pcp_tui.tui.screens.main_screen import MainScreen
 from pcp_tui.tui.scrollbars import use_whole_cell_scrollbars
 from pcp_tui.tui.series import SeriesIndex
@@ -46,7 +47,7 @@ from pcp_tui.tui.step_ahead import StepAhead
 from pcp_tui.tui.terminal_driver import terminal_driver
 
 if TYPE_CHECKING:
-    from pcp_tui.tui.screens.help import Pane
+    pass
 from pcp_tui.tui.widgets.alerts_panel import FILTER_WORDS, AlertsPanel, passes
 from pcp_tui.tui.widgets.key_footer import KeyFooter
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
@@ -70,7 +71,8 @@ def default_data_paths(config: Config, observations: Observations) -> tuple[Path
     return tuple(sorted({f.parent for f in files}))
 
 
-class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, App[int]):
+class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, ScreenActions,
+             App[int]):
     """pcp-tui: the Police and Crime Plan at a quarter."""
 
     @property
@@ -434,11 +436,6 @@ class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, App[int]):
         else:
             self.show_quarter(found.last_complete)
 
-    def action_missing(self) -> None:
-        from pcp_tui.tui.screens.missing import MissingScreen
-
-        self.push_screen(MissingScreen(self.quarter_return))
-
     def action_regroup(self) -> None:
         tree = self.query_one(ObjectiveTree)
         kept = tree.cursor_item
@@ -474,67 +471,6 @@ class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, App[int]):
             tree.filter_text = ""
             self.tell("Filter cleared.", timeout=2)
         tree.focus()
-
-    # The pushed screens are imported when first opened: their widgets (TextArea, DataTable,
-    # RadioSet) cost start-up time that the first frame does not need.
-
-    def action_help(self) -> None:
-        from pcp_tui.tui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen(self.help_panes(), symbols=status_legend()))
-
-    def help_panes(self) -> list[Pane]:
-        """The keys of each pane, from the BINDINGS of its class."""
-        from pcp_tui.tui.screens.help import Pane, key_lines
-        from pcp_tui.tui.screens.note_choice import ConfirmWithdraw, NoteChoiceScreen
-        from pcp_tui.tui.screens.note_editor import NoteEditor
-
-        keys = self.config.keys
-
-        def display(binding: Binding) -> str:
-            return self.get_key_display(binding)
-        palette = [Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "find",
-                           id="app.palette",
-                           tooltip="Find a KPI, objective or national priority by title")]
-        return [
-            Pane("Everywhere", key_lines([*self.BINDINGS, *palette], display, keys)),
-            Pane("Plan tree", key_lines(ObjectiveTree.BINDINGS, display, keys)),
-            Pane("KPI detail", key_lines(KpiDetail.BINDINGS, display, keys)),
-            Pane("Alerts", key_lines(AlertsPanel.BINDINGS, display, keys)),
-            Pane("Plan filter (/)", key_lines(TreeFilter.BINDINGS, display)),
-            Pane("Note editor (n)", key_lines(NoteEditor.BINDINGS, display)),
-            Pane("Changing a note (e)", key_lines(
-                [*NoteChoiceScreen.BINDINGS, *ConfirmWithdraw.BINDINGS], display)),
-            Pane("Panes", key_lines([Binding("tab", "focus_next", "Next pane", id="focus.next"),
-                                     Binding("shift+tab", "focus_previous", "Previous pane",
-                                             id="focus.previous")], display)),
-        ]
-
-    def action_mdc_summary(self) -> None:
-        from pcp_tui.tui.screens.mdc_summary import MdcSummaryScreen
-
-        assessment = self.assessment
-        if assessment is None or assessment.as_of is None:
-            self.tell("No quarters: no data loaded.", timeout=3)
-            return
-        statuses = [assessment.home_statuses[kpi.id] for kpi in self.config.framework.kpis
-                    if kpi.id in assessment.home_statuses]
-
-        def chosen(kpi_id: str | None) -> None:
-            kpi = next((k for k in self.config.framework.kpis if k.id == kpi_id), None)
-            if kpi is not None:
-                self.jump_to(PlanItem("kpi", kpi.id, kpi.title, kpi=kpi), focus_tree=False)
-                self.query_one(KpiDetail).focus()
-
-        self.push_screen(MdcSummaryScreen(statuses, assessment.as_of.label), chosen)
-
-    def action_problems(self) -> None:
-        from pcp_tui.tui.screens.problems import ProblemsScreen
-
-        if self.observations.problems:
-            self.push_screen(ProblemsScreen(self.observations.problems))
-        else:
-            self.tell("No data problems: every row of the data files loaded.", timeout=3)
 
     # keeping time travel instant -------------------------------------------------------------
 
