@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Tree
 
 from pcp_tui.tui.widgets.alerts_panel import AlertsPanel
+from pcp_tui.tui.widgets.kpi_detail import KpiDetail
 from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 
 SIZE = (120, 40)
@@ -104,3 +105,18 @@ async def test_a_line_is_kept_until_what_it_shows_changes(make_app):
         await pilot.press("right_square_bracket")  # and forward again: the line drawn before
         await pilot.pause()
         assert tree.render_line(4) is first
+
+
+async def test_a_click_on_a_line_opens_what_it_shows(make_app):
+    # the lines carry the Tree's click targets (`line`, `node`), so a click behaves as before
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await focused_tree(pilot)
+        node = tree.get_node_at_line(7)
+        assert node.data.kind == "kpi"
+        region = tree.content_region
+        await pilot.click(ObjectiveTree, offset=(20, 7 + region.y - tree.region.y))
+        await pilot.pause()
+        assert tree.cursor_line == 7
+        detail = app.query_one(KpiDetail)
+        assert detail.item.key == node.data.key and detail.has_focus
