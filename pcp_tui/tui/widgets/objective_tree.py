@@ -169,8 +169,6 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._labels: dict[tuple[object, int, int], Text] = {}
         self._collapsed: set[tuple[str, str]] = set()
         self._building = False
-        self._check_styles = True
-        self._drawn_styles: dict[object, tuple[Style, ...]] = {}
         self._drawn_quarter: Quarter | None = None  # the quarter the lines on screen show
         self._value_width: tuple[object, int] = (None, 0)  # (timeline, cells)
         self._said: tuple[object, list[Strip]] = (None, [])  # why no line is shown, drawn
@@ -181,6 +179,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._unfiltered_at: tuple[str, str] | None = None  # the cursor's item before a filter
 
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.rebuild()
 
     # state from the App --------------------------------------------------------------------
@@ -257,19 +256,23 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
 
     def notify_style_update(self) -> None:
         # Called on every focus change, which changes only the cursor's and the guides'
-        # colours: the Tree keys its cached lines on the focus state, so a repaint draws them.
+        # colours: the lines are kept by the focus state too, so a repaint draws them.
         # Forgetting the labels and measuring every line again (the Tree's own hook, about as
-        # costly as the rest of Enter on a KPI) is kept for a real change of the styles (a
-        # theme), found when the tree is next drawn: the component styles are only worked out
-        # after this hook runs.
+        # costly as the rest of Enter on a KPI) is kept for a real change of the styles: a
+        # new theme (`_theme_changed`; nothing in the stylesheet restyles the tree's parts by
+        # a class of the screen or the panes).
         Widget.notify_style_update(self)
-        self._check_styles = True
         self.refresh()
 
+    def _theme_changed(self, *_: object) -> None:
+        """A new theme (Textual refreshes the CSS before it tells): the labels, their tones
+        and the lines are drawn afresh in its colours when next shown."""
+        self._forget_drawing()
+        self._said = (None, [])
+        forget_tone_styles(self)
+        Tree.notify_style_update(self)
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        if self._check_styles:
-            self._check_styles = False
-            self._styles_checked()
         # The Tree asks for the widget's style once per line, and working it out walks every
         # ancestor's styles (about a sixth of a line's drawing): nothing restyles the tree
         # while it draws, so it is worked out once for all the lines drawn now.
@@ -296,7 +299,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
 
     def _styles_now(self, base: Style) -> LineStyles:
         """What the lines are drawn with now, worked out once per state of the widget (a
-        new theme is found by `_styles_checked`, which forgets them)."""
+        new theme is told by `_theme_changed`, which forgets them)."""
         state = self.get_pseudo_class_state()
         key = (base, state, self.has_focus, self.size.width, self.virtual_size.width,
                self.scroll_offset.x)
@@ -354,22 +357,6 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             self._said = (key, [Strip(line, width) for line in lines])
         lines = self._said[1]
         return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
-
-    def _styles_checked(self) -> None:
-        """Start afresh if the styles differ from the last time the tree was drawn in the same
-        state (focused or not). The labels' tones are the same in either state."""
-        state = self.get_pseudo_class_state()
-        styles = (self.rich_style, *(self.get_component_rich_style(name, partial=True)
-                                     for name in sorted(self.COMPONENT_CLASSES)))
-        known = self._drawn_styles.get(state)
-        self._drawn_styles[state] = styles
-        if known is None or known == styles:
-            return
-        self._drawn_styles = {state: styles}
-        self._forget_drawing()  # a theme change changes the glyph styles
-        self._said = (None, [])
-        forget_tone_styles(self)
-        Tree.notify_style_update(self)
 
     # building --------------------------------------------------------------------------------
 
@@ -561,7 +548,7 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
             return
         top = self.scroll_offset.y
         for first in range(top, top + self.size.height, PREPARED_LINES):
-            if self._check_styles or self.nothing_shown() is not None:
+            if self.nothing_shown() is not None:
                 return  # drawn afresh when next shown
             styles = self._styles_now(Tree.rich_style.fget(self))
             shown = self._drawn_quarter
