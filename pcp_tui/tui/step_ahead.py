@@ -31,6 +31,7 @@ class StepAhead:
     query_one: Any
     set_timer: Any
     call_later: Any
+    _views_gone: Any
     _ahead_timer: Any = None
     _ahead_pending = False
 
@@ -51,7 +52,7 @@ class StepAhead:
     def _draw_ahead(self) -> None:
         self._ahead_timer = None
         as_of, timeline = self.as_of, self.timeline
-        if as_of is None or as_of not in timeline.quarters:
+        if as_of is None or as_of not in timeline.quarters or self._views_gone():
             self._ahead_pending = False
             return
         index = timeline.quarters.index(as_of)
@@ -75,7 +76,8 @@ class StepAhead:
     def _draw_next_part(self, drawn_for: Quarter, parts: Iterator[None]) -> None:
         if self._ahead_timer is not None:
             return  # the analyst moved on: the next idle moment draws around where they are
-        if self.as_of != drawn_for or next(parts, StopIteration) is StopIteration:
+        if (self.as_of != drawn_for or self._views_gone()  # (the app closing)
+                or next(parts, StopIteration) is StopIteration):
             self._ahead_pending = False
             return
         # the next part in a later turn: a key pressed meanwhile is handled first
