@@ -158,6 +158,8 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
                  *, id: str | None = None) -> None:
         # (the Tree measures its root's label as it starts)
         self._rooms: dict[tuple[int, int], int] = {}  # a label's cells by (node, width)
+        # the widget's width while many lines are worked out (asking for it walks the layout)
+        self._width_now: int | None = None
         self._known_styles: dict[tuple[object, ...], LineStyles] = {}
         super().__init__(Text("Plan"), id=id)
         self.framework = framework
@@ -230,10 +232,14 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         drawn, self._drawn_quarter = self._drawn_quarter, quarter
         if drawn is not None and quarter is not None and drawn != quarter:
             top = self.scroll_offset.y
-            for line in range(top, top + self.size.height):
-                node = self.get_node_at_line(line)
-                if node is not None:
-                    self._keep_same_label(node, drawn, self.assessment)
+            self._width_now = self.size.width
+            try:
+                for line in range(top, top + self.size.height):
+                    node = self.get_node_at_line(line)
+                    if node is not None:
+                        self._keep_same_label(node, drawn, self.assessment)
+            finally:
+                self._width_now = None
         # the lines are kept by their labels: a repaint puts the new quarter's on screen
         self.refresh()
 
@@ -279,11 +285,13 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
         self._drawing_style = Tree.rich_style.fget(self)
         self._line_styles = self._styles_now(self._drawing_style)
         self._drawn_quarter = self.assessment.as_of if self.assessment is not None else None
+        self._width_now = self._line_styles.width
         try:
             return super().render_lines(crop)
         finally:
             self._drawing_style = None
             self._line_styles = None
+            self._width_now = None
 
     @property
     def rich_style(self) -> Style:
@@ -511,13 +519,13 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
     # drawing ---------------------------------------------------------------------------------
 
     def _available(self, node: TreeNode[PlanItem]) -> int:
-        key = (node.id, self.size.width)
+        size = self._width_now if self._width_now is not None else self.size.width
+        key = (node.id, size)
         room = self._rooms.get(key)
         if room is None:
             # always leave room for the scrollbar: the lines are kept by the widget's width,
             # so labels must not depend on whether the scrollbar happens to be shown
-            width = ((self.size.width - self.styles.scrollbar_size_vertical)
-                     if self.size.width else 60)
+            width = (size - self.styles.scrollbar_size_vertical) if size else 60
             prefix = 2 if node.allow_expand else 0
             room = self._rooms[key] = min(
                 LABEL_CAP, width - _depth(node) * self.guide_depth - prefix)
@@ -552,13 +560,17 @@ class ObjectiveTree(FocusStylesSelf, Tree[PlanItem]):
                 return  # drawn afresh when next shown
             styles = self._styles_now(Tree.rich_style.fget(self))
             shown = self._drawn_quarter
-            for line in range(first, min(first + PREPARED_LINES, top + self.size.height)):
-                node = self.get_node_at_line(line)
-                if node is None:
-                    continue
-                if shown is not None and shown != assessment.as_of:
-                    self._keep_same_label(node, shown, assessment)
-                self._line_strip(line, styles, assessment)
+            self._width_now = styles.width
+            try:
+                for line in range(first, min(first + PREPARED_LINES, top + self.size.height)):
+                    node = self.get_node_at_line(line)
+                    if node is None:
+                        continue
+                    if shown is not None and shown != assessment.as_of:
+                        self._keep_same_label(node, shown, assessment)
+                    self._line_strip(line, styles, assessment)
+            finally:
+                self._width_now = None
             yield
 
     def _build_label(self, node: TreeNode[PlanItem], width: int,
