@@ -10,12 +10,9 @@ from pcp_tui.config import load_config
 from pcp_tui.dataset import load_observations
 from pcp_tui.rules.assess import build_timeline
 from pcp_tui.tui.plan_items import kpi_item, status_value, widest_figure
+from pcp_tui.tui.tree_labels import SPARK_STEPS, kpi_columns
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail
-from pcp_tui.tui.widgets.objective_tree import (
-    SPARK_STEPS,
-    ObjectiveTree,
-    kpi_columns,
-)
+from pcp_tui.tui.widgets.objective_tree import ObjectiveTree
 from pcp_tui.tui.widgets.text_block import ScrollingText
 
 from .conftest import TODAY, footer_drawn, screen_lines
