@@ -156,7 +156,8 @@ async def test_palette_search_scores_words_in_titles(make_app):
 
 async def test_a_new_theme_redraws_the_alerts_in_its_colours(make_app):
     def second_row(panel: AlertsPanel) -> list:  # (the first has the cursor's colours)
-        return [(segment.text, segment.style) for segment in panel.render_line(2)]
+        # the columns' header and the second alert
+        return [(segment.text, segment.style) for y in (0, 2) for segment in panel.render_line(y)]
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

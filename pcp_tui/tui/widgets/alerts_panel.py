@@ -14,7 +14,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import var
 from textual.strip import Strip
@@ -150,8 +149,6 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         self._kpis: dict = {}
         self._header = Strip.blank(0)
         self._drawn_width = 0
-        self._drawn_colours: tuple[Style, ...] = ()
-        self._check_colours = False
         self.cursor_row = 0
         self.first_row = 0
 
@@ -243,7 +240,6 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         self._text_width = text_width
         self._kpis = {kpi.id: kpi for kpi in self.framework.kpis}
         self._strips = self._rows_of(self.assessment)
-        self._drawn_colours = self._colours()
         self.cursor_row = _place_of(keep, self._shown)
         self._keep_cursor_visible()
         self.refresh()
@@ -257,16 +253,9 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, *_: object) -> None:
-        # the theme's colours are known when the panel is next drawn
-        self._check_colours = True
-        self.refresh()
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        if self._check_colours:
-            self._check_colours = False
-            if self._columns and self._colours() != self._drawn_colours:
-                self.rebuild()  # a new theme: the rows are drawn in its colours
-        return super().render_lines(crop)
+        # the theme's styles are in place (Textual refreshes the CSS before it tells): the
+        # header and the rows are drawn again in its colours
+        self.rebuild()
 
     def _rows_of(self, assessment: Assessment | None) -> dict[int, Strip]:
         """The rows drawn for an assessment at the filter, width and colours of now."""
