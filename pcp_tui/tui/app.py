@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -45,9 +45,6 @@ from pcp_tui.tui.scrollbars import use_whole_cell_scrollbars
 from pcp_tui.tui.series import SeriesIndex
 from pcp_tui.tui.step_ahead import StepAhead
 from pcp_tui.tui.terminal_driver import terminal_driver
-
-if TYPE_CHECKING:
-    pass
 from pcp_tui.tui.widgets.alerts_panel import FILTER_WORDS, AlertsPanel, passes
 from pcp_tui.tui.widgets.key_footer import KeyFooter
 from pcp_tui.tui.widgets.kpi_detail import KpiDetail

@@ -38,7 +38,6 @@ from pcp_tui.tui.widgets.text_block import blank, styled_strip
 # misses a target, breaches only.
 KEPT_QUARTERS = 8  # quarters (at a filter and width) whose drawn rows are kept
 PREPARED_ROWS = 4  # the rows drawn ahead in one turn of the event loop (about 2 ms)
-ROW_TONES = (*dict.fromkeys(SEVERITY_TONES.values()), "amber")  # the colours a row is drawn in
 SEVERITY_FILTERS = ("data", "signal", "warning", "breach")
 FILTER_WORDS = {
     "data": "all",
@@ -141,7 +140,7 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         self.framework = framework
         self._shown: list[Alert] = []
         self._strips: dict[int, Strip] = {}
-        # drawn rows by (assessment, filter, width, colours), with the assessment they show:
+        # drawn rows by (assessment, filter, width), with the assessment they show:
         # a step back to a quarter, or one drawn ahead (`prepare`), draws no row again
         self._kept_rows: dict[tuple[object, ...], tuple[Assessment | None, dict[int, Strip]]] = {}
         self._columns: list[tuple[str, int]] = []
@@ -244,22 +243,19 @@ class AlertsPanel(FocusStylesSelf, Toned, Widget, can_focus=True):
         self._keep_cursor_visible()
         self.refresh()
 
-    def _colours(self) -> tuple[Style, ...]:
-        """The colours the rows and their header are drawn in (the theme's)."""
-        return (*(tone_style(self, tone) for tone in ROW_TONES),
-                self.get_component_rich_style("alerts-panel--header"))
-
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, *_: object) -> None:
         # the theme's styles are in place (Textual refreshes the CSS before it tells): the
         # header and the rows are drawn again in its colours
+        self._kept_rows.clear()
         self.rebuild()
 
     def _rows_of(self, assessment: Assessment | None) -> dict[int, Strip]:
-        """The rows drawn for an assessment at the filter, width and colours of now."""
-        key = (id(assessment), self.min_severity, self._text_width, self._colours())
+        """The rows drawn for an assessment at the filter and width of now (a new theme
+        forgets them all)."""
+        key = (id(assessment), self.min_severity, self._text_width)
         kept = self._kept_rows.get(key)
         if kept is not None and kept[0] is assessment:
             return kept[1]
