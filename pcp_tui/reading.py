@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pcp_tui.csv_plain import plain_rows, plain_text
 from pcp_tui.layouts import DeclaredLayout, for_file, for_sheet, same_heading
 from pcp_tui.workbooks import Grid, WorkbookError, read_grids
 
@@ -102,6 +103,9 @@ def _sniff_delimiter(first_line: str) -> str:
 
 BATCH_ROWS = 100_000
 SNIFF_BYTES = 8 << 20
+# A plain CSV at least this big is read by Polars (`csv_plain`); a smaller one is read sooner
+# record by record (Polars' reader costs a few milliseconds a file, whatever its size).
+PLAIN_MIN_BYTES = 64 << 10
 
 
 def read_batches(
@@ -158,6 +162,13 @@ def read_batches(
 def _open_text(path: Path) -> io.TextIOWrapper:
     """The file as text in the encoding analysts' files have: UTF-8 (BOM or not), UTF-16 or
     Windows-1252, judged on the first megabytes."""
+    encoding, _ = _encoding(path)
+    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline="")
+
+
+def _encoding(path: Path) -> tuple[str, bytes | None]:
+    """The encoding `_open_text` reads a file in, and the whole file when it is smaller than
+    the sample judged."""
     with path.open("rb") as handle:
         sample = handle.read(SNIFF_BYTES)
         whole = len(sample) < SNIFF_BYTES
@@ -176,10 +187,19 @@ def _open_text(path: Path) -> io.TextIOWrapper:
         except UnicodeDecodeError:
             # Excel on Windows saves CSV as cp1252 (a £ is byte 0xA3)
             encoding = "cp1252"
-    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline="")
+    return encoding, sample if whole else None
 
 
 def _read_csv(path: Path, problems: list[Problem], heading: Heading) -> Iterator[pl.DataFrame]:
+    layout = heading.layout
+    if layout is None or not (layout.header_row or layout.kpi_column):
+        encoding, raw = _encoding(path)
+        big = raw is not None and len(raw) >= PLAIN_MIN_BYTES
+        text = plain_text(raw, encoding) if big else None
+        batches = _read_plain(text, path, problems, heading) if text is not None else None
+        if batches is not None:
+            yield from batches
+            return
     with _open_text(path) as text:
         first_line = text.readline()
         text.seek(0)
@@ -233,6 +253,29 @@ def _read_csv(path: Path, problems: list[Problem], heading: Heading) -> Iterator
                                     "well-formed CSV; the rest of the file is skipped"))
         if rows or not yielded:
             yield batch()
+
+
+def _read_plain(
+    text: bytes, path: Path, problems: list[Problem], heading: Heading,
+) -> Iterator[pl.DataFrame] | None:
+    """A plain CSV (`csv_plain`) in the batches `_read_csv` gives, or None where it turns out
+    not to be plain (nothing is reported then: `_read_csv` reads it afresh)."""
+    first_line = text.split(b"\n", 1)[0].decode("utf-8")
+    delimiter = _sniff_delimiter(first_line)
+    header = next(csv.reader([first_line], delimiter=delimiter))
+    found: list[Problem] = []
+    kept = Heading(layout=heading.layout)
+    headers = _declared_headers(header, path, found, kept)
+    columns = _first_columns(headers, path, found, kept) if headers is not None else {}
+    rows = plain_rows(text, delimiter, len(header), columns)
+    if rows is None:
+        return None
+    heading.row, heading.written = kept.row, kept.written
+    problems += found
+    if headers is None:
+        return iter(())
+    return (_declared_force(rows.slice(start, BATCH_ROWS), heading)
+            for start in range(0, max(rows.height, 1), BATCH_ROWS))
 
 
 HEADER_SEARCH_ROWS = 20
