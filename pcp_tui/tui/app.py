@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -180,6 +181,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, ScreenActions,
         #: the clock that tells a held key's repeats from single presses
         self.step_clock = time.monotonic
         self._started = False
+        self._views: tuple[Widget, ...] = ()  # the panes `_views_gone` looks at, once mounted
         self.notices: list[tuple[str, str, str]] = []
         self.quarter_return = self._quarter_return(config, observations)
 
@@ -228,6 +230,7 @@ class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, ScreenActions,
 
     def on_mount(self) -> None:
         self._started = True
+        self._views = (self.query_one(PlanHeader), self.query_one(KpiDetail))
         self.set_keymap(self.config.keys)
         self.query_one(ObjectiveTree).border_title = "Plan"
         self.query_one(KpiDetail).border_title = "KPI"
@@ -321,9 +324,13 @@ class PcpApp(DataReload, NoteActions, DownloadActions, StepAhead, ScreenActions,
     # messages from the widgets ---------------------------------------------------------------
 
     def _views_gone(self) -> bool:
-        """True once the main screen's widgets are gone: a reload (or a tree highlight it
-        caused) that arrives while the app closes has nothing left to show its result in."""
-        return not self.query(PlanHeader) or not self.query(KpiDetail)
+        """True once the main screen's widgets are gone or going: a reload (or a tree
+        highlight it caused) that arrives while the app closes has nothing left to show its
+        result in. (Textual's `display` is false from the moment a widget starts to be
+        removed, `is_attached` once it has been or the app exits; these two panes are never
+        hidden.) Asked on every cursor move: a query of the DOM cost about 1 ms."""
+        return not self._views or any(not view.is_attached or not view.display
+                                      for view in self._views)
 
     @on(ObjectiveTree.ItemHighlighted)
     def _item_highlighted(self, event: ObjectiveTree.ItemHighlighted) -> None:

@@ -340,6 +340,20 @@ async def test_a_highlight_that_arrives_as_the_app_closes_is_ignored(make_app):
     assert app.crash is None
 
 
+async def test_the_panes_count_as_gone_from_the_moment_their_removal_starts(make_app):
+    # what a queued highlight, a reload or the drawing ahead asks before touching the panes
+    from pcp_tui.tui.widgets.kpi_detail import KpiDetail
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app._views_gone()
+        removal = app.query_one(KpiDetail).remove()
+        assert app._views_gone()  # its children are still being removed
+        await removal
+        assert app._views_gone()
+
+
 async def test_the_notes_option_stays_the_notes_file_after_a_reload(project_copy, monkeypatch):
     # a reload reads the config afresh: its notes_file (or the default beside it) must not
     # take over from `--notes FILE`, or notes written after a new return came in would go to
