@@ -260,18 +260,24 @@ def check_rows(
     table = table.filter(pl.col("_quarter") <= current.start)
 
     # numbers
+    table = table.with_columns(_number(name).alias(f"_{name}") for name in NUMERIC_COLUMNS)
+    checks: dict[str, pl.Expr] = {}
     for name in NUMERIC_COLUMNS:
-        table = table.with_columns(_number(name).alias(f"_{name}"))
-        bad = ~_is_missing(name) & (
-            pl.col(f"_{name}").is_null() | pl.col(f"_{name}").is_nan()
-            | pl.col(f"_{name}").is_infinite()
-        )
-        problems += column_problems(table, name, bad, _quote(name),
-                                     "a finite number such as 28,675 or 3.9%")
-        table = table.filter(~bad)
-        huge = (pl.col(f"_{name}").abs() > MAX_FIGURE).fill_null(False)
-        problems += column_problems(table, name, huge, _quote(name), FIGURE_WORDS)
-        table = table.filter(~huge)
+        parsed = pl.col(f"_{name}")
+        checks[f"bad {name}"] = ~_is_missing(name) & (
+            parsed.is_null() | parsed.is_nan() | parsed.is_infinite())
+        checks[f"huge {name}"] = (parsed.abs() > MAX_FIGURE).fill_null(False)
+    finds = _finds(table, checks)
+    for name in NUMERIC_COLUMNS:
+        if finds[f"bad {name}"]:
+            bad = checks[f"bad {name}"]
+            problems += column_problems(table, name, bad, _quote(name),
+                                         "a finite number such as 28,675 or 3.9%")
+            table = table.filter(~bad)
+        if finds[f"huge {name}"]:
+            huge = checks[f"huge {name}"]
+            problems += column_problems(table, name, huge, _quote(name), FIGURE_WORDS)
+            table = table.filter(~huge)
 
     measure = {k.id: k.measure for k in framework.kpis}
     unit = {k.id: k.unit.id for k in framework.kpis}
@@ -283,33 +289,45 @@ def check_rows(
         pl.col("kpi").replace_strict(scale, return_dtype=pl.Float64).alias("_scale"),
         pl.col("kpi").replace_strict(kind, return_dtype=pl.Utf8).alias("_kind"),
     )
-    negative = pl.any_horizontal(
-        pl.col(f"_{n}") < 0 for n in ("value", "value_12m", "numerator", "denominator")
-    ).fill_null(False) & pl.col("_unit").is_in(["count", "percent", "per-1000", "days",
-                                                 "hours", "minutes", "seconds"])
-    problems += column_problems(
-        table, "value", negative,
-        pl.format("{} for {}", pl.coalesce(pl.col("_value"), pl.col("_numerator"),
-                                           pl.col("_denominator")).cast(pl.Utf8), pl.col("kpi")),
-        "a number of 0 or more (this KPI cannot be negative)",
-    )
-    table = table.filter(~negative)
-    zero_den = (pl.col("_denominator") == 0).fill_null(False)
-    problems += column_problems(table, "denominator", zero_den, pl.lit("0"),
-                                 "a denominator above 0")
-    table = table.filter(~zero_den)
-    half_rate = (pl.col("_numerator").is_null() != pl.col("_denominator").is_null())
-    problems += column_problems(
-        table, "denominator", half_rate, pl.lit("only one of numerator and denominator"),
-        "both, or neither",
-    )
-    table = table.filter(~half_rate)
-    inverted = (pl.col("_lower") > pl.col("_upper")).fill_null(False)
-    problems += column_problems(table, "lower", inverted,
-                                 pl.format("lower {} above upper {}", short(pl.col("lower")),
-                                           short(pl.col("upper"))),
-                                 "the lower bound at or below the upper bound")
-    table = table.filter(~inverted)
+    checks = {
+        "negative": pl.any_horizontal(
+            pl.col(f"_{n}") < 0 for n in ("value", "value_12m", "numerator", "denominator")
+        ).fill_null(False) & pl.col("_unit").is_in(["count", "percent", "per-1000", "days",
+                                                     "hours", "minutes", "seconds"]),
+        "zero denominator": (pl.col("_denominator") == 0).fill_null(False),
+        "half a rate": pl.col("_numerator").is_null() != pl.col("_denominator").is_null(),
+        "inverted": (pl.col("_lower") > pl.col("_upper")).fill_null(False),
+    }
+    finds = _finds(table, checks)
+    if finds["negative"]:
+        negative = checks["negative"]
+        problems += column_problems(
+            table, "value", negative,
+            pl.format("{} for {}", pl.coalesce(pl.col("_value"), pl.col("_numerator"),
+                                               pl.col("_denominator")).cast(pl.Utf8),
+                      pl.col("kpi")),
+            "a number of 0 or more (this KPI cannot be negative)",
+        )
+        table = table.filter(~negative)
+    if finds["zero denominator"]:
+        zero_den = checks["zero denominator"]
+        problems += column_problems(table, "denominator", zero_den, pl.lit("0"),
+                                     "a denominator above 0")
+        table = table.filter(~zero_den)
+    if finds["half a rate"]:
+        half_rate = checks["half a rate"]
+        problems += column_problems(
+            table, "denominator", half_rate, pl.lit("only one of numerator and denominator"),
+            "both, or neither",
+        )
+        table = table.filter(~half_rate)
+    if finds["inverted"]:
+        inverted = checks["inverted"]
+        problems += column_problems(table, "lower", inverted,
+                                     pl.format("lower {} above upper {}", short(pl.col("lower")),
+                                               short(pl.col("upper"))),
+                                     "the lower bound at or below the upper bound")
+        table = table.filter(~inverted)
 
     # value from numerator/denominator where given (never an average of percentages)
     table = table.with_columns(
@@ -318,10 +336,11 @@ def check_rows(
         .otherwise(pl.col("_value")).alias("_value")
     )
     huge_rate = (pl.col("_value").abs() > MAX_FIGURE).fill_null(False)
-    problems += column_problems(
-        table, "denominator", huge_rate,
-        pl.format("{} / {}", pl.col("numerator"), pl.col("denominator")), FIGURE_WORDS)
-    table = table.filter(~huge_rate)
+    if _finds(table, {"huge rate": huge_rate})["huge rate"]:
+        problems += column_problems(
+            table, "denominator", huge_rate,
+            pl.format("{} / {}", pl.col("numerator"), pl.col("denominator")), FIGURE_WORDS)
+        table = table.filter(~huge_rate)
 
     # commitments carry a status; everything else a number
     status = (
@@ -347,6 +366,14 @@ def check_rows(
     table = table.filter(~no_value)
 
     return table.select(CHECKED_COLUMNS), problems
+
+
+def _finds(table: pl.DataFrame, checks: dict[str, pl.Expr]) -> dict[str, bool]:
+    """Which checks could take a row out (true or null for it: a filter drops a row either
+    way), in one pass over the rows. A check that takes out no row of the whole table takes
+    none out of what is left after the checks before it, so its pass can be skipped."""
+    return table.select((check.is_null() | check).any().alias(name)
+                        for name, check in checks.items()).row(0, named=True)
 
 
 def no_rows() -> pl.DataFrame:
