@@ -300,14 +300,17 @@ def check_rows(
     }
     finds = _finds(table, checks)
     if finds["negative"]:
+        # named by the first negative figure of the row, as written
         negative = checks["negative"]
-        problems += column_problems(
-            table, "value", negative,
-            pl.format("{} for {}", pl.coalesce(pl.col("_value"), pl.col("_numerator"),
-                                               pl.col("_denominator")).cast(pl.Utf8),
-                      pl.col("kpi")),
-            "a number of 0 or more (this KPI cannot be negative)",
-        )
+        signed = ("value", "value_12m", "numerator", "denominator")
+        column = pl.coalesce(pl.when(pl.col(f"_{n}") < 0).then(pl.lit(n)) for n in signed)
+        written = pl.coalesce(pl.when(pl.col(f"_{n}") < 0).then(_quote(n)) for n in signed)
+        problems += [
+            Problem(file, row, _cell_column(name, cell), found,
+                    "a number of 0 or more (this KPI cannot be negative)", sheet)
+            for file, row, name, found, sheet, cell in table.filter(negative).select(
+                "_file", "_row", column, pl.format("{} for {}", written, pl.col("kpi")),
+                "_sheet", "_cell").iter_rows()]
         table = table.filter(~negative)
     if finds["zero denominator"]:
         zero_den = checks["zero denominator"]

@@ -50,6 +50,11 @@ BAD_ROWS = {
         "2021-22_Q2.csv", HEAD + GOOD_ROW + "residential-burglary,GMP,-3\n",
         3, "value", "-3", "0 or more", GOOD,
     ),
+    "negative 12-month figure beside a good value": (
+        "2021-22_Q2.csv", "kpi,force,value,value_12m\npcsos,WMP,470,\n"
+        + "residential-burglary,GMP,1234,-3\n",
+        3, "value_12m", "'-3' for residential-burglary", "0 or more", GOOD,
+    ),
     "infinite value": (
         "2021-22_Q2.csv", HEAD + GOOD_ROW + "residential-burglary,GMP,1e309\n",
         3, "value", "'1e309'", "a finite number", GOOD,
