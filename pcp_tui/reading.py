@@ -262,7 +262,10 @@ def _read_plain(
     not to be plain (nothing is reported then: `_read_csv` reads it afresh)."""
     first_line = text.split(b"\n", 1)[0].decode("utf-8")
     delimiter = _sniff_delimiter(first_line)
-    header = next(csv.reader([first_line], delimiter=delimiter))
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter))
+    except csv.Error:  # a quoted heading that runs on past the line: not plain
+        return None
     found: list[Problem] = []
     kept = Heading(layout=heading.layout)
     headers = _declared_headers(header, path, found, kept)

@@ -129,6 +129,27 @@ def test_what_the_csv_reader_might_read_otherwise_is_left_to_it(raw):
     assert plain_rows(raw, ",", 2, {"kpi": 0}) is None
 
 
+def _read_or_why(path: Path) -> tuple:
+    try:
+        return _read(path)
+    except reading.UnreadableFile as err:
+        return None, str(err), None, None
+
+
+@pytest.mark.parametrize("header", ['kpi,"val\nue"', '"kpi,value', 'kpi,"value"x',
+                                    "kpi," + "v" * 140_000])  # a heading over the csv limit
+def test_an_odd_header_is_read_as_csv_reads_it(tmp_path, monkeypatch, header):
+    monkeypatch.setattr(reading, "PLAIN_MIN_BYTES", 0)
+    path = tmp_path / "2021-22_Q1.csv"
+    path.write_text(header + "\nkpi-a,1\n", encoding="utf-8")
+    fast = _read_or_why(path)
+    monkeypatch.setattr(reading, "plain_text", lambda *_: None)
+    slow = _read_or_why(path)
+    assert fast[1:] == slow[1:]
+    assert (fast[0] is None) == (slow[0] is None)
+    assert fast[0] is None or fast[0].equals(slow[0])
+
+
 def test_a_whole_quoted_field_is_read_as_csv_reads_it():
     rows = plain_rows(b'kpi,value\n"a, ""b""",1\n"",2\n', ",", 2, {"kpi": 0, "value": 1})
     assert rows is not None
