@@ -26,7 +26,7 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
 def plain_text(raw: bytes, encoding: str) -> bytes | None:
     """The whole file as UTF-8 with `\\n` line ends, or None when it cannot be plain.
 
-    `encoding` is what `reading._open_text` judged from this very text (all of it: the file is
+    `encoding` is what `reading._encoding` judged from this very text (all of it: the file is
     smaller than the sample); it decodes with replacement, as there. UTF-16 is never plain
     here: its quote and NUL are not single bytes."""
     if encoding not in ("utf-8", "utf-8-sig", "cp1252"):

@@ -159,15 +159,9 @@ def read_batches(
     yield from _read_csv(path, problems, heading)
 
 
-def _open_text(path: Path) -> io.TextIOWrapper:
-    """The file as text in the encoding analysts' files have: UTF-8 (BOM or not), UTF-16 or
-    Windows-1252, judged on the first megabytes."""
-    encoding, _ = _encoding(path)
-    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline="")
-
-
 def _encoding(path: Path) -> tuple[str, bytes | None]:
-    """The encoding `_open_text` reads a file in, and the whole file when it is smaller than
+    """The encoding of analysts' files a file is in: UTF-8 (BOM or not), UTF-16 or
+    Windows-1252, judged on the first megabytes; and the whole file when it is smaller than
     the sample judged."""
     with path.open("rb") as handle:
         sample = handle.read(SNIFF_BYTES)
@@ -192,15 +186,16 @@ def _encoding(path: Path) -> tuple[str, bytes | None]:
 
 def _read_csv(path: Path, problems: list[Problem], heading: Heading) -> Iterator[pl.DataFrame]:
     layout = heading.layout
+    encoding, raw = _encoding(path)
     if layout is None or not (layout.header_row or layout.kpi_column):
-        encoding, raw = _encoding(path)
         big = raw is not None and len(raw) >= PLAIN_MIN_BYTES
         text = plain_text(raw, encoding) if big else None
         batches = _read_plain(text, path, problems, heading) if text is not None else None
         if batches is not None:
             yield from batches
             return
-    with _open_text(path) as text:
+    with io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace",
+                          newline="") as text:
         first_line = text.readline()
         text.seek(0)
         reader = csv.reader(text, delimiter=_sniff_delimiter(first_line))
